@@ -1,0 +1,23 @@
+# Multi-stage build: the SDK image compiles, the ASP.NET runtime image runs as a non-root user.
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY src/DoraCollector/DoraCollector.csproj src/DoraCollector/
+RUN dotnet restore src/DoraCollector/DoraCollector.csproj
+COPY migrations/ migrations/
+COPY src/DoraCollector/ src/DoraCollector/
+RUN dotnet publish src/DoraCollector/DoraCollector.csproj -c Release -o /app --no-restore -p:UseAppHost=false
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+COPY --from=build /app ./
+ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
+    DOTNET_gcServer=0
+EXPOSE 8080
+# The image's unprivileged `app` user; the root filesystem can be mounted read-only.
+USER $APP_UID
+# No curl in the runtime image: ask /healthz over bash's /dev/tcp.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /healthz HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
+ENTRYPOINT ["dotnet", "DoraCollector.dll"]
+CMD ["serve"]

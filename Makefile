@@ -1,0 +1,16 @@
+.PHONY: run test build clean
+
+# Installs what is missing, starts the project's PostgreSQL and runs the service on :8080.
+run:
+	scripts/run.sh
+
+# Installs what the tests need and runs the whole suite.
+test:
+	scripts/test.sh
+
+build:
+	dotnet build DoraCollector.sln -c Release -warnaserror
+
+# Stops the project's PostgreSQL (its data stays under .local/).
+clean:
+	scripts/postgres.sh stop

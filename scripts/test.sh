@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs the whole test suite. Installs what the tests drive for real (PostgreSQL); the
+# integration tests start their own throwaway PostgreSQL unless DORA_TEST_DB is set.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+"$root/scripts/deps.sh" postgresql
+dotnet build DoraCollector.sln -c Release -warnaserror
+dotnet test DoraCollector.sln -c Release --no-build "$@"

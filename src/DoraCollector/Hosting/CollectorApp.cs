@@ -1,0 +1,39 @@
+using DoraCollector.Persistence;
+
+namespace DoraCollector.Hosting;
+
+/// <summary>The table of contents of the service: what it registers and what it maps.</summary>
+internal static class CollectorApp
+{
+    public const string DefaultUrls = "http://0.0.0.0:8080";
+
+    public static WebApplication Build(string[] args)
+    {
+        Duration.RegisterConverter();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // appsettings.json sits beside the executable, wherever it is started from.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        var secretFiles = new SecretFileConfigurationSource();
+        ((IConfigurationBuilder)builder.Configuration).Add(secretFiles);
+        builder.Services.AddSingleton(secretFiles);
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrls);
+        }
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails();
+        builder.AddPersistence();
+        builder.AddConfigurationSections();
+        builder.AddScheduling();
+        builder.AddHealth();
+
+        var app = builder.Build();
+        app.MapHealth();
+        return app;
+    }
+}

@@ -1,0 +1,26 @@
+using DoraCollector.Api;
+using DoraCollector.Catalog;
+using DoraCollector.Metrics;
+using DoraCollector.Sources.Alertmanager;
+using DoraCollector.Sources.ArgoCd;
+using DoraCollector.Sources.Flux;
+using DoraCollector.Sources.GitHub;
+
+namespace DoraCollector.Hosting;
+
+internal static class ConfigurationSections
+{
+    /// <summary>Binds and validates every <c>Dora:*</c> section, so a bad value anywhere stops the start.</summary>
+    public static IHostApplicationBuilder AddConfigurationSections(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddValidatedOptions<MetricsOptions, MetricsOptionsValidator>(MetricsOptions.Section);
+        services.AddValidatedOptions<ApiOptions, ApiOptionsValidator>(ApiOptions.Section);
+        services.AddValidatedOptions<CatalogOptions, CatalogOptionsValidator>(CatalogOptions.Section);
+        services.AddValidatedOptions<GitHubOptions, GitHubOptionsValidator>(GitHubOptions.Section);
+        services.AddValidatedOptions<ArgoCdOptions, ArgoCdOptionsValidator>(ArgoCdOptions.Section);
+        services.AddValidatedOptions<FluxOptions, FluxOptionsValidator>(FluxOptions.Section);
+        services.AddValidatedOptions<AlertmanagerOptions, AlertmanagerOptionsValidator>(AlertmanagerOptions.Section);
+        return builder;
+    }
+}

@@ -1,0 +1,3 @@
+using DoraCollector.Hosting;
+
+return await CommandLine.RunAsync(args);
