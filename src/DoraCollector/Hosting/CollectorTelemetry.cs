@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+
+namespace DoraCollector.Hosting;
+
+/// <summary>
+/// The collector's own counters (per replica, since start): ingested events and errors per
+/// source, webhook rejections by reason, job runs. Rendered as <c>dora_collector_*</c>.
+/// </summary>
+internal sealed class CollectorTelemetry(TimeProvider clock)
+{
+    private readonly ConcurrentDictionary<string, SourceCounters> _sources = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Source, string Reason), long> _rejections = new();
+    private readonly ConcurrentDictionary<string, JobCounters> _jobs = new(StringComparer.Ordinal);
+
+    /// <summary><paramref name="events"/> payloads of <paramref name="source"/> were stored and mapped.</summary>
+    public void Ingested(string source, int events = 1)
+    {
+        var counters = _sources.GetOrAdd(source, _ => new SourceCounters());
+        Interlocked.Add(ref counters.Events, events);
+        Interlocked.Exchange(ref counters.LastSuccessUnixMs, clock.GetUtcNow().ToUnixTimeMilliseconds());
+    }
+
+    /// <summary>A payload of <paramref name="source"/> could not be stored or mapped, or a poll failed.</summary>
+    public void IngestFailed(string source, int events = 1) =>
+        Interlocked.Add(ref _sources.GetOrAdd(source, _ => new SourceCounters()).Errors, events);
+
+    /// <summary>A webhook request was refused (reason: <c>signature</c>, <c>unauthorized</c>, <c>malformed</c>, ...).</summary>
+    public void WebhookRejected(string source, string reason) =>
+        _rejections.AddOrUpdate((source, reason), 1, (_, n) => n + 1);
+
+    public void JobFinished(string job, TimeSpan duration, bool succeeded)
+    {
+        var counters = _jobs.GetOrAdd(job, _ => new JobCounters());
+        Interlocked.Increment(ref succeeded ? ref counters.Runs : ref counters.Failures);
+        Interlocked.Exchange(ref counters.LastDurationMicros, (long)(duration.TotalMilliseconds * 1000));
+    }
+
+    public TelemetryReading Read() => new(
+        _sources.Select(s => new SourceReading(
+                s.Key,
+                Interlocked.Read(ref s.Value.Events),
+                Interlocked.Read(ref s.Value.Errors),
+                Interlocked.Read(ref s.Value.LastSuccessUnixMs) is var ms and > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null))
+            .OrderBy(s => s.Source, StringComparer.Ordinal).ToList(),
+        _rejections.Select(r => new RejectionReading(r.Key.Source, r.Key.Reason, r.Value))
+            .OrderBy(r => r.Source, StringComparer.Ordinal).ThenBy(r => r.Reason, StringComparer.Ordinal).ToList(),
+        _jobs.Select(j => new JobReading(
+                j.Key,
+                Interlocked.Read(ref j.Value.Runs),
+                Interlocked.Read(ref j.Value.Failures),
+                TimeSpan.FromMilliseconds(Interlocked.Read(ref j.Value.LastDurationMicros) / 1000.0)))
+            .OrderBy(j => j.Job, StringComparer.Ordinal).ToList());
+
+    private sealed class SourceCounters
+    {
+        public long Events;
+        public long Errors;
+        public long LastSuccessUnixMs;
+    }
+
+    private sealed class JobCounters
+    {
+        public long Runs;
+        public long Failures;
+        public long LastDurationMicros;
+    }
+}
+
+internal sealed record TelemetryReading(
+    IReadOnlyList<SourceReading> Sources, IReadOnlyList<RejectionReading> Rejections, IReadOnlyList<JobReading> Jobs);
+
+internal sealed record SourceReading(string Source, long Events, long Errors, DateTimeOffset? LastSuccessAt);
+
+internal sealed record RejectionReading(string Source, string Reason, long Count);
+
+internal sealed record JobReading(string Job, long Runs, long Failures, TimeSpan LastDuration);
