@@ -5,7 +5,7 @@
 -- Commits with their parents, so reachability between two revisions is computed in SQL.
 CREATE TABLE commits (
     repository_id integer     NOT NULL REFERENCES repositories (id) ON DELETE CASCADE,
-    sha           text        NOT NULL,
+    sha           text        COLLATE "C" NOT NULL,  -- lower-case hex; C collation lets abbreviated SHAs use the index
     parents       text[]      NOT NULL DEFAULT '{}',
     authored_at   timestamptz NOT NULL,
     committed_at  timestamptz NOT NULL,
@@ -77,6 +77,7 @@ CREATE TABLE deployments (
     rolled_back_by_id      bigint      NULL REFERENCES deployments (id) ON DELETE SET NULL,
     recovered_at           timestamptz NULL,  -- for failed deployments: end of failed deployment recovery time
     changes_state          text        NOT NULL,
+    changes_base           text        NULL,  -- the previous revision the changes were resolved against
     CONSTRAINT uq_deployments_key UNIQUE (key),
     CONSTRAINT ck_deployments_outcome CHECK (outcome IN ('success', 'failure')),
     CONSTRAINT ck_deployments_failure_reason CHECK (failure_reason IN ('outcome', 'rolled_back', 'incident', 'hotfix', 'revert')),
@@ -198,8 +199,9 @@ CREATE TABLE ingest_cursors (
 -- Services whose derived rows must be projected again, written in the same transaction as the
 -- facts that changed them so no change is lost if a replica stops in between.
 CREATE TABLE projection_queue (
-    service_id integer     NOT NULL PRIMARY KEY REFERENCES services (id) ON DELETE CASCADE,
-    queued_at  timestamptz NOT NULL
+    service_id      integer     NOT NULL PRIMARY KEY REFERENCES services (id) ON DELETE CASCADE,
+    queued_at       timestamptz NOT NULL,
+    resolve_changes boolean     NOT NULL DEFAULT false  -- commits or pull requests changed: resolve changes again
 );
 
 -- Small named values the collector keeps about itself (data version, projection settings hash).

@@ -9,16 +9,35 @@ internal sealed partial class CatalogOptionsValidator : IValidateOptions<Catalog
     public ValidateOptionsResult Validate(string? name, CatalogOptions options)
     {
         var errors = new OptionsErrors(CatalogOptions.Section);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        ValidateServices(errors, "Services", options.Services, seen);
         if (!string.IsNullOrWhiteSpace(options.File))
         {
-            errors.Check(System.IO.File.Exists(options.File), nameof(options.File), $"'{options.File}' does not exist");
+            if (!System.IO.File.Exists(options.File))
+            {
+                errors.Add(nameof(options.File), $"'{options.File}' does not exist");
+            }
+            else
+            {
+                var (services, error) = CatalogFile.Read(options.File);
+                if (error is not null)
+                {
+                    errors.Add(nameof(options.File), $"'{options.File}' {error}");
+                }
+
+                ValidateServices(errors, $"File({options.File}):services", services, seen);
+            }
         }
 
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < options.Services.Count; i++)
+        return errors.Result;
+    }
+
+    private static void ValidateServices(OptionsErrors errors, string prefix, IReadOnlyList<CatalogService> services, HashSet<string> seen)
+    {
+        for (var i = 0; i < services.Count; i++)
         {
-            var service = options.Services[i];
-            var key = $"Services:{i}";
+            var service = services[i];
+            var key = $"{prefix}:{i}";
             if (string.IsNullOrWhiteSpace(service.Name))
             {
                 errors.Add($"{key}:Name", "is required");
@@ -31,8 +50,6 @@ internal sealed partial class CatalogOptionsValidator : IValidateOptions<Catalog
             errors.Check(service.Path is null || !service.Path.StartsWith('/'), $"{key}:Path", "is relative to the repository root; drop the leading /");
             errors.Check(service.Path is null || service.Repository is not null, $"{key}:Path", "needs Repository");
         }
-
-        return errors.Result;
     }
 
     [GeneratedRegex("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")]

@@ -1,3 +1,6 @@
+using DoraCollector.Api;
+using DoraCollector.Catalog;
+using DoraCollector.Ingestion;
 using DoraCollector.Persistence;
 
 namespace DoraCollector.Hosting;
@@ -29,11 +32,15 @@ internal static class CollectorApp
         builder.Services.AddProblemDetails();
         builder.AddPersistence();
         builder.AddConfigurationSections();
+        builder.AddCatalog();
+        builder.AddIngestion();
+        builder.AddGenericApi();
         builder.AddScheduling();
         builder.AddHealth();
 
         var app = builder.Build();
         app.MapHealth();
+        app.MapGenericIngest();
         return app;
     }
 }

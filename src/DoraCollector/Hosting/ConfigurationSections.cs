@@ -1,5 +1,4 @@
 using DoraCollector.Api;
-using DoraCollector.Catalog;
 using DoraCollector.Metrics;
 using DoraCollector.Sources.Alertmanager;
 using DoraCollector.Sources.ArgoCd;
@@ -16,7 +15,6 @@ internal static class ConfigurationSections
         var services = builder.Services;
         services.AddValidatedOptions<MetricsOptions, MetricsOptionsValidator>(MetricsOptions.Section);
         services.AddValidatedOptions<ApiOptions, ApiOptionsValidator>(ApiOptions.Section);
-        services.AddValidatedOptions<CatalogOptions, CatalogOptionsValidator>(CatalogOptions.Section);
         services.AddValidatedOptions<GitHubOptions, GitHubOptionsValidator>(GitHubOptions.Section);
         services.AddValidatedOptions<ArgoCdOptions, ArgoCdOptionsValidator>(ArgoCdOptions.Section);
         services.AddValidatedOptions<FluxOptions, FluxOptionsValidator>(FluxOptions.Section);

@@ -28,6 +28,7 @@ internal sealed class ProjectionQueueEntryConfiguration : IEntityTypeConfigurati
         e.HasKey(x => x.ServiceId);
         e.Property(x => x.ServiceId).HasColumnName("service_id").ValueGeneratedNever();
         e.Property(x => x.QueuedAt).HasColumnName("queued_at");
+        e.Property(x => x.ResolveChanges).HasColumnName("resolve_changes");
     }
 }
 

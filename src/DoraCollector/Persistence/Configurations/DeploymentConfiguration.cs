@@ -56,6 +56,7 @@ internal sealed class DeploymentEntityConfiguration : IEntityTypeConfiguration<D
         e.Property(x => x.RolledBackById).HasColumnName("rolled_back_by_id");
         e.Property(x => x.RecoveredAt).HasColumnName("recovered_at");
         e.Property(x => x.ChangesState).HasColumnName("changes_state");
+        e.Property(x => x.ChangesBase).HasColumnName("changes_base");
         e.HasIndex(x => x.Key).IsUnique().HasDatabaseName("uq_deployments_key");
     }
 }

@@ -27,4 +27,7 @@ internal sealed class Deployment
     public long? RolledBackById { get; set; }
     public DateTimeOffset? RecoveredAt { get; set; }
     public string ChangesState { get; set; } = "";
+
+    /// <summary>The previous revision the changes were resolved against.</summary>
+    public string? ChangesBase { get; set; }
 }

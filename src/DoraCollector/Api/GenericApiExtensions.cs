@@ -1,0 +1,12 @@
+using DoraCollector.Ingestion;
+
+namespace DoraCollector.Api;
+
+internal static class GenericApiExtensions
+{
+    public static IHostApplicationBuilder AddGenericApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<IRawEventMapper, GenericMapper>();
+        return builder;
+    }
+}

@@ -1,0 +1,121 @@
+using System.Text.Json;
+using DoraCollector.Ingestion;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace DoraCollector.Api;
+
+/// <summary>
+/// <c>POST /api/v1/deployments</c> and <c>POST /api/v1/incidents</c>: ingest for CI/CD systems and
+/// incident tools without a dedicated source. One object or an array; idempotent on <c>id</c>;
+/// every field is checked before anything is stored, and a bad request stores nothing.
+/// </summary>
+internal static class GenericIngestEndpoints
+{
+    private static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
+
+    public static RouteGroupBuilder MapGenericIngest(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1").WithTags("Ingest").AddEndpointFilter<ApiKeyFilter>();
+        group.MapPost("/deployments", PostDeployments).WithName("PostDeployments");
+        group.MapPost("/incidents", PostIncidents).WithName("PostIncidents");
+        return group;
+    }
+
+    internal static Task<Results<Accepted<IngestResult>, ProblemHttpResult, ValidationProblem>> PostDeployments(
+        HttpRequest request, [AsParameters] IngestServices services, CancellationToken ct) =>
+        IngestAsync(request, services, "deployment", GenericRequestReader.ReadDeployment, d => d.Id, ct);
+
+    internal static Task<Results<Accepted<IngestResult>, ProblemHttpResult, ValidationProblem>> PostIncidents(
+        HttpRequest request, [AsParameters] IngestServices services, CancellationToken ct) =>
+        IngestAsync(request, services, "incident", GenericRequestReader.ReadIncident, i => i.Id, ct);
+
+    private static async Task<Results<Accepted<IngestResult>, ProblemHttpResult, ValidationProblem>> IngestAsync<T>(
+        HttpRequest request, IngestServices services, string kind, Func<JsonFields, T?> read, Func<T, string> idOf, CancellationToken ct)
+        where T : class
+    {
+        if (!request.HasJsonContentType())
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
+                detail: "Send the body as application/json.");
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
+        }
+        catch (JsonException e)
+        {
+            services.Telemetry.WebhookRejected("generic", "malformed");
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed JSON",
+                detail: $"The body is not valid JSON: {e.Message}");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            var elements = root.ValueKind == JsonValueKind.Array ? root.EnumerateArray().ToList() : [root];
+            var batched = root.ValueKind == JsonValueKind.Array;
+            var limit = services.Options.CurrentValue.MaxBatchSize;
+            if (elements.Count > limit)
+            {
+                services.Telemetry.WebhookRejected("generic", "oversize");
+                return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Batch too large",
+                    detail: $"The batch has {elements.Count} items; at most {limit} are accepted per request (Dora:Api:MaxBatchSize).");
+            }
+
+            var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            if (elements.Count == 0)
+            {
+                errors[""] = ["the batch is empty"];
+            }
+
+            var now = services.Clock.GetUtcNow();
+            var items = new List<T>();
+            for (var i = 0; i < elements.Count; i++)
+            {
+                var path = batched ? $"[{i}]" : "";
+                if (elements[i].ValueKind != JsonValueKind.Object)
+                {
+                    errors[path.Length == 0 ? "$" : path] = [$"must be a {kind} object"];
+                    continue;
+                }
+
+                if (read(new JsonFields(elements[i], path, errors, now)) is { } item)
+                {
+                    items.Add(item);
+                }
+            }
+
+            var duplicate = items.GroupBy(idOf).FirstOrDefault(g => g.Count() > 1);
+            if (duplicate is not null)
+            {
+                errors["id"] = [$"'{duplicate.Key}' appears more than once in the batch"];
+            }
+
+            if (errors.Count > 0)
+            {
+                services.Telemetry.WebhookRejected("generic", "invalid");
+                var first = errors.First();
+                return TypedResults.ValidationProblem(errors, title: "The request is invalid",
+                    detail: $"{(first.Key.Length == 0 ? "body" : first.Key)}: {first.Value[0]}{(errors.Count > 1 ? $" (and {errors.Count - 1} more)" : "")}");
+            }
+
+            var stored = await services.Inbox.UpsertAllAsync(
+                items.Select(item => new NewRawEvent("generic", kind, idOf(item), JsonSerializer.Serialize(item, PayloadJson), now)).ToList(), ct);
+            services.Signal.Poke();
+            var results = items.Select((item, i) => new IngestItem(idOf(item), stored[i] is null ? "unchanged" : "accepted")).ToList();
+            return TypedResults.Accepted((string?)null, new IngestResult(results.Count(r => r.Result == "accepted"), results.Count(r => r.Result == "unchanged"), results));
+        }
+    }
+}
+
+/// <summary>What an ingest request did: each id was accepted (new or changed) or unchanged (a repeat).</summary>
+internal sealed record IngestResult(int Accepted, int Unchanged, IReadOnlyList<IngestItem> Items);
+
+internal sealed record IngestItem(string Id, string Result);
+
+/// <summary>What the ingest handlers use, bound from the container.</summary>
+internal sealed record IngestServices(
+    RawEventStore Inbox, InboxSignal Signal, IOptionsMonitor<ApiOptions> Options, Hosting.CollectorTelemetry Telemetry, TimeProvider Clock);

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Dapper;
+using DoraCollector.Ingestion;
+
+namespace DoraCollector.Api;
+
+/// <summary>Maps posted deployments and incidents (already validated when they were accepted) to domain rows.</summary>
+internal sealed class GenericMapper : IRawEventMapper
+{
+    private static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
+
+    public string Source => "generic";
+
+    public async Task<bool> MapAsync(RawEventRecord raw, DomainWriter writer, CancellationToken ct)
+    {
+        switch (raw.Kind)
+        {
+            case "deployment":
+                await MapDeploymentAsync(raw, Read<GenericDeployment>(raw), writer, ct);
+                return true;
+            case "incident":
+                await MapIncidentAsync(raw, Read<GenericIncident>(raw), writer, ct);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static async Task MapDeploymentAsync(RawEventRecord raw, GenericDeployment d, DomainWriter writer, CancellationToken ct)
+    {
+        int? repositoryId = d.Repository is { } posted ? await writer.Services.RepositoryAsync(posted, ct) : null;
+        var serviceId = await writer.Services.EnsureAsync(d.Service, d.Team, repositoryId, ct);
+        repositoryId ??= await writer.Connection.ExecuteScalarAsync<int?>(new CommandDefinition(
+            "SELECT repository_id FROM services WHERE id = @serviceId", new { serviceId }, writer.Transaction, cancellationToken: ct));
+        if (d.Commits is { Count: > 0 } commits)
+        {
+            // Posted commits need a repository to live in; a tool that names none gets one per service.
+            repositoryId ??= await writer.Services.RepositoryAsync($"generic/{d.Service}", ct);
+            await writer.UpsertCommitsAsync(repositoryId.Value, commits.Select(c => new CommitRow(
+                c.Sha, [], c.AuthoredAt, c.CommittedAt ?? c.AuthoredAt, null, c.Message)).ToList(), ct, keepExisting: true);
+            foreach (var pr in commits.Where(c => c.PullRequest is not null).GroupBy(c => c.PullRequest!.Number))
+            {
+                var info = pr.First().PullRequest!;
+                await writer.UpsertPullRequestAsync(repositoryId.Value, new PullRequestRow(
+                    info.Number, info.Title, info.Url, null, null, "merged", info.OpenedAt, info.MergedAt, null, null,
+                    pr.Select(c => c.PullRequest!.FirstCommitAt).Append(pr.Min(c => c.AuthoredAt)).Min(),
+                    null, info.Labels, pr.Select(c => c.Sha).ToList(), raw.ReceivedAt), ct, fillMissing: true);
+            }
+        }
+
+        await writer.UpsertAttemptAsync(new AttemptRow(
+            "generic", d.Id, serviceId, d.Environment, repositoryId, d.Revision, d.Status == "success", d.StartedAt, d.FinishedAt,
+            ExplicitCommits: d.Commits?.Select(c => c.Sha).ToList(), RawEventId: raw.Id), ct);
+    }
+
+    private static async Task MapIncidentAsync(RawEventRecord raw, GenericIncident i, DomainWriter writer, CancellationToken ct)
+    {
+        var serviceId = await writer.Services.EnsureAsync(i.Service, null, null, ct);
+        await writer.UpsertSignalAsync(new SignalRow(
+            "generic", i.Id, serviceId, i.Service, i.Environment, i.Title, i.Severity, null, i.StartedAt, i.ResolvedAt,
+            ClosedBy: i.ResolvedAt is null ? null : "source", DeploymentRef: i.DeploymentId, RevisionRef: i.Revision, RawEventId: raw.Id), ct);
+    }
+
+    private static T Read<T>(RawEventRecord raw) =>
+        JsonSerializer.Deserialize<T>(raw.Payload, PayloadJson) ?? throw new InvalidPayloadException($"{raw.Kind} payload is empty");
+}

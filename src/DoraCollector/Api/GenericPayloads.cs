@@ -1,0 +1,43 @@
+namespace DoraCollector.Api;
+
+/// <summary>A deployment posted to <c>POST /api/v1/deployments</c>, validated and normalised.</summary>
+/// <param name="Commits">The commits this deployment brings relative to the previous one; null: resolve from stored commits.</param>
+internal sealed record GenericDeployment(
+    string Id,
+    string Service,
+    string? Team,
+    string Environment,
+    string? Repository,
+    string Revision,
+    string Status,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset FinishedAt,
+    IReadOnlyList<GenericCommit>? Commits);
+
+internal sealed record GenericCommit(
+    string Sha,
+    DateTimeOffset AuthoredAt,
+    DateTimeOffset? CommittedAt,
+    string? Message,
+    GenericPullRequest? PullRequest);
+
+internal sealed record GenericPullRequest(
+    int Number,
+    string? Title,
+    string? Url,
+    DateTimeOffset? OpenedAt,
+    DateTimeOffset? MergedAt,
+    DateTimeOffset? FirstCommitAt,
+    IReadOnlyList<string> Labels);
+
+/// <summary>An incident posted to <c>POST /api/v1/incidents</c>; posting the same id again updates it.</summary>
+internal sealed record GenericIncident(
+    string Id,
+    string Service,
+    string? Environment,
+    string? Title,
+    string? Severity,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? ResolvedAt,
+    string? DeploymentId,
+    string? Revision);

@@ -1,0 +1,76 @@
+using Dapper;
+using Npgsql;
+
+namespace DoraCollector.Catalog;
+
+/// <summary>
+/// Finds the catalog service a source means, inside the caller's transaction: by name, by an
+/// alias (an Argo CD application, a Flux object, an alert label value) or by repository, and
+/// discovers a new service when the catalog has none.
+/// </summary>
+internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction tx)
+{
+    private const string FindByName = "SELECT id FROM services WHERE name = @name";
+
+    private const string FindByAlias = "SELECT service_id FROM service_aliases WHERE kind = @kind AND value = @value";
+
+    private const string Discover = """
+        INSERT INTO services (name, repository_id, origin) VALUES (@name, @repositoryId, 'discovered')
+        ON CONFLICT (name) DO NOTHING
+        """;
+
+    // A discovered service takes the team a source names; a catalog service keeps its owner.
+    private const string AdoptTeam = """
+        UPDATE services SET team_id = @teamId, updated_at = now()
+        WHERE id = @serviceId AND team_id IS NULL AND origin = 'discovered'
+        """;
+
+    private const string UpsertTeam = """
+        INSERT INTO teams (name) VALUES (@name) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id
+        """;
+
+    private const string UpsertRepository = """
+        INSERT INTO repositories (full_name) VALUES (@fullName)
+        ON CONFLICT (full_name) DO UPDATE SET full_name = EXCLUDED.full_name
+        RETURNING id
+        """;
+
+    public Task<int?> FindAsync(string name, CancellationToken ct) =>
+        conn.ExecuteScalarAsync<int?>(new CommandDefinition(FindByName, new { name }, tx, cancellationToken: ct));
+
+    public Task<int?> FindByAliasAsync(string kind, string value, CancellationToken ct) =>
+        conn.ExecuteScalarAsync<int?>(new CommandDefinition(FindByAlias, new { kind, value }, tx, cancellationToken: ct));
+
+    /// <summary>The services whose repository this is (several for a monorepo).</summary>
+    public async Task<IReadOnlyList<(int Id, string? Path)>> FindByRepositoryAsync(int repositoryId, CancellationToken ct) =>
+        (await conn.QueryAsync<(int, string?)>(new CommandDefinition(
+            "SELECT id, path FROM services WHERE repository_id = @repositoryId ORDER BY id", new { repositoryId }, tx, cancellationToken: ct))).ToList();
+
+    /// <summary>The service of this name, discovered now if the catalog does not have it.</summary>
+    public async Task<int> EnsureAsync(string name, string? team, int? repositoryId, CancellationToken ct)
+    {
+        name = name.Trim();
+        if (await FindAsync(name, ct) is not { } id)
+        {
+            await conn.ExecuteAsync(new CommandDefinition(Discover, new { name, repositoryId }, tx, cancellationToken: ct));
+            id = (await FindAsync(name, ct))!.Value;
+        }
+
+        if (!string.IsNullOrWhiteSpace(team))
+        {
+            var teamId = await conn.ExecuteScalarAsync<int>(new CommandDefinition(UpsertTeam, new { name = team.Trim() }, tx, cancellationToken: ct));
+            await conn.ExecuteAsync(new CommandDefinition(AdoptTeam, new { teamId, serviceId = id }, tx, cancellationToken: ct));
+        }
+
+        return id;
+    }
+
+    public Task<int> RepositoryAsync(string fullName, CancellationToken ct) => UpsertRepositoryAsync(conn, tx, fullName, ct);
+
+    /// <summary>A repository by <c>owner/name</c> (case-insensitive, stored lower case).</summary>
+    public static Task<int> UpsertRepositoryAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string fullName, CancellationToken ct) =>
+        conn.ExecuteScalarAsync<int>(new CommandDefinition(
+            UpsertRepository, new { fullName = NormalizeRepository(fullName) }, tx, cancellationToken: ct));
+
+    public static string NormalizeRepository(string fullName) => fullName.Trim().TrimEnd('/').ToLowerInvariant();
+}

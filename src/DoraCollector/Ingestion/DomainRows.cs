@@ -1,0 +1,65 @@
+namespace DoraCollector.Ingestion;
+
+/// <summary>A commit as sources report it. SHAs are lower-case hex.</summary>
+/// <param name="Paths">Files it touched; null when the source does not say.</param>
+internal sealed record CommitRow(
+    string Sha,
+    IReadOnlyList<string> Parents,
+    DateTimeOffset AuthoredAt,
+    DateTimeOffset CommittedAt,
+    string? Author,
+    string? Message,
+    IReadOnlyList<string>? Paths = null);
+
+/// <summary>A pull request; <paramref name="Commits"/> are the SHAs that belong to it (its own and rebased copies).</summary>
+internal sealed record PullRequestRow(
+    int Number,
+    string? Title,
+    string? Url,
+    string? Author,
+    string? BaseBranch,
+    string State,
+    DateTimeOffset? OpenedAt,
+    DateTimeOffset? MergedAt,
+    DateTimeOffset? ClosedAt,
+    string? MergeCommitSha,
+    DateTimeOffset? FirstCommitAt,
+    DateTimeOffset? FirstReviewAt,
+    IReadOnlyList<string> Labels,
+    IReadOnlyList<string> Commits,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>One rollout of a revision of a service to an environment.</summary>
+internal sealed record AttemptRow(
+    string Source,
+    string ExternalId,
+    int ServiceId,
+    string Environment,
+    int? RepositoryId,
+    string Revision,
+    bool Succeeded,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset FinishedAt,
+    bool RollbackHint = false,
+    IReadOnlyList<string>? ExplicitCommits = null,
+    string? DetailsJson = null,
+    long? RawEventId = null);
+
+/// <summary>An alert, incident issue or posted incident; <paramref name="ServiceId"/> null when no service matched.</summary>
+internal sealed record SignalRow(
+    string Source,
+    string ExternalId,
+    int? ServiceId,
+    string? ServiceHint,
+    string? Environment,
+    string? Title,
+    string? Severity,
+    string? Url,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? ResolvedAt,
+    DateTimeOffset? LastSeenAt = null,
+    string? ClosedBy = null,
+    string? DeploymentRef = null,
+    string? RevisionRef = null,
+    string? LabelsJson = null,
+    long? RawEventId = null);

@@ -1,0 +1,228 @@
+using System.Text.Json;
+using Dapper;
+using DoraCollector.Catalog;
+using Npgsql;
+
+namespace DoraCollector.Ingestion;
+
+/// <summary>
+/// Idempotent writes of source-neutral domain rows inside the caller's transaction. Every write
+/// that can change a service's derived rows queues the service for projection in the same
+/// transaction, so no change is lost between a write and its projection.
+/// </summary>
+internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, TimeProvider clock)
+{
+    private const string UpsertCommits = """
+        INSERT INTO commits (repository_id, sha, parents, authored_at, committed_at, author, message, paths)
+        SELECT @repositoryId, r.sha, r.parents, r.authored_at, r.committed_at, r.author, r.message, r.paths
+        FROM jsonb_to_recordset(@rows::jsonb) AS r(sha text, parents text[], authored_at timestamptz, committed_at timestamptz,
+                                                    author text, message text, paths text[])
+        ON CONFLICT (repository_id, sha) DO UPDATE
+           SET parents = EXCLUDED.parents, authored_at = EXCLUDED.authored_at, committed_at = EXCLUDED.committed_at,
+               author = COALESCE(EXCLUDED.author, commits.author), message = COALESCE(EXCLUDED.message, commits.message),
+               paths = COALESCE(EXCLUDED.paths, commits.paths)
+         WHERE (commits.parents, commits.authored_at, commits.committed_at, commits.author, commits.message, commits.paths)
+               IS DISTINCT FROM (EXCLUDED.parents, EXCLUDED.authored_at, EXCLUDED.committed_at,
+                                 COALESCE(EXCLUDED.author, commits.author), COALESCE(EXCLUDED.message, commits.message),
+                                 COALESCE(EXCLUDED.paths, commits.paths))
+        """;
+
+    private const string UpsertPullRequest = """
+        INSERT INTO pull_requests (repository_id, number, title, url, author, base_branch, state, opened_at, merged_at, closed_at,
+                                   merge_commit_sha, first_commit_at, first_review_at, labels, updated_at)
+        VALUES (@repositoryId, @Number, @Title, @Url, @Author, @BaseBranch, @State, @OpenedAt, @MergedAt, @ClosedAt,
+                @MergeCommitSha, @FirstCommitAt, @FirstReviewAt, @Labels, @UpdatedAt)
+        ON CONFLICT (repository_id, number) DO UPDATE
+           SET title = EXCLUDED.title, url = COALESCE(EXCLUDED.url, pull_requests.url), author = COALESCE(EXCLUDED.author, pull_requests.author),
+               base_branch = COALESCE(EXCLUDED.base_branch, pull_requests.base_branch), state = EXCLUDED.state,
+               opened_at = COALESCE(EXCLUDED.opened_at, pull_requests.opened_at), merged_at = EXCLUDED.merged_at,
+               closed_at = EXCLUDED.closed_at, merge_commit_sha = COALESCE(EXCLUDED.merge_commit_sha, pull_requests.merge_commit_sha),
+               first_commit_at = COALESCE(EXCLUDED.first_commit_at, pull_requests.first_commit_at),
+               first_review_at = COALESCE(EXCLUDED.first_review_at, pull_requests.first_review_at),
+               labels = EXCLUDED.labels, updated_at = EXCLUDED.updated_at
+        """;
+
+    private const string FillPullRequest = """
+        INSERT INTO pull_requests (repository_id, number, title, url, author, base_branch, state, opened_at, merged_at, closed_at,
+                                   merge_commit_sha, first_commit_at, first_review_at, labels, updated_at)
+        VALUES (@repositoryId, @Number, @Title, @Url, @Author, @BaseBranch, @State, @OpenedAt, @MergedAt, @ClosedAt,
+                @MergeCommitSha, @FirstCommitAt, @FirstReviewAt, @Labels, @UpdatedAt)
+        ON CONFLICT (repository_id, number) DO UPDATE
+           SET title = COALESCE(pull_requests.title, EXCLUDED.title), url = COALESCE(pull_requests.url, EXCLUDED.url),
+               opened_at = COALESCE(pull_requests.opened_at, EXCLUDED.opened_at),
+               merged_at = COALESCE(pull_requests.merged_at, EXCLUDED.merged_at),
+               first_commit_at = COALESCE(pull_requests.first_commit_at, EXCLUDED.first_commit_at),
+               labels = CASE WHEN cardinality(pull_requests.labels) = 0 THEN EXCLUDED.labels ELSE pull_requests.labels END
+        """;
+
+    private const string AddPullRequestCommits = """
+        INSERT INTO pull_request_commits (repository_id, pull_request_number, sha)
+        SELECT @repositoryId, @number, s FROM unnest(@shas::text[]) AS s
+        ON CONFLICT DO NOTHING
+        """;
+
+    private const string UpsertAttempt = """
+        INSERT INTO deployment_attempts (source, external_id, service_id, environment, repository_id, revision, outcome,
+                                         started_at, finished_at, rollback_hint, explicit_commits, details, raw_event_id, updated_at)
+        VALUES (@Source, @ExternalId, @ServiceId, @Environment, @RepositoryId, @Revision, @outcome,
+                @StartedAt, @FinishedAt, @RollbackHint, @explicitCommits, @DetailsJson::jsonb, @RawEventId, @now)
+        ON CONFLICT (source, external_id) DO UPDATE
+           SET service_id = EXCLUDED.service_id, environment = EXCLUDED.environment, repository_id = EXCLUDED.repository_id,
+               revision = EXCLUDED.revision, outcome = EXCLUDED.outcome, started_at = EXCLUDED.started_at,
+               finished_at = EXCLUDED.finished_at, rollback_hint = EXCLUDED.rollback_hint,
+               explicit_commits = EXCLUDED.explicit_commits, details = EXCLUDED.details,
+               raw_event_id = COALESCE(EXCLUDED.raw_event_id, deployment_attempts.raw_event_id), updated_at = EXCLUDED.updated_at
+        RETURNING (SELECT service_id FROM deployment_attempts WHERE source = @Source AND external_id = @ExternalId)
+        """;
+
+    // A resolve, once seen, sticks: a late or re-ordered "firing" does not reopen a signal.
+    private const string UpsertSignal = """
+        INSERT INTO incident_signals (source, external_id, service_id, service_hint, environment, title, severity, url,
+                                      started_at, resolved_at, last_seen_at, closed_by, deployment_ref, revision_ref, labels,
+                                      raw_event_id, updated_at)
+        VALUES (@Source, @ExternalId, @ServiceId, @ServiceHint, @Environment, @Title, @Severity, @Url,
+                @StartedAt, @ResolvedAt, @LastSeenAt, @ClosedBy, @DeploymentRef, @RevisionRef, @LabelsJson::jsonb,
+                @RawEventId, @now)
+        ON CONFLICT (source, external_id) DO UPDATE
+           SET service_id = EXCLUDED.service_id, service_hint = EXCLUDED.service_hint, environment = EXCLUDED.environment,
+               title = EXCLUDED.title, severity = EXCLUDED.severity, url = COALESCE(EXCLUDED.url, incident_signals.url),
+               started_at = EXCLUDED.started_at,
+               resolved_at = COALESCE(incident_signals.resolved_at, EXCLUDED.resolved_at),
+               closed_by = COALESCE(incident_signals.closed_by, EXCLUDED.closed_by),
+               last_seen_at = GREATEST(incident_signals.last_seen_at, EXCLUDED.last_seen_at),
+               deployment_ref = EXCLUDED.deployment_ref, revision_ref = EXCLUDED.revision_ref,
+               labels = COALESCE(EXCLUDED.labels, incident_signals.labels),
+               raw_event_id = COALESCE(EXCLUDED.raw_event_id, incident_signals.raw_event_id), updated_at = EXCLUDED.updated_at
+        """;
+
+    private const string Queue = """
+        INSERT INTO projection_queue (service_id, queued_at, resolve_changes)
+        SELECT s, @now, @resolveChanges FROM unnest(@serviceIds::int[]) AS s
+        ON CONFLICT (service_id) DO UPDATE
+           SET resolve_changes = projection_queue.resolve_changes OR EXCLUDED.resolve_changes
+        """;
+
+    private static readonly JsonSerializerOptions RowJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public NpgsqlConnection Connection => conn;
+
+    public NpgsqlTransaction Transaction => tx;
+
+    public ServiceDirectory Services { get; } = new(conn, tx);
+
+    /// <summary>
+    /// Stores commits; the services of the repository are projected again if any was new or changed.
+    /// With <paramref name="keepExisting"/> (a source that knows less than the graph, such as a
+    /// posted deployment's commit list without parents) stored commits are left as they are.
+    /// </summary>
+    public async Task UpsertCommitsAsync(int repositoryId, IReadOnlyList<CommitRow> commits, CancellationToken ct, bool keepExisting = false)
+    {
+        if (commits.Count == 0)
+        {
+            return;
+        }
+
+        var rows = JsonSerializer.Serialize(commits.Select(c => new
+        {
+            sha = c.Sha.ToLowerInvariant(),
+            parents = c.Parents.Select(p => p.ToLowerInvariant()),
+            authored_at = c.AuthoredAt.ToUniversalTime(),
+            committed_at = c.CommittedAt.ToUniversalTime(),
+            author = c.Author,
+            message = FirstLine(c.Message),
+            paths = c.Paths,
+        }), RowJson);
+        var sql = keepExisting ? UpsertCommits[..UpsertCommits.IndexOf("ON CONFLICT", StringComparison.Ordinal)] + "ON CONFLICT DO NOTHING" : UpsertCommits;
+        var changed = await conn.ExecuteAsync(new CommandDefinition(sql, new { repositoryId, rows }, tx, cancellationToken: ct));
+        if (changed > 0)
+        {
+            await QueueRepositoryAsync(repositoryId, resolveChanges: false, ct);
+        }
+    }
+
+    /// <summary>
+    /// Stores a pull request and the commits that belong to it; its repository's changes are
+    /// resolved again. With <paramref name="fillMissing"/> (a source that knows less) only what is
+    /// not known yet is written.
+    /// </summary>
+    public async Task UpsertPullRequestAsync(int repositoryId, PullRequestRow pr, CancellationToken ct, bool fillMissing = false)
+    {
+        await conn.ExecuteAsync(new CommandDefinition(fillMissing ? FillPullRequest : UpsertPullRequest, new
+        {
+            repositoryId, pr.Number, pr.Title, pr.Url, pr.Author, pr.BaseBranch, pr.State, pr.OpenedAt, pr.MergedAt, pr.ClosedAt,
+            MergeCommitSha = pr.MergeCommitSha?.ToLowerInvariant(), pr.FirstCommitAt, pr.FirstReviewAt,
+            Labels = pr.Labels.ToArray(), pr.UpdatedAt,
+        }, tx, cancellationToken: ct));
+        if (pr.Commits.Count > 0)
+        {
+            await conn.ExecuteAsync(new CommandDefinition(AddPullRequestCommits,
+                new { repositoryId, number = pr.Number, shas = pr.Commits.Select(s => s.ToLowerInvariant()).ToArray() }, tx, cancellationToken: ct));
+        }
+
+        if (pr.State == "merged")
+        {
+            await QueueRepositoryAsync(repositoryId, resolveChanges: true, ct);
+        }
+    }
+
+    public async Task UpsertAttemptAsync(AttemptRow attempt, CancellationToken ct)
+    {
+        var previousService = await conn.ExecuteScalarAsync<int?>(new CommandDefinition(UpsertAttempt, new
+        {
+            attempt.Source, attempt.ExternalId, attempt.ServiceId, attempt.Environment, attempt.RepositoryId,
+            Revision = attempt.Revision.Trim().ToLowerInvariant(),
+            outcome = attempt.Succeeded ? "success" : "failure",
+            StartedAt = attempt.StartedAt?.ToUniversalTime(), FinishedAt = attempt.FinishedAt.ToUniversalTime(), attempt.RollbackHint,
+            explicitCommits = attempt.ExplicitCommits?.Select(s => s.ToLowerInvariant()).ToArray(),
+            attempt.DetailsJson, attempt.RawEventId, now = clock.GetUtcNow(),
+        }, tx, cancellationToken: ct));
+        await QueueAsync(previousService is { } moved && moved != attempt.ServiceId ? [attempt.ServiceId, moved] : [attempt.ServiceId], false, ct);
+    }
+
+    public async Task UpsertSignalAsync(SignalRow signal, CancellationToken ct)
+    {
+        var before = await conn.ExecuteScalarAsync<int?>(new CommandDefinition(
+            "SELECT service_id FROM incident_signals WHERE source = @Source AND external_id = @ExternalId",
+            new { signal.Source, signal.ExternalId }, tx, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition(UpsertSignal, new
+        {
+            signal.Source, signal.ExternalId, signal.ServiceId, signal.ServiceHint, signal.Environment, signal.Title, signal.Severity,
+            signal.Url, StartedAt = signal.StartedAt.ToUniversalTime(), ResolvedAt = signal.ResolvedAt?.ToUniversalTime(),
+            LastSeenAt = signal.LastSeenAt?.ToUniversalTime(), signal.ClosedBy, signal.DeploymentRef,
+            RevisionRef = signal.RevisionRef?.ToLowerInvariant(), signal.LabelsJson, signal.RawEventId, now = clock.GetUtcNow(),
+        }, tx, cancellationToken: ct));
+        await QueueAsync(new[] { signal.ServiceId, before }.OfType<int>().Distinct().ToArray(), false, ct);
+    }
+
+    /// <summary>Queues services for projection (with <paramref name="resolveChanges"/>: resolve their changes from scratch).</summary>
+    public async Task QueueAsync(IReadOnlyCollection<int> serviceIds, bool resolveChanges, CancellationToken ct)
+    {
+        if (serviceIds.Count > 0)
+        {
+            await conn.ExecuteAsync(new CommandDefinition(Queue,
+                new { serviceIds = serviceIds.ToArray(), now = clock.GetUtcNow(), resolveChanges }, tx, cancellationToken: ct));
+        }
+    }
+
+    private async Task QueueRepositoryAsync(int repositoryId, bool resolveChanges, CancellationToken ct)
+    {
+        var services = await conn.QueryAsync<int>(new CommandDefinition(
+            """
+            SELECT id FROM services WHERE repository_id = @repositoryId
+            UNION
+            SELECT DISTINCT service_id FROM deployment_attempts WHERE repository_id = @repositoryId
+            """, new { repositoryId }, tx, cancellationToken: ct));
+        await QueueAsync(services.ToList(), resolveChanges, ct);
+    }
+
+    private static string? FirstLine(string? message)
+    {
+        if (message is null)
+        {
+            return null;
+        }
+
+        var end = message.IndexOfAny(['\r', '\n']);
+        return end < 0 ? message : message[..end];
+    }
+}

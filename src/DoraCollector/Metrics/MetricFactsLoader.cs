@@ -1,0 +1,73 @@
+using Dapper;
+using Npgsql;
+
+namespace DoraCollector.Metrics;
+
+/// <summary>Reads what the metrics need from the domain tables (never from a source's own data).</summary>
+internal static class MetricFactsLoader
+{
+    private const string Services = """
+        SELECT s.id AS Id, s.name AS Name, t.name AS Team FROM services s LEFT JOIN teams t ON t.id = s.team_id
+        """;
+
+    private const string Deployments = """
+        SELECT service_id AS ServiceId, environment AS Environment, finished_at AS FinishedAt, outcome = 'success' AS Succeeded,
+               is_redeploy AS IsRedeploy, is_failed AS IsFailed, is_rework AS IsRework, recovered_at AS RecoveredAt
+        FROM deployments WHERE finished_at > @from AND finished_at <= @to
+        """;
+
+    // Lead time counts a change at its first live deployment to the environment.
+    private const string Changes = """
+        SELECT d.service_id AS ServiceId, d.environment AS Environment, d.finished_at AS DeployedAt,
+               c.first_commit_at AS FirstCommitAt, c.opened_at AS OpenedAt, c.merged_at AS MergedAt
+        FROM deployment_changes c JOIN deployments d ON d.id = c.deployment_id
+        WHERE c.is_first AND d.outcome = 'success' AND NOT d.is_redeploy AND d.finished_at > @from AND d.finished_at <= @to
+        """;
+
+    private const string Incidents = """
+        SELECT service_id AS ServiceId, environment AS Environment, started_at AS StartedAt, resolved_at AS ResolvedAt
+        FROM incidents
+        WHERE (resolved_at > @from AND resolved_at <= @to) OR (started_at <= @to AND (resolved_at IS NULL OR resolved_at > @to))
+        """;
+
+    private const string Totals = """
+        SELECT service_id AS ServiceId, environment AS Environment,
+               count(*) FILTER (WHERE NOT is_redeploy AND outcome = 'success' AND NOT is_failed)::int AS Succeeded,
+               count(*) FILTER (WHERE NOT is_redeploy AND outcome = 'success' AND is_failed)::int AS Failed,
+               count(*) FILTER (WHERE NOT is_redeploy AND outcome = 'failure')::int AS RolloutFailed,
+               count(*) FILTER (WHERE is_redeploy)::int AS Redeploys
+        FROM deployments GROUP BY service_id, environment
+        """;
+
+    private const string Unattributed = """
+        SELECT count(*)::int FROM incident_signals
+        WHERE service_id IS NULL AND (resolved_at IS NULL OR resolved_at > @from) AND started_at <= @to
+        """;
+
+    public static async Task<MetricFacts> LoadAsync(NpgsqlConnection conn, DateTimeOffset from, DateTimeOffset to, LeadTimeStart leadTimeStart, CancellationToken ct)
+    {
+        var range = new { from, to };
+        var services = (await conn.QueryAsync<ServiceInfo>(new CommandDefinition(Services, cancellationToken: ct))).ToList();
+        var deployments = (await conn.QueryAsync<DeploymentFact>(new CommandDefinition(Deployments, range, cancellationToken: ct))).ToList();
+        var changes = (await conn.QueryAsync<ChangeRow>(new CommandDefinition(Changes, range, cancellationToken: ct)))
+            .Select(c => new ChangeFact(c.ServiceId, c.Environment, c.DeployedAt,
+                LeadTimeRules.Measure(new ChangeTimes(c.FirstCommitAt, c.OpenedAt, c.MergedAt), c.DeployedAt, leadTimeStart)))
+            .ToList();
+        var incidents = (await conn.QueryAsync<IncidentFact>(new CommandDefinition(Incidents, range, cancellationToken: ct))).ToList();
+        return new MetricFacts(services, deployments, changes, incidents);
+    }
+
+    /// <summary>All-time deployment counts per service and environment.</summary>
+    public static async Task<IReadOnlyList<(int ServiceId, string Environment, DeploymentCounts Counts)>> TotalsAsync(NpgsqlConnection conn, CancellationToken ct) =>
+        (await conn.QueryAsync<TotalRow>(new CommandDefinition(Totals, cancellationToken: ct)))
+            .Select(t => (t.ServiceId, t.Environment, new DeploymentCounts(t.Succeeded, t.Failed, t.RolloutFailed, t.Redeploys)))
+            .ToList();
+
+    /// <summary>Incident signals no service could be found for, open in or overlapping the range.</summary>
+    public static Task<int> UnattributedAsync(NpgsqlConnection conn, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
+        conn.ExecuteScalarAsync<int>(new CommandDefinition(Unattributed, new { from, to }, cancellationToken: ct));
+
+    private sealed record ChangeRow(int ServiceId, string Environment, DateTimeOffset DeployedAt, DateTimeOffset FirstCommitAt, DateTimeOffset? OpenedAt, DateTimeOffset? MergedAt);
+
+    private sealed record TotalRow(int ServiceId, string Environment, int Succeeded, int Failed, int RolloutFailed, int Redeploys);
+}

@@ -1,0 +1,90 @@
+using Dapper;
+using DoraCollector.Hosting;
+using DoraCollector.Projection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace DoraCollector.Metrics;
+
+/// <summary>
+/// Keeps this replica's snapshot fresh: at start, on the configured interval, and shortly after
+/// new data (this replica's projections poke it; another replica's show as a new data version).
+/// Computing runs in the background; scrapes keep reading the previous snapshot meanwhile.
+/// </summary>
+internal sealed partial class SnapshotRefresher(
+    MetricsEngine engine,
+    SnapshotHolder holder,
+    SnapshotSignal signal,
+    NpgsqlDataSource db,
+    IOptionsMonitor<MetricsOptions> options,
+    IOptions<SchedulingOptions> scheduling,
+    CollectorTelemetry telemetry,
+    TimeProvider clock,
+    ILogger<SnapshotRefresher> logger) : BackgroundService
+{
+    private static readonly TimeSpan VersionPoll = TimeSpan.FromSeconds(2);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!scheduling.Value.Enabled)
+        {
+            return;
+        }
+
+        var version = await DataVersionAsync(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await RefreshAsync(stoppingToken);
+            var due = clock.GetUtcNow() + options.CurrentValue.SnapshotInterval;
+            while (clock.GetUtcNow() < due && !stoppingToken.IsCancellationRequested)
+            {
+                var poked = await signal.WaitAsync(VersionPoll, stoppingToken);
+                var latest = await DataVersionAsync(stoppingToken);
+                if (poked || latest != version)
+                {
+                    version = latest;
+                    await Task.Delay(options.CurrentValue.SnapshotDebounce, clock, stoppingToken);
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Computes and publishes a snapshot; on failure keeps the previous one.</summary>
+    public async Task RefreshAsync(CancellationToken ct)
+    {
+        var started = clock.GetTimestamp();
+        try
+        {
+            var snapshot = await engine.ComputeSnapshotAsync(ct);
+            holder.Publish(snapshot);
+            telemetry.JobFinished("snapshot", clock.GetElapsedTime(started), succeeded: true);
+            LogComputed(snapshot.Series.Count, snapshot.ComputeDuration.TotalMilliseconds);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException && !ct.IsCancellationRequested)
+        {
+            telemetry.JobFinished("snapshot", clock.GetElapsedTime(started), succeeded: false);
+            LogFailed(e.Message);
+        }
+    }
+
+    private async Task<string?> DataVersionAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var conn = await db.OpenConnectionAsync(ct);
+            return await conn.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "SELECT value FROM collector_state WHERE key = 'data_version'", cancellationToken: ct));
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException && !ct.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Debug, Message = "Snapshot computed: {Series} series in {Milliseconds} ms")]
+    private partial void LogComputed(int series, double milliseconds);
+
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Error, Message = "Computing the snapshot failed; the previous one is kept: {Reason}")]
+    private partial void LogFailed(string reason);
+}

@@ -1,0 +1,31 @@
+using System.Text.RegularExpressions;
+using DoraCollector.Metrics;
+
+namespace DoraCollector.Projection;
+
+/// <summary>The configurable rules of DESIGN §2 that shape deployments and incidents.</summary>
+internal sealed record ProjectionRules(
+    TimeSpan AttributionWindow,
+    TimeSpan IncidentMergeGap,
+    IReadOnlySet<string> HotfixLabels,
+    Regex RevertPattern,
+    Regex ProductionPattern,
+    string DefaultIncidentEnvironment,
+    TimeSpan MaxBranchAge)
+{
+    public static ProjectionRules From(MetricsOptions options) => new(
+        options.AttributionWindow,
+        options.IncidentMergeGap,
+        options.EffectiveHotfixLabels.ToHashSet(StringComparer.OrdinalIgnoreCase),
+        new Regex(options.RevertPattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)),
+        new Regex(options.ProductionEnvironmentPattern, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1)),
+        options.DefaultIncidentEnvironment,
+        options.MaxBranchAge);
+
+    /// <summary>A fingerprint of the rules: stored results computed under other rules are not reused.</summary>
+    public string Fingerprint => string.Join('|',
+        AttributionWindow.Ticks, IncidentMergeGap.Ticks, string.Join(',', HotfixLabels.Order(StringComparer.OrdinalIgnoreCase)),
+        RevertPattern, ProductionPattern, DefaultIncidentEnvironment, MaxBranchAge.Ticks);
+
+    public bool IsProduction(string environment) => ProductionPattern.IsMatch(environment);
+}

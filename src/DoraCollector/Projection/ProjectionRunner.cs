@@ -1,0 +1,180 @@
+using Dapper;
+using DoraCollector.Hosting;
+using DoraCollector.Metrics;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace DoraCollector.Projection;
+
+/// <summary>
+/// Projects the services in <c>projection_queue</c>, one transaction per service, on every
+/// replica (<c>SKIP LOCKED</c> shares the queue). A service queued again while it is being
+/// projected is projected again afterwards; a failure leaves it queued and retries a minute later.
+/// </summary>
+internal sealed partial class ProjectionRunner(
+    NpgsqlDataSource db,
+    IOptionsMonitor<MetricsOptions> metrics,
+    IOptions<SchedulingOptions> scheduling,
+    ProjectionSignal signal,
+    SnapshotSignal snapshot,
+    CollectorTelemetry telemetry,
+    TimeProvider clock,
+    ILogger<ProjectionRunner> logger) : BackgroundService
+{
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(5);
+
+    private const string Claim = """
+        SELECT service_id AS ServiceId, resolve_changes AS ResolveChanges FROM projection_queue
+        WHERE queued_at <= @now
+        ORDER BY queued_at, service_id
+        LIMIT 1
+        FOR UPDATE SKIP LOCKED
+        """;
+
+    private const string BumpDataVersion = """
+        INSERT INTO collector_state (key, value, updated_at) VALUES ('data_version', '1', @now)
+        ON CONFLICT (key) DO UPDATE SET value = (collector_state.value::bigint + 1)::text, updated_at = EXCLUDED.updated_at
+        """;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!scheduling.Value.Enabled)
+        {
+            return;
+        }
+
+        await QueueAllIfRulesChangedAsync(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await DrainAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            {
+                LogSweepFailed(e.Message);
+            }
+
+            await signal.WaitAsync(SweepInterval, stoppingToken);
+        }
+    }
+
+    /// <summary>Projects queued services until the queue is empty; returns how many.</summary>
+    public async Task<int> DrainAsync(CancellationToken ct)
+    {
+        var projected = 0;
+        while (await ProjectNextAsync(ct))
+        {
+            projected++;
+        }
+
+        if (projected > 0)
+        {
+            snapshot.Poke();
+        }
+
+        return projected;
+    }
+
+    /// <summary>Projects every service in the caller's transaction, from scratch (the <c>recompute</c> verb).</summary>
+    public async Task<int> ProjectAllAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        var rules = ProjectionRules.From(metrics.CurrentValue);
+        var services = (await conn.QueryAsync<int>(new CommandDefinition("SELECT id FROM services ORDER BY id", transaction: tx, cancellationToken: ct))).ToList();
+        foreach (var serviceId in services)
+        {
+            await ProjectAsync(conn, tx, serviceId, rules, useCache: false, ct);
+        }
+
+        await conn.ExecuteAsync(new CommandDefinition("DELETE FROM projection_queue", transaction: tx, cancellationToken: ct));
+        await RecordRulesAsync(conn, tx, rules, ct);
+        await conn.ExecuteAsync(new CommandDefinition(BumpDataVersion, new { now = clock.GetUtcNow() }, tx, cancellationToken: ct));
+        return services.Count;
+    }
+
+    private async Task<bool> ProjectNextAsync(CancellationToken ct)
+    {
+        var rules = ProjectionRules.From(metrics.CurrentValue);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var next = await conn.QueryFirstOrDefaultAsync<QueuedService>(
+            new CommandDefinition(Claim, new { now = clock.GetUtcNow() }, tx, cancellationToken: ct));
+        if (next is null)
+        {
+            return false;
+        }
+
+        var started = clock.GetTimestamp();
+        try
+        {
+            await ProjectAsync(conn, tx, next.ServiceId, rules, useCache: !next.ResolveChanges, ct);
+            await conn.ExecuteAsync(new CommandDefinition("DELETE FROM projection_queue WHERE service_id = @id", new { id = next.ServiceId }, tx, cancellationToken: ct));
+            await conn.ExecuteAsync(new CommandDefinition(BumpDataVersion, new { now = clock.GetUtcNow() }, tx, cancellationToken: ct));
+            await tx.CommitAsync(ct);
+            telemetry.JobFinished("projection", clock.GetElapsedTime(started), succeeded: true);
+            return true;
+        }
+        catch (Exception e) when (e is PostgresException or InvalidOperationException or FormatException && !ct.IsCancellationRequested)
+        {
+            await tx.RollbackAsync(ct);
+            telemetry.JobFinished("projection", clock.GetElapsedTime(started), succeeded: false);
+            LogProjectionFailed(next.ServiceId, e.Message);
+            await conn.ExecuteAsync(new CommandDefinition(
+                "UPDATE projection_queue SET queued_at = @retryAt WHERE service_id = @id",
+                new { id = next.ServiceId, retryAt = clock.GetUtcNow().AddMinutes(1) }, cancellationToken: ct));
+            return true;
+        }
+    }
+
+    private static async Task ProjectAsync(
+        NpgsqlConnection conn, NpgsqlTransaction tx, int serviceId, ProjectionRules rules, bool useCache, CancellationToken ct)
+    {
+        var (facts, cache) = await ProjectionStore.LoadAsync(conn, tx, serviceId, useCache, ct);
+        var projector = new ServiceProjector(new SqlCommitGraph(conn, tx, rules.MaxBranchAge), rules);
+        var projection = await projector.ProjectAsync(facts, cache, ct);
+        await ProjectionStore.SaveAsync(conn, tx, serviceId, projection, ct);
+    }
+
+    // Results computed under other rules (attribution window, hotfix labels, ...) are recomputed.
+    private async Task QueueAllIfRulesChangedAsync(CancellationToken ct)
+    {
+        var rules = ProjectionRules.From(metrics.CurrentValue);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var stored = await conn.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT value FROM collector_state WHERE key = 'projection_rules' FOR UPDATE", transaction: tx, cancellationToken: ct));
+        if (stored != rules.Fingerprint)
+        {
+            var queued = await conn.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO projection_queue (service_id, queued_at, resolve_changes) SELECT id, @now, true FROM services
+                ON CONFLICT (service_id) DO UPDATE SET resolve_changes = true
+                """, new { now = clock.GetUtcNow() }, tx, cancellationToken: ct));
+            await RecordRulesAsync(conn, tx, rules, ct);
+            if (stored is not null)
+            {
+                LogRulesChanged(queued);
+            }
+        }
+
+        await tx.CommitAsync(ct);
+    }
+
+    private async Task RecordRulesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, ProjectionRules rules, CancellationToken ct) =>
+        await conn.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO collector_state (key, value, updated_at) VALUES ('projection_rules', @value, @now)
+            ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at
+            """, new { value = rules.Fingerprint, now = clock.GetUtcNow() }, tx, cancellationToken: ct));
+
+    private sealed record QueuedService(int ServiceId, bool ResolveChanges);
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Error, Message = "Projecting service {ServiceId} failed; retrying in a minute: {Reason}")]
+    private partial void LogProjectionFailed(int serviceId, string reason);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Projection sweep failed, retrying: {Reason}")]
+    private partial void LogSweepFailed(string reason);
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Metric rules changed: {Count} services are projected again")]
+    private partial void LogRulesChanged(int count);
+}

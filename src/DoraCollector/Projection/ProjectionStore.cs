@@ -1,0 +1,194 @@
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+
+namespace DoraCollector.Projection;
+
+/// <summary>Reads a service's facts and writes its projection, inside the caller's transaction.</summary>
+internal static class ProjectionStore
+{
+    private const string LoadService = "SELECT repository_id AS RepositoryId, path AS Path FROM services WHERE id = @serviceId";
+
+    private const string LoadAttempts = """
+        SELECT id AS Id, source || ':' || external_id AS Key, external_id AS ExternalId, environment AS Environment,
+               repository_id AS RepositoryId, revision AS Revision, outcome = 'success' AS Succeeded, started_at AS StartedAt,
+               finished_at AS FinishedAt, rollback_hint AS RollbackHint, explicit_commits AS ExplicitCommits
+        FROM deployment_attempts WHERE service_id = @serviceId
+        """;
+
+    private const string LoadSignals = """
+        SELECT id AS Id, source || ':' || external_id AS Key, environment AS Environment, started_at AS StartedAt,
+               resolved_at AS ResolvedAt, title AS Title, severity AS Severity, deployment_ref AS DeploymentRef,
+               revision_ref AS RevisionRef
+        FROM incident_signals WHERE service_id = @serviceId
+        """;
+
+    private const string LoadCache = """
+        SELECT d.key AS DeploymentKey, d.revision AS Revision, d.changes_base AS ChangesBase, d.changes_state AS State,
+               c.change_key AS ChangeKey, c.repository_id AS RepositoryId, c.pull_request_number AS PullRequestNumber,
+               c.head_sha AS HeadSha, c.title AS Title, c.commit_count AS CommitCount, c.first_commit_at AS FirstCommitAt,
+               c.opened_at AS OpenedAt, c.merged_at AS MergedAt, c.is_hotfix AS IsHotfix, c.is_revert AS IsRevert
+        FROM deployments d LEFT JOIN deployment_changes c ON c.deployment_id = d.id
+        WHERE d.service_id = @serviceId AND d.changes_state IN ('resolved', 'explicit', 'head_only')
+        """;
+
+    private const string UpsertDeployments = """
+        INSERT INTO deployments (key, service_id, environment, repository_id, revision, started_at, finished_at, outcome,
+                                 attempt_count, is_redeploy, is_rollback, is_failed, failure_reason, is_rework, rework_reason,
+                                 recovered_at, changes_state, changes_base)
+        SELECT r.key, @serviceId, r.environment, r.repository_id, r.revision, r.started_at, r.finished_at, r.outcome,
+               r.attempt_count, r.is_redeploy, r.is_rollback, r.is_failed, r.failure_reason, r.is_rework, r.rework_reason,
+               r.recovered_at, r.changes_state, r.changes_base
+        FROM jsonb_to_recordset(@rows::jsonb) AS r (key text, environment text, repository_id int, revision text,
+             started_at timestamptz, finished_at timestamptz, outcome text, attempt_count int, is_redeploy boolean,
+             is_rollback boolean, is_failed boolean, failure_reason text, is_rework boolean, rework_reason text,
+             recovered_at timestamptz, changes_state text, changes_base text)
+        ON CONFLICT (key) DO UPDATE
+           SET service_id = EXCLUDED.service_id, environment = EXCLUDED.environment, repository_id = EXCLUDED.repository_id,
+               revision = EXCLUDED.revision, started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at,
+               outcome = EXCLUDED.outcome, attempt_count = EXCLUDED.attempt_count, is_redeploy = EXCLUDED.is_redeploy,
+               is_rollback = EXCLUDED.is_rollback, is_failed = EXCLUDED.is_failed, failure_reason = EXCLUDED.failure_reason,
+               is_rework = EXCLUDED.is_rework, rework_reason = EXCLUDED.rework_reason, recovered_at = EXCLUDED.recovered_at,
+               changes_state = EXCLUDED.changes_state, changes_base = EXCLUDED.changes_base
+        """;
+
+    private const string LinkDeployments = """
+        UPDATE deployments d
+           SET previous_deployment_id = p.id, rolled_back_by_id = b.id
+        FROM jsonb_to_recordset(@rows::jsonb) AS r (key text, previous text, rolled_back_by text)
+        LEFT JOIN deployments p ON p.key = r.previous
+        LEFT JOIN deployments b ON b.key = r.rolled_back_by
+        WHERE d.key = r.key
+        """;
+
+    private const string LinkAttempts = """
+        UPDATE deployment_attempts a SET deployment_id = d.id
+        FROM jsonb_to_recordset(@rows::jsonb) AS r (attempt_id bigint, key text)
+        JOIN deployments d ON d.key = r.key
+        WHERE a.id = r.attempt_id AND a.deployment_id IS DISTINCT FROM d.id
+        """;
+
+    private const string InsertChanges = """
+        INSERT INTO deployment_changes (deployment_id, change_key, repository_id, pull_request_number, head_sha, title,
+                                        commit_count, first_commit_at, opened_at, merged_at, is_first, is_hotfix, is_revert)
+        SELECT d.id, r.change_key, r.repository_id, r.pull_request_number, r.head_sha, r.title, r.commit_count,
+               r.first_commit_at, r.opened_at, r.merged_at, r.is_first, r.is_hotfix, r.is_revert
+        FROM jsonb_to_recordset(@rows::jsonb) AS r (key text, change_key text, repository_id int, pull_request_number int,
+             head_sha text, title text, commit_count int, first_commit_at timestamptz, opened_at timestamptz,
+             merged_at timestamptz, is_first boolean, is_hotfix boolean, is_revert boolean)
+        JOIN deployments d ON d.key = r.key
+        """;
+
+    private const string UpsertIncidents = """
+        INSERT INTO incidents (key, service_id, environment, title, severity, started_at, resolved_at, signal_count, deployment_id, attribution)
+        SELECT r.key, @serviceId, r.environment, r.title, r.severity, r.started_at, r.resolved_at, r.signal_count, d.id, r.attribution
+        FROM jsonb_to_recordset(@rows::jsonb) AS r (key text, environment text, title text, severity text, started_at timestamptz,
+             resolved_at timestamptz, signal_count int, deployment text, attribution text)
+        LEFT JOIN deployments d ON d.key = r.deployment
+        ON CONFLICT (key) DO UPDATE
+           SET service_id = EXCLUDED.service_id, environment = EXCLUDED.environment, title = EXCLUDED.title,
+               severity = EXCLUDED.severity, started_at = EXCLUDED.started_at, resolved_at = EXCLUDED.resolved_at,
+               signal_count = EXCLUDED.signal_count, deployment_id = EXCLUDED.deployment_id, attribution = EXCLUDED.attribution
+        """;
+
+    private const string LinkSignals = """
+        UPDATE incident_signals s SET incident_id = i.id
+        FROM jsonb_to_recordset(@rows::jsonb) AS r (signal_id bigint, key text)
+        JOIN incidents i ON i.key = r.key
+        WHERE s.id = r.signal_id AND s.incident_id IS DISTINCT FROM i.id
+        """;
+
+    private static readonly JsonSerializerOptions RowJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public static async Task<(ServiceFacts Facts, IChangeCache Cache)> LoadAsync(
+        NpgsqlConnection conn, NpgsqlTransaction tx, int serviceId, bool useCache, CancellationToken ct)
+    {
+        var service = await conn.QuerySingleAsync<(int? RepositoryId, string? Path)>(new CommandDefinition(LoadService, new { serviceId }, tx, cancellationToken: ct));
+        var attempts = (await conn.QueryAsync<AttemptFact>(new CommandDefinition(LoadAttempts, new { serviceId }, tx, cancellationToken: ct))).ToList();
+        var signals = (await conn.QueryAsync<SignalFact>(new CommandDefinition(LoadSignals, new { serviceId }, tx, cancellationToken: ct))).ToList();
+        IChangeCache cache = useCache
+            ? new StoredChanges((await conn.QueryAsync<CachedRow>(new CommandDefinition(LoadCache, new { serviceId }, tx, cancellationToken: ct))).ToList())
+            : NoChangeCache.Instance;
+        return (new ServiceFacts(serviceId, service.RepositoryId, service.Path, attempts, signals), cache);
+    }
+
+    /// <summary>Replaces the service's derived rows with <paramref name="projection"/>; keys keep ids stable.</summary>
+    public static async Task SaveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, int serviceId, ServiceProjection projection, CancellationToken ct)
+    {
+        var deployments = projection.Deployments;
+        var keys = deployments.Select(d => d.Key).ToArray();
+        await ExecuteAsync(conn, tx, UpsertDeployments, serviceId, deployments.Select(d => new
+        {
+            d.Key, d.Environment, d.RepositoryId, d.Revision, d.StartedAt, d.FinishedAt,
+            Outcome = d.Succeeded ? "success" : "failure", AttemptCount = d.Attempts.Count, d.IsRedeploy, d.IsRollback,
+            d.IsFailed, d.FailureReason, d.IsRework, d.ReworkReason, d.RecoveredAt, d.ChangesState, d.ChangesBase,
+        }), ct);
+        await conn.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM deployments WHERE service_id = @serviceId AND NOT (key = ANY (@keys))", new { serviceId, keys }, tx, cancellationToken: ct));
+        await ExecuteAsync(conn, tx, LinkDeployments, serviceId, deployments.Select(d => new
+        {
+            d.Key, Previous = d.Previous?.Key, RolledBackBy = d.RolledBackBy?.Key,
+        }), ct);
+        await ExecuteAsync(conn, tx, LinkAttempts, serviceId, deployments.SelectMany(d => d.Attempts.Select(a => new { AttemptId = a.Id, d.Key })), ct);
+
+        await conn.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM deployment_changes c USING deployments d WHERE d.id = c.deployment_id AND d.service_id = @serviceId",
+            new { serviceId }, tx, cancellationToken: ct));
+        await ExecuteAsync(conn, tx, InsertChanges, serviceId, deployments.SelectMany(d => d.Changes.Select(c => new
+        {
+            d.Key, ChangeKey = c.Change.Key, c.Change.RepositoryId, c.Change.PullRequestNumber, c.Change.HeadSha, c.Change.Title,
+            c.Change.CommitCount, c.Change.FirstCommitAt, c.Change.OpenedAt, c.Change.MergedAt, c.IsFirst, c.IsHotfix, c.IsRevert,
+        })), ct);
+
+        var incidents = projection.Incidents;
+        await ExecuteAsync(conn, tx, UpsertIncidents, serviceId, incidents.Select(i => new
+        {
+            i.Key, i.Environment, i.Title, i.Severity, i.StartedAt, i.ResolvedAt, SignalCount = i.Signals.Count,
+            Deployment = i.Deployment?.Key, i.Attribution,
+        }), ct);
+        await conn.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM incidents WHERE service_id = @serviceId AND NOT (key = ANY (@keys))",
+            new { serviceId, keys = incidents.Select(i => i.Key).ToArray() }, tx, cancellationToken: ct));
+        await ExecuteAsync(conn, tx, LinkSignals, serviceId, incidents.SelectMany(i => i.Signals.Select(s => new { SignalId = s.Id, i.Key })), ct);
+    }
+
+    private static async Task ExecuteAsync<T>(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, int serviceId, IEnumerable<T> rows, CancellationToken ct)
+    {
+        var json = JsonSerializer.Serialize(rows, RowJson);
+        if (json != "[]")
+        {
+            await conn.ExecuteAsync(new CommandDefinition(sql, new { serviceId, rows = json }, tx, cancellationToken: ct));
+        }
+    }
+
+    private sealed record CachedRow(
+        string DeploymentKey, string Revision, string? ChangesBase, string State, string? ChangeKey, int? RepositoryId,
+        int? PullRequestNumber, string? HeadSha, string? Title, int? CommitCount, DateTimeOffset? FirstCommitAt,
+        DateTimeOffset? OpenedAt, DateTimeOffset? MergedAt, bool? IsHotfix, bool? IsRevert);
+
+    private sealed class StoredChanges(List<CachedRow> rows) : IChangeCache
+    {
+        private readonly Dictionary<string, (string Revision, string? Base, CachedChanges Changes)> _byKey = rows
+            .GroupBy(r => r.DeploymentKey)
+            .ToDictionary(g => g.Key, g => (g.First().Revision, g.First().ChangesBase, new CachedChanges(g.First().State, g
+                .Where(r => r.ChangeKey is not null)
+                .Select(r => new CachedChange(
+                    new ChangeRecord(r.ChangeKey!, r.RepositoryId, r.PullRequestNumber, r.HeadSha!, r.Title, r.CommitCount!.Value,
+                        r.FirstCommitAt!.Value, r.OpenedAt, r.MergedAt, [], []),
+                    r.IsHotfix!.Value, r.IsRevert!.Value))
+                .ToList())));
+
+        public bool TryGet(string deploymentKey, string revision, string? changesBase, out CachedChanges changes)
+        {
+            changes = null!;
+            if (!_byKey.TryGetValue(deploymentKey, out var stored) || stored.Revision != Revisions.Normalize(revision)
+                || !string.Equals(stored.Base, changesBase is null ? null : Revisions.Normalize(changesBase), StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            changes = stored.Changes;
+            return true;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+namespace DoraCollector.Projection;
+
+/// <summary>
+/// Derives one service's deployments (with their changes and failure verdicts) and incidents
+/// (with their attribution) from what the sources reported. Deterministic: projecting the same
+/// facts again gives the same result, so it can run after every ingest and in <c>recompute</c>.
+/// </summary>
+internal sealed class ServiceProjector(ICommitGraph graph, ProjectionRules rules)
+{
+    public async Task<ServiceProjection> ProjectAsync(ServiceFacts facts, IChangeCache cache, CancellationToken ct)
+    {
+        var streams = new List<List<ProjectedDeployment>>();
+        foreach (var environment in facts.Attempts.GroupBy(a => a.Environment, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var stream = DeploymentStreams.Build(environment.Key, environment.Select(a => a with { RepositoryId = a.RepositoryId ?? facts.RepositoryId }));
+            await DeploymentStreams.DetectRollbacksAsync(stream, graph, ct);
+            await ResolveChangesAsync(stream, facts.Path, cache, ct);
+            streams.Add(stream);
+        }
+
+        var deployments = streams.SelectMany(s => s).ToList();
+        var incidents = IncidentMerger.Merge(facts.Signals, rules.IncidentMergeGap);
+        IncidentAttribution.Attribute(incidents, deployments, rules);
+        foreach (var stream in streams)
+        {
+            FailureRules.Apply(stream);
+        }
+
+        return new ServiceProjection(deployments, incidents);
+    }
+
+    // Each live deployment brings the changes reachable from its revision and not from the one
+    // it replaced; a change counts only for the first deployment that brings it.
+    private async Task ResolveChangesAsync(List<ProjectedDeployment> stream, string? path, IChangeCache cache, CancellationToken ct)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var deployment in stream.Where(d => d.IsLive))
+        {
+            var previous = deployment.Previous is { } p && p.RepositoryId == deployment.RepositoryId ? p.Revision : null;
+            deployment.ChangesBase = previous;
+            var judged = await ChangesOfAsync(deployment, previous, path, cache, ct);
+            deployment.ChangesState = judged.State;
+            foreach (var change in judged.Changes)
+            {
+                deployment.Changes.Add(new ProjectedChange(change.Change, seen.Add(change.Change.Key), change.IsHotfix, change.IsRevert));
+            }
+        }
+    }
+
+    private async Task<CachedChanges> ChangesOfAsync(
+        ProjectedDeployment deployment, string? previous, string? path, IChangeCache cache, CancellationToken ct)
+    {
+        if (cache.TryGet(deployment.Key, deployment.Revision, previous, out var cached))
+        {
+            return cached;
+        }
+
+        // A source that lists the commits (even none) says exactly what the rollout brings.
+        var listing = deployment.Attempts.Where(a => a.ExplicitCommits is not null).ToList();
+        var listed = listing.SelectMany(a => a.ExplicitCommits!).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var set = listing.Count > 0
+            ? await graph.ExplicitChangesAsync(deployment.RepositoryId, listed, ct)
+            : deployment.RepositoryId is int repository
+                ? await graph.ChangesAsync(repository, deployment.Revision, previous, path, ct)
+                : new ChangeSet(ChangesStates.None, []);
+        return new CachedChanges(set.State, set.Changes.Select(c => new CachedChange(c, IsHotfix(c), IsRevert(c))).ToList());
+    }
+
+    private bool IsHotfix(ChangeRecord change) => change.Labels.Any(rules.HotfixLabels.Contains);
+
+    private bool IsRevert(ChangeRecord change) => change.Messages.Any(m => rules.RevertPattern.IsMatch(m));
+}

@@ -1,0 +1,46 @@
+using System.Text.RegularExpressions;
+using DoraCollector.Projection;
+
+namespace DoraCollector.UnitTests.Projection;
+
+/// <summary>Builds a service's facts in a few lines and projects them. Times are minutes from <see cref="T0"/>.</summary>
+internal sealed class Scenario
+{
+    public static readonly DateTimeOffset T0 = new(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
+
+    private readonly List<AttemptFact> _attempts = [];
+    private readonly List<SignalFact> _signals = [];
+
+    public InMemoryCommitGraph Graph { get; } = new();
+
+    public ProjectionRules Rules { get; set; } = DefaultRules();
+
+    public static DateTimeOffset At(double minutes) => T0.AddMinutes(minutes);
+
+    public static ProjectionRules DefaultRules() => new(
+        TimeSpan.FromHours(24), TimeSpan.Zero, new HashSet<string>(["hotfix"], StringComparer.OrdinalIgnoreCase),
+        new Regex("^Revert \""), new Regex("^(prod|production)$", RegexOptions.IgnoreCase), "production", TimeSpan.FromDays(90));
+
+    public Scenario Deploy(string revision, double finishedAt, bool success = true, string environment = "production",
+        bool rollbackHint = false, string[]? commits = null, string? id = null)
+    {
+        var n = _attempts.Count + 1;
+        var externalId = id ?? $"a{n}";
+        _attempts.Add(new AttemptFact(n, $"test:{externalId}", externalId, environment, InMemoryCommitGraph.Repository, revision, success,
+            At(finishedAt - 1), At(finishedAt), rollbackHint, commits));
+        return this;
+    }
+
+    public Scenario Signal(double startedAt, double? resolvedAt, string? environment = "production", string? deploymentRef = null,
+        string? revisionRef = null)
+    {
+        var n = _signals.Count + 1;
+        _signals.Add(new SignalFact(n, $"test:s{n}", environment, At(startedAt), resolvedAt is { } r ? At(r) : null, $"alert {n}", "critical",
+            deploymentRef, revisionRef));
+        return this;
+    }
+
+    public Task<ServiceProjection> ProjectAsync() =>
+        new ServiceProjector(Graph, Rules).ProjectAsync(
+            new ServiceFacts(1, InMemoryCommitGraph.Repository, null, _attempts, _signals), NoChangeCache.Instance, CancellationToken.None);
+}
