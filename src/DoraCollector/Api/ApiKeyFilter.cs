@@ -19,7 +19,9 @@ internal sealed class ApiKeyFilter(IOptionsMonitor<ApiOptions> options, Collecto
         var presented = Presented(context.HttpContext.Request);
         if (keys.Count == 0 || presented is null || !keys.Any(k => SameKey(k.Trim(), presented)))
         {
-            telemetry.WebhookRejected("generic", keys.Count == 0 ? "disabled" : presented is null ? "missing_key" : "wrong_key");
+            // Posts are the generic ingest source; reads are the API itself.
+            var source = HttpMethods.IsGet(context.HttpContext.Request.Method) ? "api" : "generic";
+            telemetry.WebhookRejected(source, keys.Count == 0 ? "disabled" : presented is null ? "missing_key" : "wrong_key");
             context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status401Unauthorized,

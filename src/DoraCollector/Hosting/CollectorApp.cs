@@ -1,4 +1,5 @@
 using DoraCollector.Api;
+using DoraCollector.Api.Read;
 using DoraCollector.Catalog;
 using DoraCollector.Ingestion;
 using DoraCollector.Persistence;
@@ -37,10 +38,12 @@ internal static class CollectorApp
         builder.AddGenericApi();
         builder.AddScheduling();
         builder.AddHealth();
+        builder.AddReadApi();
 
         var app = builder.Build();
         app.MapHealth();
         app.MapGenericIngest();
+        app.MapReadApi();
         return app;
     }
 }

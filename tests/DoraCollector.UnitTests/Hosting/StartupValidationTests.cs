@@ -39,6 +39,8 @@ public sealed class StartupValidationTests
     [InlineData("--Dora:Metrics:Benchmarks:LeadTime:High=2h", "Dora:Metrics:Benchmarks:LeadTime: must be ordered Elite ≤ High ≤ Medium")]
     [InlineData("--Dora:Api:Keys:0=short", "Dora:Api:Keys:0: is shorter than 16 characters")]
     [InlineData("--Dora:Api:MaxBatchSize=0", "Dora:Api:MaxBatchSize: must be between 1 and 10000")]
+    [InlineData("--Dora:Api:ProtectReads=true", "Dora:Api:ProtectReads: is true but no key is configured in Dora:Api:Keys")]
+    [InlineData("--Dora:Api:ProtectReads=maybe", "Dora:Api:ProtectReads: 'maybe' is not valid (use true or false)")]
     [InlineData("--Dora:GitHub:ApiUrl=ftp://github", "Dora:GitHub:ApiUrl: 'ftp://github' is not an absolute http(s) URL")]
     [InlineData("--Dora:GitHub:Repositories:0=acme", "Dora:GitHub:Repositories:0: 'acme' is not owner/name")]
     [InlineData("--Dora:GitHub:AppId=12", "Dora:GitHub:PrivateKey: is required with AppId")]

@@ -1,0 +1,103 @@
+using Dapper;
+using DoraCollector.Metrics;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace DoraCollector.Api.Read;
+
+internal sealed class ChangeQueries(NpgsqlDataSource db, IOptionsMonitor<MetricsOptions> metrics)
+{
+    private const string From = """
+        FROM deployment_changes c
+        JOIN deployments d ON d.id = c.deployment_id
+        JOIN services s ON s.id = d.service_id
+        LEFT JOIN teams t ON t.id = s.team_id
+        """;
+
+    private const string Columns = $"""
+        SELECT c.deployment_id AS DeploymentId, s.name AS Service, t.name AS Team, d.environment AS Environment,
+               d.finished_at AS DeployedAt, c.change_key AS ChangeKey,
+               CASE WHEN c.pull_request_number IS NULL THEN 'commit' ELSE 'pull_request' END AS Kind,
+               r.full_name AS Repository, c.pull_request_number AS PullRequestNumber, p.url AS Url,
+               COALESCE(c.title, p.title) AS Title, c.head_sha AS HeadSha, c.commit_count AS CommitCount,
+               c.first_commit_at AS FirstCommitAt, c.opened_at AS OpenedAt, c.merged_at AS MergedAt,
+               c.is_first AS IsFirst, c.is_hotfix AS IsHotfix, c.is_revert AS IsRevert
+        {From}
+        LEFT JOIN repositories r ON r.id = COALESCE(c.repository_id, d.repository_id)
+        LEFT JOIN pull_requests p ON p.repository_id = c.repository_id AND p.number = c.pull_request_number
+        """;
+
+    /// <summary>
+    /// One row per change of each deployment finished in the range, newest deployment first;
+    /// <paramref name="firstOnly"/> keeps the rows lead time counts.
+    /// </summary>
+    public async Task<PagedResult<ChangeItem>> ListAsync(ListFilter filter, bool firstOnly, CancellationToken ct)
+    {
+        var where = new SqlFilter().Names(filter, "d").Range(filter, "d.finished_at");
+        if (firstOnly)
+        {
+            where.Add("c.is_first");
+        }
+
+        var sql = $"""
+            SELECT count(*) {From} {where.Where};
+            {Columns}
+            {where.Where}
+            ORDER BY d.finished_at DESC, d.id DESC, c.change_key
+            LIMIT @Limit OFFSET @Offset
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var grid = await conn.QueryMultipleAsync(new CommandDefinition(sql, where.WithPaging(filter.Paging), cancellationToken: ct));
+        var total = await grid.ReadSingleAsync<long>();
+        var items = (await grid.ReadAsync<ChangeRow>()).Select(ToItem).ToList();
+        return new PagedResult<ChangeItem>(items, filter.Paging.Page, filter.Paging.PageSize, total);
+    }
+
+    /// <summary>Every change one deployment carried, first or not.</summary>
+    public async Task<IReadOnlyList<ChangeItem>> ForDeploymentAsync(long deploymentId, CancellationToken ct)
+    {
+        var sql = $"""
+            {Columns}
+            WHERE c.deployment_id = @Id
+            ORDER BY c.change_key
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<ChangeRow>(new CommandDefinition(sql, new { Id = deploymentId }, cancellationToken: ct));
+        return rows.Select(ToItem).ToList();
+    }
+
+    /// <summary>The lead-time fields come from <see cref="LeadTimeRules"/> only, so this API and the metrics agree.</summary>
+    private ChangeItem ToItem(ChangeRow row)
+    {
+        var lead = LeadTimeRules.Measure(
+            new ChangeTimes(row.FirstCommitAt, row.OpenedAt, row.MergedAt), row.DeployedAt, metrics.CurrentValue.LeadTimeStart);
+        return new ChangeItem(
+            row.DeploymentId, row.Service, row.Team, row.Environment, row.DeployedAt, row.ChangeKey, row.Kind, row.Repository,
+            row.PullRequestNumber, row.Url, row.Title, row.HeadSha, row.CommitCount, row.FirstCommitAt, row.OpenedAt, row.MergedAt,
+            row.IsFirst, row.IsHotfix, row.IsRevert,
+            lead.LeadTimeSeconds, lead.CodingSeconds, lead.ReviewSeconds, lead.DeploySeconds, Discarded: !lead.IsValid);
+    }
+
+    private sealed class ChangeRow
+    {
+        public long DeploymentId { get; init; }
+        public string Service { get; init; } = "";
+        public string? Team { get; init; }
+        public string Environment { get; init; } = "";
+        public DateTimeOffset DeployedAt { get; init; }
+        public string ChangeKey { get; init; } = "";
+        public string Kind { get; init; } = "";
+        public string? Repository { get; init; }
+        public int? PullRequestNumber { get; init; }
+        public string? Url { get; init; }
+        public string? Title { get; init; }
+        public string HeadSha { get; init; } = "";
+        public int CommitCount { get; init; }
+        public DateTimeOffset FirstCommitAt { get; init; }
+        public DateTimeOffset? OpenedAt { get; init; }
+        public DateTimeOffset? MergedAt { get; init; }
+        public bool IsFirst { get; init; }
+        public bool IsHotfix { get; init; }
+        public bool IsRevert { get; init; }
+    }
+}

@@ -1,0 +1,52 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace DoraCollector.Api.Read;
+
+internal static class DeploymentEndpoints
+{
+    public static RouteGroupBuilder MapDeploymentReads(this RouteGroupBuilder group)
+    {
+        group.MapGet("/deployments", ListDeployments)
+            .WithName("ListDeployments")
+            .WithSummary("Deployments finished in the range, newest first");
+        group.MapGet("/deployments/{id}", GetDeployment)
+            .WithName("GetDeployment")
+            .WithSummary("One deployment with its attempts and changes");
+        return group;
+    }
+
+    internal static async Task<Results<Ok<PagedResult<DeploymentItem>>, ValidationProblem>> ListDeployments(
+        [AsParameters] ListQuery query, string? outcome, ReadFilters filters, DeploymentQueries deployments, CancellationToken ct)
+    {
+        var reader = new QueryReader();
+        var filter = filters.Read(query, reader);
+        var partition = reader.OneOf(outcome, "outcome", DeploymentOutcomes.All);
+        if (reader.HasErrors)
+        {
+            return reader.Problem();
+        }
+
+        return TypedResults.Ok(await deployments.ListAsync(filter, partition, ct));
+    }
+
+    internal static async Task<Results<Ok<DeploymentItem>, ProblemHttpResult, ValidationProblem>> GetDeployment(
+        string id, DeploymentQueries deployments, ChangeQueries changes, CancellationToken ct)
+    {
+        if (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var deploymentId) || deploymentId < 1)
+        {
+            var reader = new QueryReader();
+            reader.Fail("id", $"id '{id}' is not a deployment id (a positive whole number)");
+            return reader.Problem();
+        }
+
+        var deployment = await deployments.FindAsync(deploymentId, ct);
+        if (deployment is null)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound, title: "Not Found", detail: $"There is no deployment {deploymentId}.");
+        }
+
+        return TypedResults.Ok(deployment with { Changes = await changes.ForDeploymentAsync(deploymentId, ct) });
+    }
+}
