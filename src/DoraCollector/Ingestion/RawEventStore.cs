@@ -90,4 +90,12 @@ internal sealed class RawEventStore(NpgsqlDataSource db, TimeProvider clock)
 internal sealed record NewRawEvent(string Source, string Kind, string ExternalId, string Payload, DateTimeOffset? ReceivedAt = null);
 
 /// <summary>A stored payload, as the mappers read it.</summary>
-internal sealed record RawEventRecord(long Id, string Source, string Kind, string ExternalId, DateTimeOffset ReceivedAt, string Payload);
+internal sealed record RawEventRecord
+{
+    public long Id { get; init; }
+    public string Source { get; init; } = "";
+    public string Kind { get; init; } = "";
+    public string ExternalId { get; init; } = "";
+    public DateTimeOffset ReceivedAt { get; init; }
+    public string Payload { get; init; } = "";
+}

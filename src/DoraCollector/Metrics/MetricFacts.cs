@@ -10,24 +10,35 @@ internal sealed record MetricFacts(
 internal sealed record ServiceInfo(int Id, string Name, string? Team);
 
 /// <summary>A deployment (any outcome, redeploys included) that finished in the range.</summary>
-/// <param name="Succeeded">Went live.</param>
-/// <param name="IsFailed">A change failure (went live and was judged failed, or never went live).</param>
-/// <param name="RecoveredAt">For a failed deployment: when it was recovered, if it was.</param>
-internal sealed record DeploymentFact(
-    int ServiceId,
-    string Environment,
-    DateTimeOffset FinishedAt,
-    bool Succeeded,
-    bool IsRedeploy,
-    bool IsFailed,
-    bool IsRework,
-    DateTimeOffset? RecoveredAt);
+internal sealed record DeploymentFact
+{
+    public int ServiceId { get; init; }
+    public string Environment { get; init; } = "";
+    public DateTimeOffset FinishedAt { get; init; }
+
+    /// <summary>Went live.</summary>
+    public bool Succeeded { get; init; }
+    public bool IsRedeploy { get; init; }
+
+    /// <summary>A change failure (went live and was judged failed, or never went live).</summary>
+    public bool IsFailed { get; init; }
+    public bool IsRework { get; init; }
+
+    /// <summary>For a failed deployment: when it was recovered, if it was.</summary>
+    public DateTimeOffset? RecoveredAt { get; init; }
+}
 
 /// <summary>A change counted for lead time: its first live deployment finished in the range.</summary>
 internal sealed record ChangeFact(int ServiceId, string Environment, DateTimeOffset DeployedAt, LeadTimeBreakdown LeadTime);
 
 /// <summary>An incident resolved in the range, or open at its end.</summary>
-internal sealed record IncidentFact(int ServiceId, string Environment, DateTimeOffset StartedAt, DateTimeOffset? ResolvedAt);
+internal sealed record IncidentFact
+{
+    public int ServiceId { get; init; }
+    public string Environment { get; init; } = "";
+    public DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset? ResolvedAt { get; init; }
+}
 
 /// <summary>
 /// A time range the metrics are computed over: (From, To]. <see cref="Days"/> divides deployment

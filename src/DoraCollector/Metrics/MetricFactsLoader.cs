@@ -67,7 +67,15 @@ internal static class MetricFactsLoader
     public static Task<int> UnattributedAsync(NpgsqlConnection conn, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
         conn.ExecuteScalarAsync<int>(new CommandDefinition(Unattributed, new { from, to }, cancellationToken: ct));
 
-    private sealed record ChangeRow(int ServiceId, string Environment, DateTimeOffset DeployedAt, DateTimeOffset FirstCommitAt, DateTimeOffset? OpenedAt, DateTimeOffset? MergedAt);
+    private sealed record ChangeRow
+    {
+        public int ServiceId { get; init; }
+        public string Environment { get; init; } = "";
+        public DateTimeOffset DeployedAt { get; init; }
+        public DateTimeOffset FirstCommitAt { get; init; }
+        public DateTimeOffset? OpenedAt { get; init; }
+        public DateTimeOffset? MergedAt { get; init; }
+    }
 
     private sealed record TotalRow(int ServiceId, string Environment, int Succeeded, int Failed, int RolloutFailed, int Redeploys);
 }

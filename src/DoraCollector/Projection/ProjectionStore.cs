@@ -103,7 +103,7 @@ internal static class ProjectionStore
     public static async Task<(ServiceFacts Facts, IChangeCache Cache)> LoadAsync(
         NpgsqlConnection conn, NpgsqlTransaction tx, int serviceId, bool useCache, CancellationToken ct)
     {
-        var service = await conn.QuerySingleAsync<(int? RepositoryId, string? Path)>(new CommandDefinition(LoadService, new { serviceId }, tx, cancellationToken: ct));
+        var service = await conn.QuerySingleAsync<ServiceRow>(new CommandDefinition(LoadService, new { serviceId }, tx, cancellationToken: ct));
         var attempts = (await conn.QueryAsync<AttemptFact>(new CommandDefinition(LoadAttempts, new { serviceId }, tx, cancellationToken: ct))).ToList();
         var signals = (await conn.QueryAsync<SignalFact>(new CommandDefinition(LoadSignals, new { serviceId }, tx, cancellationToken: ct))).ToList();
         IChangeCache cache = useCache
@@ -161,10 +161,26 @@ internal static class ProjectionStore
         }
     }
 
-    private sealed record CachedRow(
-        string DeploymentKey, string Revision, string? ChangesBase, string State, string? ChangeKey, int? RepositoryId,
-        int? PullRequestNumber, string? HeadSha, string? Title, int? CommitCount, DateTimeOffset? FirstCommitAt,
-        DateTimeOffset? OpenedAt, DateTimeOffset? MergedAt, bool? IsHotfix, bool? IsRevert);
+    private sealed record ServiceRow(int? RepositoryId, string? Path);
+
+    private sealed record CachedRow
+    {
+        public string DeploymentKey { get; init; } = "";
+        public string Revision { get; init; } = "";
+        public string? ChangesBase { get; init; }
+        public string State { get; init; } = "";
+        public string? ChangeKey { get; init; }
+        public int? RepositoryId { get; init; }
+        public int? PullRequestNumber { get; init; }
+        public string? HeadSha { get; init; }
+        public string? Title { get; init; }
+        public int? CommitCount { get; init; }
+        public DateTimeOffset? FirstCommitAt { get; init; }
+        public DateTimeOffset? OpenedAt { get; init; }
+        public DateTimeOffset? MergedAt { get; init; }
+        public bool? IsHotfix { get; init; }
+        public bool? IsRevert { get; init; }
+    }
 
     private sealed class StoredChanges(List<CachedRow> rows) : IChangeCache
     {

@@ -9,33 +9,43 @@ internal sealed record ServiceFacts(
     IReadOnlyList<SignalFact> Signals);
 
 /// <summary>One rollout of a revision to an environment, as a source reported it.</summary>
-/// <param name="Key"><c>source:external_id</c>, stable across projections.</param>
-/// <param name="RollbackHint">The source itself says this rollout was a rollback.</param>
-/// <param name="ExplicitCommits">The commits this rollout brings, when the source lists them.</param>
-internal sealed record AttemptFact(
-    long Id,
-    string Key,
-    string ExternalId,
-    string Environment,
-    int? RepositoryId,
-    string Revision,
-    bool Succeeded,
-    DateTimeOffset? StartedAt,
-    DateTimeOffset FinishedAt,
-    bool RollbackHint,
-    IReadOnlyList<string>? ExplicitCommits);
+internal sealed record AttemptFact
+{
+    public long Id { get; init; }
+
+    /// <summary><c>source:external_id</c>, stable across projections.</summary>
+    public string Key { get; init; } = "";
+    public string ExternalId { get; init; } = "";
+    public string Environment { get; init; } = "";
+    public int? RepositoryId { get; init; }
+    public string Revision { get; init; } = "";
+    public bool Succeeded { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset FinishedAt { get; init; }
+
+    /// <summary>The source itself says this rollout was a rollback.</summary>
+    public bool RollbackHint { get; init; }
+
+    /// <summary>The commits this rollout brings, when the source lists them (even none).</summary>
+    public IReadOnlyList<string>? ExplicitCommits { get; init; }
+}
 
 /// <summary>An alert, incident issue or posted incident of the service.</summary>
-/// <param name="Environment">Null when the source names none.</param>
-/// <param name="DeploymentRef">An explicit link to a deployment, as the source named it.</param>
-/// <param name="RevisionRef">An explicit link to a deployed revision (full or abbreviated SHA).</param>
-internal sealed record SignalFact(
-    long Id,
-    string Key,
-    string? Environment,
-    DateTimeOffset StartedAt,
-    DateTimeOffset? ResolvedAt,
-    string? Title,
-    string? Severity,
-    string? DeploymentRef,
-    string? RevisionRef);
+internal sealed record SignalFact
+{
+    public long Id { get; init; }
+    public string Key { get; init; } = "";
+
+    /// <summary>Null when the source names none.</summary>
+    public string? Environment { get; init; }
+    public DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset? ResolvedAt { get; init; }
+    public string? Title { get; init; }
+    public string? Severity { get; init; }
+
+    /// <summary>An explicit link to a deployment, as the source named it.</summary>
+    public string? DeploymentRef { get; init; }
+
+    /// <summary>An explicit link to a deployed revision (full or abbreviated SHA).</summary>
+    public string? RevisionRef { get; init; }
+}

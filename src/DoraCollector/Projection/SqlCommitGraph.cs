@@ -133,16 +133,16 @@ internal sealed class SqlCommitGraph(NpgsqlConnection conn, NpgsqlTransaction? t
     private async Task<(string Sha, DateTimeOffset CommittedAt)?> FindAsync(int repositoryId, string revision, CancellationToken ct)
     {
         var normalized = Revisions.Normalize(revision);
-        var rows = (await conn.QueryAsync<(string, DateTimeOffset)>(new CommandDefinition(
+        var rows = (await conn.QueryAsync<StoredCommit>(new CommandDefinition(
             """
-            SELECT sha, committed_at FROM commits
+            SELECT sha AS Sha, committed_at AS CommittedAt FROM commits
             WHERE repository_id = @repositoryId AND (sha = @normalized OR (length(@normalized) >= 7 AND sha LIKE @normalized || '%'))
             ORDER BY sha = @normalized DESC LIMIT 2
             """,
             new { repositoryId, normalized }, tx, cancellationToken: ct))).ToList();
 
         // An abbreviation that names two commits names none.
-        return rows.Count > 0 && (rows[0].Item1 == normalized || rows.Count == 1) ? rows[0] : null;
+        return rows.Count > 0 && (rows[0].Sha == normalized || rows.Count == 1) ? (rows[0].Sha, rows[0].CommittedAt) : null;
     }
 
     // Commits with a pull request become that pull request's change; a commit without one is a
@@ -184,9 +184,30 @@ internal sealed class SqlCommitGraph(NpgsqlConnection conn, NpgsqlTransaction? t
         return changes.OrderBy(c => c.FirstCommitAt).ThenBy(c => c.Key, StringComparer.Ordinal).ToList();
     }
 
-    private sealed record GroupedCommit(string Sha, DateTimeOffset AuthoredAt, string? Message, int ParentCount, int? PullRequest);
+    private sealed record GroupedCommit
+    {
+        public string Sha { get; init; } = "";
+        public DateTimeOffset AuthoredAt { get; init; }
+        public string? Message { get; init; }
+        public int ParentCount { get; init; }
+        public int? PullRequest { get; init; }
+    }
 
-    private sealed record PullRequestInfo(
-        int Number, string? Title, DateTimeOffset? OpenedAt, DateTimeOffset? MergedAt, string? MergeCommitSha, string[] Labels,
-        DateTimeOffset? FirstCommitAt, string? MergeMessage);
+    private sealed record PullRequestInfo
+    {
+        public int Number { get; init; }
+        public string? Title { get; init; }
+        public DateTimeOffset? OpenedAt { get; init; }
+        public DateTimeOffset? MergedAt { get; init; }
+        public string? MergeCommitSha { get; init; }
+        public string[] Labels { get; init; } = [];
+        public DateTimeOffset? FirstCommitAt { get; init; }
+        public string? MergeMessage { get; init; }
+    }
+
+    private sealed record StoredCommit
+    {
+        public string Sha { get; init; } = "";
+        public DateTimeOffset CommittedAt { get; init; }
+    }
 }

@@ -182,9 +182,9 @@ public sealed class DoraCalculatorTests
         };
         var incidents = new List<IncidentFact>
         {
-            new(1, "production", H(25), H(20)),   // i1: 5h
-            new(1, "production", H(3), null),     // i2: open
-            new(1, "production", H(288), H(264)), // i3: a day, 11 days ago
+            Incident(H(25), H(20)),   // i1: 5h
+            Incident(H(3), null),     // i2: open
+            Incident(H(288), H(264)), // i3: a day, 11 days ago
         };
         var facts = new MetricFacts([Checkout, Cart, Search], deployments, changes, incidents);
         return new DoraCalculator(new MetricsOptions()).Compute(facts, [Week, Month], [(3, "production")]);
@@ -194,7 +194,14 @@ public sealed class DoraCalculatorTests
 
     private static DeploymentFact Deployment(int service, DateTimeOffset finished, bool live = true, bool failed = false,
         bool redeploy = false, bool rework = false, DateTimeOffset? recovered = null, string environment = "production") =>
-        new(service, environment, finished, live, redeploy, failed, rework, recovered);
+        new()
+        {
+            ServiceId = service, Environment = environment, FinishedAt = finished, Succeeded = live, IsRedeploy = redeploy,
+            IsFailed = failed, IsRework = rework, RecoveredAt = recovered,
+        };
+
+    private static IncidentFact Incident(DateTimeOffset started, DateTimeOffset? resolved) =>
+        new() { ServiceId = 1, Environment = "production", StartedAt = started, ResolvedAt = resolved };
 
     private static ChangeFact Change(int service, DateTimeOffset deployed, LeadTimeBreakdown leadTime) =>
         new(service, "production", deployed, leadTime);

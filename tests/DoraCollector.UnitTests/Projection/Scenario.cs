@@ -26,8 +26,12 @@ internal sealed class Scenario
     {
         var n = _attempts.Count + 1;
         var externalId = id ?? $"a{n}";
-        _attempts.Add(new AttemptFact(n, $"test:{externalId}", externalId, environment, InMemoryCommitGraph.Repository, revision, success,
-            At(finishedAt - 1), At(finishedAt), rollbackHint, commits));
+        _attempts.Add(new AttemptFact
+        {
+            Id = n, Key = $"test:{externalId}", ExternalId = externalId, Environment = environment, RepositoryId = InMemoryCommitGraph.Repository,
+            Revision = revision, Succeeded = success, StartedAt = At(finishedAt - 1), FinishedAt = At(finishedAt),
+            RollbackHint = rollbackHint, ExplicitCommits = commits,
+        });
         return this;
     }
 
@@ -35,8 +39,11 @@ internal sealed class Scenario
         string? revisionRef = null)
     {
         var n = _signals.Count + 1;
-        _signals.Add(new SignalFact(n, $"test:s{n}", environment, At(startedAt), resolvedAt is { } r ? At(r) : null, $"alert {n}", "critical",
-            deploymentRef, revisionRef));
+        _signals.Add(new SignalFact
+        {
+            Id = n, Key = $"test:s{n}", Environment = environment, StartedAt = At(startedAt), ResolvedAt = resolvedAt is { } r ? At(r) : null,
+            Title = $"alert {n}", Severity = "critical", DeploymentRef = deploymentRef, RevisionRef = revisionRef,
+        });
         return this;
     }
 
