@@ -1,3 +1,4 @@
+using DoraCollector.Metrics.Exposition;
 using DoraCollector.Persistence;
 
 namespace DoraCollector.Hosting;
@@ -31,9 +32,11 @@ internal static class CollectorApp
         builder.AddConfigurationSections();
         builder.AddScheduling();
         builder.AddHealth();
+        builder.AddMetricsExposition();
 
         var app = builder.Build();
         app.MapHealth();
+        app.MapMetricsEndpoint();
         return app;
     }
 }
