@@ -204,6 +204,35 @@ public sealed class PrometheusTextWriterTests
     }
 
     [Fact]
+    public void Writing_a_sample_allocates_nothing_once_the_buffer_is_large_enough()
+    {
+        var writer = new PrometheusTextWriter(initialCapacity: 1 << 20, throwOnDuplicate: true);
+        var series = Enumerable.Range(0, 1000)
+            .Select(i => LabelSet.Create(new Label("scope", "service"), new Label("service", $"service-{i}"), new Label("window", "7d")))
+            .ToArray();
+        var median = new Label("quantile", "0.5");
+        var ninetieth = new Label("quantile", "0.9");
+        writer.Family("warm_up", MetricType.Gauge, "Sizes the duplicate check.");
+        WriteAll();
+
+        writer.Family("dora_lead_time_for_changes_seconds", MetricType.Gauge, "Lead time.");
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        WriteAll();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+
+        void WriteAll()
+        {
+            foreach (var labels in series)
+            {
+                writer.Sample(labels, 3600.5, median);
+                writer.Sample(labels, 1.5e-7, ninetieth);
+            }
+        }
+    }
+
+    [Fact]
     public void Rejects_a_family_written_twice_since_families_must_be_contiguous()
     {
         var writer = Strict();
