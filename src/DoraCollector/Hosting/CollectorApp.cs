@@ -2,6 +2,7 @@ using DoraCollector.Api;
 using DoraCollector.Api.Read;
 using DoraCollector.Catalog;
 using DoraCollector.Ingestion;
+using DoraCollector.Metrics.Exposition;
 using DoraCollector.Persistence;
 
 namespace DoraCollector.Hosting;
@@ -39,9 +40,11 @@ internal static class CollectorApp
         builder.AddScheduling();
         builder.AddHealth();
         builder.AddReadApi();
+        builder.AddMetricsExposition();
 
         var app = builder.Build();
         app.MapHealth();
+        app.MapMetricsEndpoint();
         app.MapGenericIngest();
         app.MapReadApi();
         return app;

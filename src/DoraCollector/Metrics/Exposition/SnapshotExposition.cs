@@ -1,0 +1,33 @@
+using System.IO.Compression;
+
+namespace DoraCollector.Metrics.Exposition;
+
+/// <summary>
+/// A published snapshot with its <c>dora_*</c> families already rendered, so a scrape copies
+/// bytes and never computes. The gzip copy is made by the first scrape that asks for it, once
+/// per snapshot, so snapshots that nobody scrapes (ingest publishes often) cost no compression.
+/// </summary>
+internal sealed class SnapshotExposition
+{
+    private readonly byte[] _text;
+    private readonly Lazy<byte[]> _gzip;
+
+    public SnapshotExposition(DoraSnapshot snapshot, byte[] text)
+    {
+        Snapshot = snapshot;
+        _text = text;
+
+        // No member at all for no text: the scrape's own tail member still makes the body valid gzip.
+        _gzip = new Lazy<byte[]>(() => text.Length == 0 ? [] : GzipMember.Compress(text, CompressionLevel.Optimal));
+    }
+
+    public static SnapshotExposition Empty { get; } = new(DoraSnapshot.Empty, []);
+
+    public DoraSnapshot Snapshot { get; }
+
+    /// <summary>The <c>dora_*</c> families in the text exposition format, UTF-8.</summary>
+    public ReadOnlyMemory<byte> Text => _text;
+
+    /// <summary><see cref="Text"/> as one gzip member, or nothing when the text is empty.</summary>
+    public ReadOnlyMemory<byte> Gzip => _gzip.Value;
+}
