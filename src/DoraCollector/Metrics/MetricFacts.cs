@@ -53,5 +53,6 @@ internal sealed record MetricWindow(string Label, DateTimeOffset From, DateTimeO
 
     public bool Contains(DateTimeOffset instant) => instant > From && instant <= To;
 
-    public int SlotOf(DateTimeOffset instant) => (int)Math.Floor((To - instant).TotalDays - 1e-12);
+    // Slot k is (To − (k+1) days, To − k days], like the window itself open at the start.
+    public int SlotOf(DateTimeOffset instant) => (int)Math.Floor((To - instant).TotalDays);
 }

@@ -13,6 +13,7 @@ namespace DoraCollector.IntegrationTests.Infrastructure;
 /// </summary>
 internal sealed class PostgresServer
 {
+    private const string Prefix = "dora-test-pg-";
     private static readonly Lazy<Task<PostgresServer>> SharedServer = new(StartAsync);
 
     private readonly string? _dataRoot;
@@ -41,7 +42,8 @@ internal sealed class PostgresServer
         var bin = FindBinDir() ?? throw new InvalidOperationException(
             "PostgreSQL server binaries (initdb, pg_ctl) were not found. Run `make test` (it installs Debian's postgresql), " +
             "or set DORA_TEST_DB to a connection string of a server on which the tests may create databases.");
-        var root = Directory.CreateTempSubdirectory("dora-test-pg-").FullName;
+        RemoveLeftovers();
+        var root = Directory.CreateTempSubdirectory(Prefix).FullName;
         var data = Path.Combine(root, "data");
         var port = FreePort();
         if (Environment.IsPrivilegedProcess)
@@ -70,11 +72,48 @@ internal sealed class PostgresServer
         {
             RunAsOwnerAsync(Path.Combine(_binDir, "pg_ctl"), ["-D", Path.Combine(_dataRoot, "data"), "-m", "immediate", "-w", "stop"])
                 .GetAwaiter().GetResult();
-            Directory.Delete(_dataRoot, recursive: true);
+            DeleteWithRetries(_dataRoot);
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"could not remove the test PostgreSQL at {_dataRoot}: {e.Message}");
+        }
+    }
+
+    // A test run killed before its exit handlers leaves its cluster behind; a stopped one
+    // (no postmaster.pid) is removed by the next run.
+    private static void RemoveLeftovers()
+    {
+        foreach (var dir in Directory.GetDirectories(Path.GetTempPath(), Prefix + "*"))
+        {
+            if (!File.Exists(Path.Combine(dir, "data", "postmaster.pid")))
+            {
+                try
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Another run's, or not ours to remove.
+                }
+            }
+        }
+    }
+
+    // The server's last processes may still be closing files for a moment after pg_ctl returns.
+    private static void DeleteWithRetries(string dir)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+                return;
+            }
+            catch (IOException) when (attempt < 10)
+            {
+                Thread.Sleep(200);
+            }
         }
     }
 
