@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using DoraCollector.Hosting;
+using DoraCollector.Ingestion;
 using Microsoft.Extensions.Options;
 
 namespace DoraCollector.Api;
@@ -17,7 +16,7 @@ internal sealed class ApiKeyFilter(IOptionsMonitor<ApiOptions> options, Collecto
     {
         var keys = options.CurrentValue.Keys;
         var presented = Presented(context.HttpContext.Request);
-        if (keys.Count == 0 || presented is null || !keys.Any(k => SameKey(k.Trim(), presented)))
+        if (keys.Count == 0 || presented is null || !keys.Any(k => WebhookSecurity.SameSecret(presented, k.Trim())))
         {
             // Posts are the generic ingest source; reads are the API itself.
             var source = HttpMethods.IsGet(context.HttpContext.Request.Method) ? "api" : "generic";
@@ -44,8 +43,4 @@ internal sealed class ApiKeyFilter(IOptionsMonitor<ApiOptions> options, Collecto
         var authorization = request.Headers.Authorization.ToString();
         return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization[7..].Trim() : null;
     }
-
-    private static bool SameKey(string expected, string presented) =>
-        CryptographicOperations.FixedTimeEquals(
-            SHA256.HashData(Encoding.UTF8.GetBytes(expected)), SHA256.HashData(Encoding.UTF8.GetBytes(presented)));
 }

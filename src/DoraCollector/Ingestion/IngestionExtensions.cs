@@ -17,6 +17,7 @@ internal static class IngestionExtensions
         services.TryAddSingleton<CollectorTelemetry>();
         services.TryAddSingleton<SnapshotHolder>();
         services.AddSingleton<RawEventStore>();
+        services.AddSingleton<WebhookInbox>();
         services.AddSingleton<InboxSignal>();
         services.AddSingleton<ProjectionSignal>();
         services.AddSingleton<SnapshotSignal>();
