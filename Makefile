@@ -1,4 +1,4 @@
-.PHONY: run test build clean
+.PHONY: run test build bench clean
 
 # Installs what is missing, starts the project's PostgreSQL and runs the service on :8080.
 run:
@@ -10,6 +10,10 @@ test:
 
 build:
 	dotnet build DoraCollector.sln -c Release -warnaserror
+
+# Measures snapshot compute and /metrics render on a synthetic year (docs/benchmarks.md).
+bench:
+	scripts/bench.sh
 
 # Stops the project's PostgreSQL (its data stays under .local/).
 clean:

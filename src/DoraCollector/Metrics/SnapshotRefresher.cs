@@ -58,6 +58,9 @@ internal sealed partial class SnapshotRefresher(
         {
             var snapshot = await engine.ComputeSnapshotAsync(ct);
             holder.Publish(snapshot);
+
+            // Prometheus always asks for gzip: compress here, in the background, so no scrape pays for it.
+            _ = holder.Exposition.Gzip;
             telemetry.JobFinished("snapshot", clock.GetElapsedTime(started), succeeded: true);
             LogComputed(snapshot.Series.Count, snapshot.ComputeDuration.TotalMilliseconds);
         }
