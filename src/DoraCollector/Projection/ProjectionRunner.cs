@@ -136,7 +136,7 @@ internal sealed partial class ProjectionRunner(
     }
 
     // Results computed under other rules (attribution window, hotfix labels, ...) are recomputed.
-    private async Task QueueAllIfRulesChangedAsync(CancellationToken ct)
+    internal async Task QueueAllIfRulesChangedAsync(CancellationToken ct)
     {
         var rules = ProjectionRules.From(metrics.CurrentValue);
         await using var conn = await db.OpenConnectionAsync(ct);
