@@ -13,6 +13,7 @@ internal static class CommandLine
     [
         new("serve", "Run the service: ingest, compute, serve /metrics and the API (default).", ServeCommand.RunAsync),
         new("migrate", "Apply pending database migrations and exit.", MigrateCommand.RunAsync),
+        new("backfill", "Poll every configured source once now, map and project what it fetched, and exit (--source NAME for one).", BackfillCommand.RunAsync),
         new("recompute", "Rebuild the domain tables from the stored raw events and recompute, without calling any source.", RecomputeCommand.RunAsync),
         new("check-config", "Validate the configuration and print the verdict without starting anything.", CheckConfigCommand.RunAsync),
     ];

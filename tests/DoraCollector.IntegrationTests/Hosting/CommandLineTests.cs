@@ -89,10 +89,32 @@ public sealed class CommandLineTests
         var (exit, stdout, _) = await CollectorProcess.RunAsync(["--help"]);
 
         Assert.Equal(0, exit);
-        foreach (var verb in new[] { "serve", "migrate", "check-config" })
+        foreach (var verb in new[] { "serve", "migrate", "backfill", "recompute", "check-config" })
         {
             Assert.Contains($"  {verb}", stdout);
         }
+    }
+
+    [Fact]
+    public async Task Backfill_without_a_polling_source_says_so_and_succeeds()
+    {
+        await using var database = await TestDatabase.CreateEmptyAsync();
+
+        var (exit, stdout, stderr) = await CollectorProcess.RunAsync(["backfill"],
+            new Dictionary<string, string?> { ["ConnectionStrings__Dora"] = database.ConnectionString });
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("no polling source is configured", stdout);
+    }
+
+    [Fact]
+    public async Task Backfill_of_an_unknown_source_is_a_usage_error()
+    {
+        var (exit, _, stderr) = await CollectorProcess.RunAsync(["backfill", "--source", "svn"],
+            new Dictionary<string, string?> { ["ConnectionStrings__Dora"] = "Host=127.0.0.1;Port=1;Database=dora" });
+
+        Assert.Equal(64, exit);
+        Assert.Contains("no polling source named 'svn'", stderr);
     }
 
     private static List<string> Lines(string text) =>
