@@ -21,12 +21,21 @@ internal sealed class EngineHost : IAsyncDisposable
 
     private readonly TestDatabase _database;
 
-    private EngineHost(TestDatabase database, CollectorFactory factory, FakeTimeProvider clock)
+    private EngineHost(TestDatabase database, CollectorFactory factory, FakeTimeProvider clock, bool onLoopback)
     {
         _database = database;
         Factory = factory;
         Clock = clock;
-        Client = factory.CreateClient();
+        if (onLoopback)
+        {
+            Address = factory.StartOnLoopback();
+            Client = new HttpClient { BaseAddress = Address };
+        }
+        else
+        {
+            Client = factory.CreateClient();
+        }
+
         Client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
     }
 
@@ -36,9 +45,19 @@ internal sealed class EngineHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>Where the collector listens when started with <see cref="StartOnLoopbackAsync"/> (for a real Prometheus to scrape).</summary>
+    public Uri? Address { get; }
+
     public string ConnectionString => _database.ConnectionString;
 
-    public static async Task<EngineHost> StartAsync(DateTimeOffset now, IReadOnlyDictionary<string, string?>? settings = null)
+    public static Task<EngineHost> StartAsync(DateTimeOffset now, IReadOnlyDictionary<string, string?>? settings = null) =>
+        StartAsync(now, settings, onLoopback: false);
+
+    /// <summary>As <see cref="StartAsync(DateTimeOffset, IReadOnlyDictionary{string, string?}?)"/>, served by Kestrel on a free loopback port.</summary>
+    public static Task<EngineHost> StartOnLoopbackAsync(DateTimeOffset now, IReadOnlyDictionary<string, string?>? settings = null) =>
+        StartAsync(now, settings, onLoopback: true);
+
+    private static async Task<EngineHost> StartAsync(DateTimeOffset now, IReadOnlyDictionary<string, string?>? settings, bool onLoopback)
     {
         var database = await TestDatabase.CreateAsync();
         var clock = new FakeTimeProvider(now);
@@ -53,7 +72,7 @@ internal sealed class EngineHost : IAsyncDisposable
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(clock);
         });
-        return new EngineHost(database, factory, clock);
+        return new EngineHost(database, factory, clock, onLoopback);
     }
 
     public T Service<T>()

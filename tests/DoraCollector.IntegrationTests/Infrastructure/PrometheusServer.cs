@@ -60,16 +60,18 @@ internal sealed class PrometheusServer : IAsyncDisposable
     /// Starts Prometheus scraping <paramref name="targets"/> (base addresses of collectors; job
     /// <see cref="JobName"/>, path <c>/metrics</c>) and loading <paramref name="ruleFiles"/>, and
     /// waits until it is ready. Invalid rule files make it refuse to start, which fails here
-    /// with its log.
+    /// with its log. <paramref name="honorLabels"/> scrapes as the shipped ServiceMonitor does
+    /// (<c>honorLabels: true</c>): the collector's own <c>job</c> label (the background job) is
+    /// kept instead of becoming <c>exported_job</c>.
     /// </summary>
     public static async Task<PrometheusServer> StartAsync(
-        IReadOnlyList<Uri> targets, IReadOnlyList<string>? ruleFiles = null, TimeSpan? scrapeInterval = null)
+        IReadOnlyList<Uri> targets, IReadOnlyList<string>? ruleFiles = null, TimeSpan? scrapeInterval = null, bool honorLabels = false)
     {
         var executable = Executable.Find("prometheus");
         var root = Directory.CreateTempSubdirectory("dora-test-prometheus-").FullName;
         var config = Path.Combine(root, "prometheus.yml");
         var interval = $"{(int)(scrapeInterval ?? TimeSpan.FromSeconds(1)).TotalMilliseconds}ms";
-        await File.WriteAllTextAsync(config, Config(targets, ruleFiles ?? [], interval));
+        await File.WriteAllTextAsync(config, Config(targets, ruleFiles ?? [], interval, honorLabels));
 
         var port = FreePort();
         var start = new ProcessStartInfo(executable)
@@ -193,7 +195,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
         }
     }
 
-    private static string Config(IReadOnlyList<Uri> targets, IReadOnlyList<string> ruleFiles, string interval)
+    private static string Config(IReadOnlyList<Uri> targets, IReadOnlyList<string> ruleFiles, string interval, bool honorLabels)
     {
         // JSON is YAML, so quoting by the serializer makes any path or address safe.
         var rules = JsonSerializer.Serialize(ruleFiles.Select(Path.GetFullPath));
@@ -207,6 +209,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
             scrape_configs:
               - job_name: {JobName}
                 metrics_path: /metrics
+                honor_labels: {(honorLabels ? "true" : "false")}
                 static_configs:
                   - targets: {hosts}
             """;
