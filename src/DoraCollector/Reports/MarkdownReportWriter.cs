@@ -121,9 +121,10 @@ internal static class MarkdownReportWriter
         }
 
         var stale = report.Quality.Sources.Count(s => s.Stale);
-        md.Append("**Data quality**: ").Append(report.Quality.UnattributedTotal).Append(" incident signals without a service (organisation-wide), ")
-            .Append(report.Quality.DiscardedLeadTimes).Append(" lead times discarded, ")
-            .Append(stale == 0 ? "no stale source" : $"{stale} stale or failing source cursors").Append(".\n");
+        md.Append("**Data quality**: ").Append(ReportText.Count(report.Quality.UnattributedTotal, "incident signal", "incident signals"))
+            .Append(" without a service (organisation-wide), ")
+            .Append(ReportText.Count(report.Quality.DiscardedLeadTimes, "lead time", "lead times")).Append(" discarded, ")
+            .Append(stale == 0 ? "no stale source" : ReportText.Count(stale, "stale or failing source", "stale or failing sources")).Append(".\n");
         return md.ToString();
     }
 

@@ -65,7 +65,7 @@ internal static class ReportStyles
         th, td { text-align: left; vertical-align: top; padding: .35rem .55rem; border-bottom: 1px solid var(--line); }
         thead th { background: var(--soft); border-bottom: 2px solid #8a8a8a; }
         tbody th { font-weight: 500; }
-        .num { font-variant-numeric: tabular-nums; }
+        .num { font-variant-numeric: tabular-nums; white-space: nowrap; }
         tbody.activity th[scope=rowgroup] { background: var(--soft); font-weight: 600; }
         .metrics td:nth-child(2) { font-weight: 600; }
         code { font-size: .85em; }

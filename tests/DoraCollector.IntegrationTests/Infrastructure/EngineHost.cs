@@ -21,11 +21,14 @@ internal sealed class EngineHost : IAsyncDisposable
 
     private readonly TestDatabase _database;
 
-    private EngineHost(TestDatabase database, CollectorFactory factory, FakeTimeProvider clock)
+    private EngineHost(TestDatabase database, CollectorFactory factory, FakeTimeProvider clock, bool loopback)
     {
         _database = database;
         Factory = factory;
         Clock = clock;
+
+        // Kestrel must be chosen before the first client starts the server.
+        Address = loopback ? factory.StartOnLoopback() : null;
         Client = factory.CreateClient();
         Client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
     }
@@ -36,9 +39,13 @@ internal sealed class EngineHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The real address the service listens on, when started with <c>loopback</c>.</summary>
+    public Uri? Address { get; }
+
     public string ConnectionString => _database.ConnectionString;
 
-    public static async Task<EngineHost> StartAsync(DateTimeOffset now, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="loopback">Serve on a real loopback port (<see cref="Address"/>) for clients outside the process, such as a browser.</param>
+    public static async Task<EngineHost> StartAsync(DateTimeOffset now, IReadOnlyDictionary<string, string?>? settings = null, bool loopback = false)
     {
         var database = await TestDatabase.CreateAsync();
         var clock = new FakeTimeProvider(now);
@@ -53,7 +60,7 @@ internal sealed class EngineHost : IAsyncDisposable
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(clock);
         });
-        return new EngineHost(database, factory, clock);
+        return new EngineHost(database, factory, clock, loopback);
     }
 
     public T Service<T>()
