@@ -25,6 +25,12 @@ internal static class ReportCommand
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.Any(a => a is "-h" or "--help"))
+        {
+            Console.WriteLine(Usage);
+            return ExitCodes.Ok;
+        }
+
         if (!TryParse(args, out var options, out var configuration, out var problem))
         {
             await Console.Error.WriteLineAsync($"error: {problem}");

@@ -279,6 +279,18 @@ public sealed class ReportPageTests(ReportFixture fixture) : IClassFixture<Repor
         Assert.Contains("**Data quality**: 1 incident signal without a service", markdown);
     }
 
+    [Fact]
+    public async Task A_period_still_in_progress_is_reported_up_to_now_and_says_so()
+    {
+        var html = await ReportPage.GetAsync(fixture.Host, "/reports?period=month&date=2026-03-01");
+        var range = ReportPage.Metrics(await ReportPage.GetAsync(fixture.Host, "/reports?from=2026-03-01&to=2026-03-09"));
+
+        Assert.Contains("This month is still in progress: its numbers cover the time up to <time datetime=\"2026-03-09T00:00:00Z\">", html);
+        Assert.DoesNotContain("rel=\"next\"", html);
+        Assert.Contains("rel=\"prev\" href=\"/reports?period=month&amp;date=2026-02-01\"", html);
+        Assert.Equal(range["production"]["deployment_frequency_per_day"].Current, ReportPage.Metrics(html)["production"]["deployment_frequency_per_day"].Current);
+    }
+
     [Theory]
     [InlineData("/reports?period=fortnight", "period")]
     [InlineData("/reports?period=week&date=2026-02-30", "date")]
