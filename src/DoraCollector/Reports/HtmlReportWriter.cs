@@ -481,9 +481,10 @@ internal static class HtmlReportWriter
 
     private static Markup Level(bool production, Metrics.PerformanceLevel? level, ReportMetric metric, double? value)
     {
-        // Outside production nothing is judged; the section's heading says so once.
+        // Outside production nothing is judged; the section's heading says so once. Without a
+        // value the cell already says "no data": no level to add.
         var html = new HtmlBuilder();
-        if (metric.Level is null || !production)
+        if (metric.Level is null || !production || value is null)
         {
             return Markup.Empty;
         }
@@ -495,7 +496,7 @@ internal static class HtmlReportWriter
         }
         else
         {
-            html.Append($"""<span class="nodata">{(value is null ? "no level: no data" : "no level")}</span>""");
+            html.Append($"""<span class="nodata">no level</span>""");
         }
 
         return html.ToMarkup();
