@@ -4,6 +4,7 @@ using DoraCollector.Catalog;
 using DoraCollector.Ingestion;
 using DoraCollector.Metrics.Exposition;
 using DoraCollector.Persistence;
+using DoraCollector.Reports;
 
 namespace DoraCollector.Hosting;
 
@@ -41,12 +42,14 @@ internal static class CollectorApp
         builder.AddHealth();
         builder.AddReadApi();
         builder.AddMetricsExposition();
+        builder.AddReports();
 
         var app = builder.Build();
         app.MapHealth();
         app.MapMetricsEndpoint();
         app.MapGenericIngest();
         app.MapReadApi();
+        app.MapReports();
         return app;
     }
 }

@@ -15,6 +15,7 @@ internal static class CommandLine
         new("migrate", "Apply pending database migrations and exit.", MigrateCommand.RunAsync),
         new("backfill", "Poll every configured source once now, map and project what it fetched, and exit (--source NAME for one).", BackfillCommand.RunAsync),
         new("recompute", "Rebuild the domain tables from the stored raw events and recompute, without calling any source.", RecomputeCommand.RunAsync),
+        new("report", "Write a delivery report (HTML, CSV or Markdown) of the organisation, a team or a service for a period.", ReportCommand.RunAsync),
         new("check-config", "Validate the configuration and print the verdict without starting anything.", CheckConfigCommand.RunAsync),
     ];
 

@@ -39,10 +39,13 @@ internal static class MetricFactsLoader
         FROM deployments GROUP BY service_id, environment
         """;
 
-    private const string Unattributed = """
-        SELECT count(*)::int FROM incident_signals
-        WHERE service_id IS NULL AND (resolved_at IS NULL OR resolved_at > @from) AND started_at <= @to
-        """;
+    /// <summary>
+    /// Incident signals no service could be found for that were open at some point in (@from, @to]:
+    /// what the data-quality count means, shared with the lists that show them.
+    /// </summary>
+    internal const string UnattributedCondition = "service_id IS NULL AND (resolved_at IS NULL OR resolved_at > @from) AND started_at <= @to";
+
+    private const string Unattributed = $"SELECT count(*)::int FROM incident_signals WHERE {UnattributedCondition}";
 
     public static async Task<MetricFacts> LoadAsync(NpgsqlConnection conn, DateTimeOffset from, DateTimeOffset to, LeadTimeStart leadTimeStart, CancellationToken ct)
     {

@@ -21,21 +21,15 @@ internal sealed class EngineHost : IAsyncDisposable
 
     private readonly TestDatabase _database;
 
-    private EngineHost(TestDatabase database, CollectorFactory factory, FakeTimeProvider clock, bool onLoopback)
+    private EngineHost(TestDatabase database, CollectorFactory factory, FakeTimeProvider clock, bool loopback)
     {
         _database = database;
         Factory = factory;
         Clock = clock;
-        if (onLoopback)
-        {
-            Address = factory.StartOnLoopback();
-            Client = new HttpClient { BaseAddress = Address };
-        }
-        else
-        {
-            Client = factory.CreateClient();
-        }
 
+        // Kestrel must be chosen before the first client starts the server.
+        Address = loopback ? factory.StartOnLoopback() : null;
+        Client = factory.CreateClient();
         Client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
     }
 
@@ -45,19 +39,17 @@ internal sealed class EngineHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    /// <summary>Where the collector listens when started with <see cref="StartOnLoopbackAsync"/> (for a real Prometheus to scrape).</summary>
+    /// <summary>The real address the service listens on, when started with <c>loopback</c>.</summary>
     public Uri? Address { get; }
 
     public string ConnectionString => _database.ConnectionString;
 
-    public static Task<EngineHost> StartAsync(DateTimeOffset now, IReadOnlyDictionary<string, string?>? settings = null) =>
-        StartAsync(now, settings, onLoopback: false);
-
-    /// <summary>As <see cref="StartAsync(DateTimeOffset, IReadOnlyDictionary{string, string?}?)"/>, served by Kestrel on a free loopback port.</summary>
+    /// <summary>As <see cref="StartAsync"/>, served by Kestrel on a free loopback port (for a real Prometheus to scrape).</summary>
     public static Task<EngineHost> StartOnLoopbackAsync(DateTimeOffset now, IReadOnlyDictionary<string, string?>? settings = null) =>
-        StartAsync(now, settings, onLoopback: true);
+        StartAsync(now, settings, loopback: true);
 
-    private static async Task<EngineHost> StartAsync(DateTimeOffset now, IReadOnlyDictionary<string, string?>? settings, bool onLoopback)
+    /// <param name="loopback">Serve on a real loopback port (<see cref="Address"/>) for clients outside the process, such as a browser.</param>
+    public static async Task<EngineHost> StartAsync(DateTimeOffset now, IReadOnlyDictionary<string, string?>? settings = null, bool loopback = false)
     {
         var database = await TestDatabase.CreateAsync();
         var clock = new FakeTimeProvider(now);
@@ -72,7 +64,7 @@ internal sealed class EngineHost : IAsyncDisposable
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(clock);
         });
-        return new EngineHost(database, factory, clock, onLoopback);
+        return new EngineHost(database, factory, clock, loopback);
     }
 
     public T Service<T>()

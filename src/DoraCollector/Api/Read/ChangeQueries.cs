@@ -53,6 +53,28 @@ internal sealed class ChangeQueries(NpgsqlDataSource db, IOptionsMonitor<Metrics
         return new PagedResult<ChangeItem>(items, filter.Paging.Page, filter.Paging.PageSize, total);
     }
 
+    /// <summary>
+    /// Every change lead time counts in the range (first deployments only), slowest first; the
+    /// discarded ones (lead time ≤ 0) last. Unpaged: lead time depends on the configured start
+    /// rule, which only <see cref="LeadTimeRules"/> applies, so the order is decided here, not in SQL.
+    /// </summary>
+    public async Task<IReadOnlyList<ChangeItem>> ListSlowestAsync(ListFilter filter, CancellationToken ct)
+    {
+        var where = new SqlFilter().Names(filter, "d").Range(filter, "d.finished_at").Add("c.is_first");
+        var sql = $"""
+            {Columns}
+            {where.Where}
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<ChangeRow>(new CommandDefinition(sql, where.Parameters, cancellationToken: ct));
+        return rows.Select(ToItem)
+            .OrderBy(c => c.Discarded)
+            .ThenByDescending(c => c.LeadTimeSeconds)
+            .ThenBy(c => c.DeployedAt)
+            .ThenBy(c => c.ChangeKey, StringComparer.Ordinal)
+            .ToList();
+    }
+
     /// <summary>Every change one deployment carried, first or not.</summary>
     public async Task<IReadOnlyList<ChangeItem>> ForDeploymentAsync(long deploymentId, CancellationToken ct)
     {

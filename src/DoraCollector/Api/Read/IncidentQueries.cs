@@ -1,4 +1,5 @@
 using Dapper;
+using DoraCollector.Metrics;
 using Npgsql;
 
 namespace DoraCollector.Api.Read;
@@ -58,5 +59,28 @@ internal sealed class IncidentQueries(NpgsqlDataSource db)
         var total = await grid.ReadSingleAsync<long>();
         var items = (await grid.ReadAsync<IncidentItem>()).AsList();
         return new PagedResult<IncidentItem>(items, filter.Paging.Page, filter.Paging.PageSize, total);
+    }
+
+    /// <summary>
+    /// Incident signals no service could be found for, open at some point in (from, to]: the ones
+    /// the unattributed-incidents count is made of, newest start first, with what the source called the service.
+    /// </summary>
+    public async Task<PagedResult<UnattributedSignalItem>> ListUnattributedAsync(DateTimeOffset from, DateTimeOffset to, Paging paging, CancellationToken ct)
+    {
+        const string sql = $"""
+            SELECT count(*) FROM incident_signals WHERE {MetricFactsLoader.UnattributedCondition};
+            SELECT source AS Source, external_id AS ExternalId, service_hint AS ServiceHint, environment AS Environment,
+                   title AS Title, severity AS Severity, url AS Url, started_at AS StartedAt, resolved_at AS ResolvedAt
+            FROM incident_signals
+            WHERE {MetricFactsLoader.UnattributedCondition}
+            ORDER BY started_at DESC, id DESC
+            LIMIT @limit OFFSET @offset
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var grid = await conn.QueryMultipleAsync(new CommandDefinition(
+            sql, new { from, to, limit = paging.PageSize, offset = paging.Offset }, cancellationToken: ct));
+        var total = await grid.ReadSingleAsync<long>();
+        var items = (await grid.ReadAsync<UnattributedSignalItem>()).AsList();
+        return new PagedResult<UnattributedSignalItem>(items, paging.Page, paging.PageSize, total);
     }
 }

@@ -41,7 +41,7 @@ internal static class ReadEndpoints
     /// Decides per request, so options are read after startup validation has reported bad values,
     /// and a reloaded setting takes effect.
     /// </summary>
-    private sealed class ProtectedReadsFilter(IOptionsMonitor<ApiOptions> options, CollectorTelemetry telemetry) : IEndpointFilter
+    internal sealed class ProtectedReadsFilter(IOptionsMonitor<ApiOptions> options, CollectorTelemetry telemetry) : IEndpointFilter
     {
         private readonly ApiKeyFilter _apiKey = new(options, telemetry);
 

@@ -40,4 +40,17 @@ internal sealed class ServiceQueries(NpgsqlDataSource db)
         var items = (await grid.ReadAsync<ServiceItem>()).AsList();
         return new PagedResult<ServiceItem>(items, paging.Page, paging.PageSize, total);
     }
+
+    /// <summary>One service by its exact name; null when there is none.</summary>
+    public async Task<ServiceItem?> FindAsync(string name, CancellationToken ct)
+    {
+        var sql = $"""
+            {Columns}
+            {From}
+            LEFT JOIN repositories r ON r.id = s.repository_id
+            WHERE s.name = @Name
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.QuerySingleOrDefaultAsync<ServiceItem>(new CommandDefinition(sql, new { Name = name }, cancellationToken: ct));
+    }
 }

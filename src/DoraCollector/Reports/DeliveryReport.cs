@@ -1,0 +1,96 @@
+using DoraCollector.Api.Read;
+using DoraCollector.Metrics;
+
+namespace DoraCollector.Reports;
+
+/// <summary>
+/// Everything one report shows, computed once and rendered as HTML, CSV or Markdown. Every
+/// number comes from the metrics engine over the periods of <see cref="Trend"/>; the evidence
+/// comes from the read API's queries over the chosen period.
+/// </summary>
+/// <param name="Team">The team of a service report, for the way back up.</param>
+/// <param name="Trend">The last <see cref="ReportPeriod.TrendLength"/> periods, oldest first, ending with the chosen one.</param>
+/// <param name="Now">When the report was made; a period still in progress is cut here.</param>
+/// <param name="Environments">Every environment with activity in the trend periods, production first.</param>
+/// <param name="Breakdown">The organisation's teams or a team's services, in production environments.</param>
+/// <param name="Changes">Every change lead time counts in the period, slowest first, discarded ones last.</param>
+/// <param name="FailedDeployments">Deployments of the period that count as change failures, newest first.</param>
+internal sealed record DeliveryReport(
+    ReportScope Scope,
+    string? Team,
+    IReadOnlyList<ReportPeriod> Trend,
+    DateTimeOffset Now,
+    IReadOnlyList<EnvironmentSection> Environments,
+    IReadOnlyList<BreakdownRow> Breakdown,
+    IReadOnlyList<ChangeItem> Changes,
+    IReadOnlyList<DeploymentItem> FailedDeployments,
+    IReadOnlyList<IncidentEvidence> Incidents,
+    ReportQuality Quality,
+    ReportLimits Limits)
+{
+    public ReportPeriod Period => Trend[^1];
+
+    public ReportPeriod Previous => Trend[^2];
+
+    public bool InProgress => Period.InProgressAt(Now);
+
+    /// <summary>The range the numbers cover: the period, or its part up to now.</summary>
+    public MetricWindow Window => Period.Window(Now);
+
+    /// <summary>What the breakdown lists: teams for the organisation, services for a team, nothing for a service.</summary>
+    public ScopeKind? BreakdownKind => Scope.Kind switch
+    {
+        ScopeKind.Organization => ScopeKind.Team,
+        ScopeKind.Team => ScopeKind.Service,
+        _ => null,
+    };
+}
+
+/// <summary>The metrics of the report's scope in one environment, per trend period (same order as the report's trend).</summary>
+internal sealed record EnvironmentSection(string Environment, bool IsProduction, IReadOnlyList<MetricValues> Trend)
+{
+    public MetricValues Current => Trend[^1];
+
+    public MetricValues Previous => Trend[^2];
+
+    public MetricChange Change(ReportMetric metric) =>
+        MetricChange.Compare(metric.Read(Current), metric.Read(Previous), metric.Direction);
+
+    /// <summary>The judged level; null for no data, an unjudged metric or a non-production environment.</summary>
+    public PerformanceLevel? Level(ReportMetric metric) =>
+        metric.Level is { } m && Current.Levels.TryGetValue(m, out var level) ? level : null;
+}
+
+/// <summary>A team (of the organisation) or a service (of a team) in one production environment.</summary>
+internal sealed record BreakdownRow(string Name, string Environment, MetricValues Current, MetricValues Previous)
+{
+    public MetricChange Change(ReportMetric metric) =>
+        MetricChange.Compare(metric.Read(Current), metric.Read(Previous), metric.Direction);
+
+    public PerformanceLevel? Level(ReportMetric metric) =>
+        metric.Level is { } m && Current.Levels.TryGetValue(m, out var level) ? level : null;
+}
+
+/// <summary>How many rows the page and the summary list; CSV downloads have every row.</summary>
+internal sealed record ReportLimits(int SlowestChanges, int MaxRows);
+
+/// <summary>An incident of the period with the deployment it is attributed to, when it is.</summary>
+internal sealed record IncidentEvidence(IncidentItem Incident, DeploymentItem? Deployment);
+
+/// <summary>What the report could not count or may be missing.</summary>
+/// <param name="UnattributedTotal">Signals open in the period that no service could be found for (organisation-wide).</param>
+/// <param name="Unattributed">The newest of them.</param>
+/// <param name="DiscardedLeadTimes">Changes of this scope left out of lead time because it was zero or negative.</param>
+/// <param name="Sources">Ingestion progress per source, from the database and from this replica.</param>
+internal sealed record ReportQuality(
+    long UnattributedTotal,
+    IReadOnlyList<UnattributedSignalItem> Unattributed,
+    int DiscardedLeadTimes,
+    IReadOnlyList<SourceStatus> Sources);
+
+/// <summary>How far one source's ingestion has got.</summary>
+/// <param name="Scope">The cursor's scope (a repository, an application), or <c>this replica</c> for webhook counters.</param>
+/// <param name="LastError">What the source stored about its last failed poll; null after a success.</param>
+/// <param name="Errors">Ingest errors on this replica since it started (webhook counters only).</param>
+/// <param name="Stale">No success for longer than <c>Dora:Reports:StaleAfter</c>, or failing.</param>
+internal sealed record SourceStatus(string Source, string Scope, DateTimeOffset? LastSuccessAt, string? LastError, long Errors, bool Stale);
