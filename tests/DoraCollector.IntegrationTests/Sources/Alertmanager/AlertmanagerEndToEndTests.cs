@@ -140,6 +140,18 @@ public sealed class AlertmanagerEndToEndTests
         var resolved = (await collector.QueryAsync<(DateTimeOffset ResolvedAt, string ClosedBy)>("SELECT resolved_at, closed_by FROM incident_signals")).Single();
         Assert.Equal("source", resolved.ClosedBy);
         Assert.True((resolved.ResolvedAt - endsAt).Duration() < TimeSpan.FromMilliseconds(1));
+
+        // Polls and vanishes went through the inbox: recompute replays them to the same rows.
+        const string facts = "SELECT external_id || ' ' || service_id || ' ' || started_at || ' ' || resolved_at || ' ' || closed_by || ' ' || last_seen_at FROM incident_signals";
+        var before = await collector.QueryAsync<string>(facts);
+        await collector.StopAsync();
+        var (exit, _, stderr) = await CollectorProcess.RunAsync(["recompute"], new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__Dora"] = collector.ConnectionString,
+            ["Dora__Catalog__Services__0__Name"] = "checkout",
+        });
+        Assert.True(exit == 0, stderr);
+        Assert.Equal(before, await collector.QueryAsync<string>(facts));
     }
 
     [Fact]

@@ -28,6 +28,8 @@ internal sealed class LoopbackCollector : IAsyncDisposable
 
     public int Port { get; }
 
+    public string ConnectionString => _database.ConnectionString;
+
     /// <summary>The webhook URL Alertmanager is given.</summary>
     public string WebhookUrl => Webhook(Port);
 
