@@ -162,6 +162,8 @@ internal sealed class AlertmanagerServer : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                // Waiting again drains the redirected output, so the message holds all of it.
+                await _process.WaitForExitAsync();
                 throw new InvalidOperationException($"prometheus-alertmanager exited with {_process.ExitCode}:\n{Output}");
             }
 
