@@ -5,6 +5,7 @@ using DoraCollector.Ingestion;
 using DoraCollector.Metrics.Exposition;
 using DoraCollector.Persistence;
 using DoraCollector.Reports;
+using DoraCollector.Sources.Alertmanager;
 
 namespace DoraCollector.Hosting;
 
@@ -38,6 +39,7 @@ internal static class CollectorApp
         builder.AddCatalog();
         builder.AddIngestion();
         builder.AddGenericApi();
+        builder.AddAlertmanagerSource();
         builder.AddScheduling();
         builder.AddHealth();
         builder.AddReadApi();
@@ -48,6 +50,7 @@ internal static class CollectorApp
         app.MapHealth();
         app.MapMetricsEndpoint();
         app.MapGenericIngest();
+        app.MapAlertmanagerWebhook();
         app.MapReadApi();
         app.MapReports();
         return app;

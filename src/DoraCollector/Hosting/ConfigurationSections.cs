@@ -1,6 +1,5 @@
 using DoraCollector.Api;
 using DoraCollector.Metrics;
-using DoraCollector.Sources.Alertmanager;
 using DoraCollector.Sources.ArgoCd;
 using DoraCollector.Sources.Flux;
 using DoraCollector.Sources.GitHub;
@@ -18,7 +17,6 @@ internal static class ConfigurationSections
         services.AddValidatedOptions<GitHubOptions, GitHubOptionsValidator>(GitHubOptions.Section);
         services.AddValidatedOptions<ArgoCdOptions, ArgoCdOptionsValidator>(ArgoCdOptions.Section);
         services.AddValidatedOptions<FluxOptions, FluxOptionsValidator>(FluxOptions.Section);
-        services.AddValidatedOptions<AlertmanagerOptions, AlertmanagerOptionsValidator>(AlertmanagerOptions.Section);
         return builder;
     }
 }

@@ -6,7 +6,7 @@ namespace DoraCollector.Hosting;
 
 internal static partial class SchedulingExtensions
 {
-    private const string SchedulerName = "DoraCollector";
+    internal const string SchedulerName = "DoraCollector";
 
     /// <summary>
     /// Quartz.NET on the clustered ADO.NET job store in the collector's own database: every

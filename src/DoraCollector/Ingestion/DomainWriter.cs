@@ -75,7 +75,8 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
         RETURNING (SELECT service_id FROM deployment_attempts WHERE source = @Source AND external_id = @ExternalId)
         """;
 
-    // A resolve, once seen, sticks: a late or re-ordered "firing" does not reopen a signal.
+    // A resolve, once seen, sticks: a late or re-ordered "firing" does not reopen a signal. Only
+    // the source's own resolve replaces a reconciliation's estimate (closed when it vanished).
     private const string UpsertSignal = """
         INSERT INTO incident_signals (source, external_id, service_id, service_hint, environment, title, severity, url,
                                       started_at, resolved_at, last_seen_at, closed_by, deployment_ref, revision_ref, labels,
@@ -87,8 +88,10 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
            SET service_id = EXCLUDED.service_id, service_hint = EXCLUDED.service_hint, environment = EXCLUDED.environment,
                title = EXCLUDED.title, severity = EXCLUDED.severity, url = COALESCE(EXCLUDED.url, incident_signals.url),
                started_at = EXCLUDED.started_at,
-               resolved_at = COALESCE(incident_signals.resolved_at, EXCLUDED.resolved_at),
-               closed_by = COALESCE(incident_signals.closed_by, EXCLUDED.closed_by),
+               resolved_at = CASE WHEN incident_signals.closed_by = 'reconciliation' AND EXCLUDED.closed_by = 'source' AND EXCLUDED.resolved_at IS NOT NULL
+                                  THEN EXCLUDED.resolved_at ELSE COALESCE(incident_signals.resolved_at, EXCLUDED.resolved_at) END,
+               closed_by = CASE WHEN incident_signals.closed_by = 'reconciliation' AND EXCLUDED.closed_by = 'source' AND EXCLUDED.resolved_at IS NOT NULL
+                                THEN EXCLUDED.closed_by ELSE COALESCE(incident_signals.closed_by, EXCLUDED.closed_by) END,
                last_seen_at = GREATEST(incident_signals.last_seen_at, EXCLUDED.last_seen_at),
                deployment_ref = EXCLUDED.deployment_ref, revision_ref = EXCLUDED.revision_ref,
                labels = COALESCE(EXCLUDED.labels, incident_signals.labels),

@@ -7,8 +7,9 @@ internal sealed class AlertmanagerOptions
 
     public static readonly IReadOnlyList<string> DefaultMatchers = ["severity=~\"critical|page\""];
     public static readonly IReadOnlyList<string> DefaultServiceLabels = ["service", "app"];
+    public static readonly IReadOnlyList<string> DefaultEnvironmentLabels = ["environment", "env"];
 
-    /// <summary>Alertmanager base URL, for reconciling active alerts (<c>GET /api/v2/alerts</c>).</summary>
+    /// <summary>Alertmanager base URL, for reconciling active alerts (<c>GET /api/v2/alerts</c>). Without it nothing is polled.</summary>
     public string? Url { get; set; }
 
     /// <summary>Bearer token Alertmanager's <c>http_config</c> sends to <c>/webhooks/alertmanager</c>.</summary>
@@ -19,15 +20,35 @@ internal sealed class AlertmanagerOptions
 
     public string? WebhookPassword { get; set; }
 
-    /// <summary>Prometheus matchers an alert must satisfy to count. Default <c>severity=~"critical|page"</c>.</summary>
+    /// <summary>
+    /// Prometheus matchers an alert must satisfy to count, all of them. Default
+    /// <c>severity=~"critical|page"</c>. An entry may hold several, comma-separated.
+    /// </summary>
     public List<string> Matchers { get; set; } = [];
 
     /// <summary>Labels that name the service, tried in order. Default <c>service</c>, then <c>app</c>.</summary>
     public List<string> ServiceLabels { get; set; } = [];
 
+    /// <summary>Labels that name the environment, tried in order. Default <c>environment</c>, then <c>env</c>.</summary>
+    public List<string> EnvironmentLabels { get; set; } = [];
+
+    /// <summary>How often the reconciliation polls the active alerts.</summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long an open alert may be missing from Alertmanager's active alerts before the
+    /// reconciliation closes it (at the time it was last seen active). Alertmanager keeps alerts
+    /// in memory only: after a restart they reappear when Prometheus next sends them.
+    /// </summary>
+    public TimeSpan VanishedAfter { get; set; } = TimeSpan.FromMinutes(5);
 
     public IReadOnlyList<string> EffectiveMatchers => Matchers.Count == 0 ? DefaultMatchers : Matchers;
 
     public IReadOnlyList<string> EffectiveServiceLabels => ServiceLabels.Count == 0 ? DefaultServiceLabels : ServiceLabels;
+
+    public IReadOnlyList<string> EffectiveEnvironmentLabels => EnvironmentLabels.Count == 0 ? DefaultEnvironmentLabels : EnvironmentLabels;
+
+    /// <summary>True when the webhook can authenticate Alertmanager (a token or a user and password).</summary>
+    public bool HasWebhookCredentials =>
+        !string.IsNullOrEmpty(WebhookToken) || (!string.IsNullOrEmpty(WebhookUsername) && !string.IsNullOrEmpty(WebhookPassword));
 }

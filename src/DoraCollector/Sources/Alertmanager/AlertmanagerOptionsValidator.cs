@@ -11,9 +11,17 @@ internal sealed class AlertmanagerOptionsValidator : IValidateOptions<Alertmanag
         errors.CheckUrl(options.Url, nameof(options.Url));
         errors.Check(string.IsNullOrEmpty(options.WebhookUsername) == string.IsNullOrEmpty(options.WebhookPassword),
             nameof(options.WebhookPassword), "basic auth needs both WebhookUsername and WebhookPassword");
-        errors.Check(options.WebhookToken is null || options.WebhookToken.Length >= 16, nameof(options.WebhookToken),
+        errors.Check(string.IsNullOrEmpty(options.WebhookToken) || options.WebhookToken.Length >= 16, nameof(options.WebhookToken),
             "is shorter than 16 characters");
         errors.Check(options.ServiceLabels.All(l => !string.IsNullOrWhiteSpace(l)), nameof(options.ServiceLabels), "has an empty label name");
+        errors.Check(options.EnvironmentLabels.All(l => !string.IsNullOrWhiteSpace(l)), nameof(options.EnvironmentLabels), "has an empty label name");
+        for (var i = 0; i < options.Matchers.Count; i++)
+        {
+            // The value is a matcher, not a secret: quoting it shows exactly what was read.
+            errors.Check(LabelMatcherParser.TryParse(options.Matchers[i], out _, out var problem), $"{nameof(options.Matchers)}:{i}",
+                $"'{options.Matchers[i]}' is not a Prometheus matcher such as severity=~\"critical|page\" ({problem})".ReplaceLineEndings(" "));
+        }
+
         errors.CheckPositive(options.ReconcileInterval, nameof(options.ReconcileInterval));
         return errors.Result;
     }
