@@ -222,6 +222,8 @@ internal sealed class PrometheusServer : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                // Waiting again drains the redirected output, so the message holds all of it.
+                await _process.WaitForExitAsync();
                 throw new InvalidOperationException($"prometheus exited with {_process.ExitCode}:\n{Output}");
             }
 

@@ -29,6 +29,7 @@ internal static class AlertmanagerSource
             http.DefaultRequestHeaders.UserAgent.ParseAdd("dora-collector");
         });
         services.AddTransient<AlertmanagerReconciler>();
+        services.AddTransient<IPollingSource, AlertmanagerPolling>();
         services.AddRecurringJob<AlertmanagerReconcileJob>(AlertmanagerReconcileJob.Key,
             sp => sp.GetRequiredService<IOptions<AlertmanagerOptions>>().Value.ReconcileInterval);
         return builder;
