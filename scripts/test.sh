@@ -7,6 +7,6 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-"$root/scripts/deps.sh" postgresql prometheus prometheus-alertmanager kubectl chromium
+"$root/scripts/deps.sh" postgresql prometheus prometheus-alertmanager chromium
 dotnet build DoraCollector.sln -c Release -warnaserror
 dotnet test DoraCollector.sln -c Release --no-build "$@"
