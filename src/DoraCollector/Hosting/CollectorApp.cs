@@ -4,6 +4,8 @@ using DoraCollector.Catalog;
 using DoraCollector.Ingestion;
 using DoraCollector.Metrics.Exposition;
 using DoraCollector.Persistence;
+using DoraCollector.Sources.ArgoCd;
+using DoraCollector.Sources.Flux;
 
 namespace DoraCollector.Hosting;
 
@@ -37,6 +39,8 @@ internal static class CollectorApp
         builder.AddCatalog();
         builder.AddIngestion();
         builder.AddGenericApi();
+        builder.AddArgoCdSource();
+        builder.AddFluxSource();
         builder.AddScheduling();
         builder.AddHealth();
         builder.AddReadApi();
@@ -46,6 +50,8 @@ internal static class CollectorApp
         app.MapHealth();
         app.MapMetricsEndpoint();
         app.MapGenericIngest();
+        app.MapArgoCdWebhook();
+        app.MapFluxWebhook();
         app.MapReadApi();
         return app;
     }
