@@ -92,4 +92,15 @@ internal static class GitOpsKit
 
     public static JsonObject Payload(string relative) =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Payloads", relative)))!.AsObject();
+
+    /// <summary>Waits (up to 15 s) for something a background loop does.</summary>
+    public static async Task Eventually(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not come true within 15 s");
+            await Task.Delay(20);
+        }
+    }
 }

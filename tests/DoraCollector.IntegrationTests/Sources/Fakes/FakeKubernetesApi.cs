@@ -63,12 +63,15 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         }
     }
 
-    /// <summary>Forgets the history so far: a watch from an older version answers 410.</summary>
+    /// <summary>
+    /// Other resources changed and etcd compacted its history: every version handed out so far
+    /// is too old to watch from (410), and a new list carries a newer one.
+    /// </summary>
     public void Compact()
     {
         lock (_gate)
         {
-            _compactedBelow = _version;
+            _compactedBelow = ++_version;
         }
     }
 
