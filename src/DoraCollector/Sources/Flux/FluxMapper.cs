@@ -34,7 +34,11 @@ internal sealed class FluxMapper(IOptionsMonitor<FluxOptions> options) : IRawEve
             case KustomizationKind:
                 var k = Read<FluxKustomization>(raw);
                 observed = FluxObservations.Of(k);
-                keys = k.Metadata?.Labels;
+                // The keys the object's events would carry (its event annotations), and its labels.
+                keys = (k.Metadata?.Labels ?? []).Concat(k.Metadata?.Annotations ?? [])
+                    .Select(a => KeyValuePair.Create(a.Key.StartsWith(FluxSnapshot.EventAnnotationPrefix, StringComparison.Ordinal)
+                        ? a.Key[FluxSnapshot.EventAnnotationPrefix.Length..] : a.Key, a.Value))
+                    .DistinctBy(a => a.Key).ToDictionary();
                 break;
             default:
                 return false;

@@ -19,7 +19,8 @@ internal sealed record FluxObjectReference(string? Kind, string? Namespace, stri
 
 internal sealed record FluxKustomization(FluxObjectMeta? Metadata, FluxKustomizationStatus? Status);
 
-internal sealed record FluxObjectMeta(string? Name, string? Namespace, Dictionary<string, string>? Labels);
+/// <param name="Annotations">Only <c>event.toolkit.fluxcd.io/*</c> are kept: Flux adds them to the object's events as metadata.</param>
+internal sealed record FluxObjectMeta(string? Name, string? Namespace, Dictionary<string, string>? Labels, Dictionary<string, string>? Annotations);
 
 /// <param name="LastAppliedRevision">The source revision last applied successfully, e.g. <c>main@sha1:&lt;sha&gt;</c>.</param>
 /// <param name="LastAttemptedRevision">The revision of the last attempt, applied or not.</param>

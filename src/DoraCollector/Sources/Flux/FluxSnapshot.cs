@@ -12,11 +12,19 @@ namespace DoraCollector.Sources.Flux;
 /// </summary>
 internal static class FluxSnapshot
 {
+    /// <summary>Annotations Flux copies into the object's events (without the prefix, by current controllers).</summary>
+    public const string EventAnnotationPrefix = "event.toolkit.fluxcd.io/";
+
     public static FluxKustomization Trim(JsonElement item)
     {
         var k = item.Deserialize<FluxKustomization>(FluxMapper.Json) ?? throw new JsonException("a Kustomization is null");
         return k with
         {
+            Metadata = k.Metadata is null ? null : k.Metadata with
+            {
+                Annotations = k.Metadata.Annotations?.Where(a => a.Key.StartsWith(EventAnnotationPrefix, StringComparison.Ordinal))
+                    .ToDictionary(a => a.Key, a => a.Value) is { Count: > 0 } kept ? kept : null,
+            },
             Status = k.Status is null ? null : k.Status with
             {
                 Conditions = k.Status.Conditions?.Where(c => c.Type == "Ready").ToList(),

@@ -62,6 +62,22 @@ public sealed class FluxKubernetesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_objects_event_annotations_and_labels_name_service_and_environment_as_its_events_do()
+    {
+        var podinfo = new FluxKustomization("podinfo")
+            .Annotate("event.toolkit.fluxcd.io/service", "shop")
+            .Label("environment", "staging")
+            .Applied($"main@sha1:{Sha("c1")}", Ago(hours: 3));
+
+        await PollAsync(podinfo);
+        await _host.DeliverAsync(FluxHost.Event("podinfo", $"main@sha1:{Sha("c1")}", Ago(hours: 3, minutes: -0.1),
+            metadata: new() { ["service"] = "shop", ["environment"] = "staging" }));
+
+        Assert.Equal([("shop", "staging")], await _host.Engine.QueryAsync<(string, string)>(
+            "SELECT s.name, a.environment FROM deployment_attempts a JOIN services s ON s.id = a.service_id"));
+    }
+
+    [Fact]
     public async Task A_full_history_newer_than_what_was_read_before_is_counted_as_a_gap()
     {
         var podinfo = new FluxKustomization("podinfo").Applied($"main@sha1:{Sha("b1")}", Ago(days: 6));

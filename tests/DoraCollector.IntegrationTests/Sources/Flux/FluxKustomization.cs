@@ -11,10 +11,24 @@ namespace DoraCollector.IntegrationTests.Sources.Flux;
 internal sealed class FluxKustomization(string name, string @namespace = "flux-system")
 {
     private readonly List<JsonObject> _history = [];
+    private readonly JsonObject _labels = new() { ["kustomize.toolkit.fluxcd.io/name"] = "flux-system" };
+    private readonly JsonObject _annotations = new() { ["kustomize.toolkit.fluxcd.io/reconcile"] = "enabled" };
     private JsonObject _ready = Condition("Ready", "Unknown", "Progressing", DateTimeOffset.UnixEpoch);
     private string? _applied;
     private string? _attempted;
     private int _reconciles;
+
+    public FluxKustomization Label(string key, string value)
+    {
+        _labels[key] = value;
+        return this;
+    }
+
+    public FluxKustomization Annotate(string key, string value)
+    {
+        _annotations[key] = value;
+        return this;
+    }
 
     /// <summary>Revision <paramref name="revision"/> (<c>main@sha1:…</c>) was applied at <paramref name="at"/> and is Ready.</summary>
     public FluxKustomization Applied(string revision, DateTimeOffset at)
@@ -68,6 +82,8 @@ internal sealed class FluxKustomization(string name, string @namespace = "flux-s
         {
             ["name"] = name, ["namespace"] = @namespace, ["generation"] = 3, ["uid"] = "7d0cdc51-ddcf-4743-b223-83ca5c699632",
             ["finalizers"] = new JsonArray("finalizers.fluxcd.io"),
+            ["labels"] = _labels.DeepClone(),
+            ["annotations"] = _annotations.DeepClone(),
         },
         ["spec"] = new JsonObject
         {
