@@ -20,6 +20,10 @@ internal sealed class ArgoCdMapper(IOptionsMonitor<ArgoCdOptions> options) : IRa
     // a later snapshot must not take it back.
     private const string StoredHint = "SELECT rollback_hint FROM deployment_attempts WHERE source = @source AND external_id = @externalId";
 
+    // Replicas map different snapshots at once; those of one application go one at a time (until
+    // the mapping transaction ends), so a later snapshot reads the hint an earlier one wrote.
+    private const string LockApplication = "SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))";
+
     public string Source => SourceName;
 
     public async Task<bool> MapAsync(RawEventRecord raw, DomainWriter writer, CancellationToken ct)
@@ -55,6 +59,8 @@ internal sealed class ArgoCdMapper(IOptionsMonitor<ArgoCdOptions> options) : IRa
             return false;
         }
 
+        await writer.Connection.ExecuteAsync(new CommandDefinition(LockApplication,
+            new { key = $"argocd:{ArgoCdSnapshot.QualifiedName(app)}" }, writer.Transaction, cancellationToken: ct));
         var target = await ArgoCdTargets.ResolveAsync(app, writer, settings, ct);
         foreach (var rollout in ArgoCdRollouts.Of(app, sources => ArgoCdSourceChoice.Index(sources, target.ServiceRepository)))
         {

@@ -28,11 +28,16 @@ internal static class FluxAttemptStream
         ORDER BY finished_at, id
         """;
 
+    // Replicas map different events at once: reports of one object are folded one at a time
+    // (until the mapping transaction ends), so each sees what the other wrote.
+    private const string LockObject = "SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))";
+
     private static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web);
 
     public static async Task WriteAsync(
         FluxObservation o, int serviceId, string environment, long rawEventId, DomainWriter writer, CancellationToken ct)
     {
+        await writer.Connection.ExecuteAsync(new CommandDefinition(LockObject, new { key = $"flux:{o.Object}" }, writer.Transaction, cancellationToken: ct));
         var stream = (await writer.Connection.QueryAsync<StoredAttempt>(new CommandDefinition(Stream,
             new { serviceId, environment, source = SourceName, @object = o.Object }, writer.Transaction, cancellationToken: ct))).ToList();
         var before = stream.LastOrDefault(a => a.FinishedAt <= o.At);
