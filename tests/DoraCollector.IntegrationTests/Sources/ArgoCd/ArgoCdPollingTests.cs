@@ -226,6 +226,29 @@ public sealed class ArgoCdPollingTests
     }
 
     [Fact]
+    public async Task A_service_label_groups_applications_and_only_the_configured_projects_are_read()
+    {
+        await using var host = await ArgoCdHost.StartAsync(Now, new Dictionary<string, string?>
+        {
+            ["Dora:ArgoCd:ServiceLabel"] = "app.kubernetes.io/part-of",
+            ["Dora:ArgoCd:Projects:0"] = "payments",
+            ["Dora:ArgoCd:EnvironmentRules:0:Cluster"] = "^(stage|prod)-",
+            ["Dora:ArgoCd:EnvironmentRules:0:Environment"] = "{cluster}",
+        });
+
+        await host.PollAsync(
+            new ArgoApp("checkout-eu-staging").Label("app.kubernetes.io/part-of", "checkout").Destination("stage-eu", "checkout", "payments")
+                .Synced(Ago(days: 1, minutes: 1), Ago(days: 1), Sha("c1")),
+            new ArgoApp("checkout-eu").Label("app.kubernetes.io/part-of", "checkout").Destination("prod-eu", "checkout", "payments")
+                .Synced(Ago(hours: 2, minutes: 1), Ago(hours: 2), Sha("c1")),
+            new ArgoApp("intranet").Destination("prod-eu", "intranet", "internal").Synced(Ago(hours: 2, minutes: 1), Ago(hours: 2), Sha("d1")));
+
+        Assert.Equal([("checkout", "prod-eu"), ("checkout", "stage-eu")], await host.Engine.QueryAsync<(string, string)>(
+            "SELECT s.name, d.environment FROM deployments d JOIN services s ON s.id = d.service_id ORDER BY 1, 2"));
+        Assert.Contains(host.Api.Queries, q => q.Contains("&projects=payments", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_real_argo_cd_application_of_the_upstream_fixture_is_one_deployment_and_nine_redeploys()
     {
         await using var host = await ArgoCdHost.StartAsync(Now);
