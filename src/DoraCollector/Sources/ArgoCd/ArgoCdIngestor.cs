@@ -58,12 +58,19 @@ internal sealed partial class ArgoCdIngestor(
             LogPolled(items.Count, stored);
             return stored;
         }
-        catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or JsonException or TaskCanceledException
-                                      or InvalidOperationException or IOException)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
             telemetry.IngestFailed(ArgoCdMapper.SourceName);
             LogFailed(e.Message);
-            await cursors.RecordRunAsync(ArgoCdMapper.SourceName, PollScope, e.Message, ct);
+            try
+            {
+                await cursors.RecordRunAsync(ArgoCdMapper.SourceName, PollScope, e.Message, ct);
+            }
+            catch (Npgsql.NpgsqlException)
+            {
+                // The database is what failed; the reason is logged above.
+            }
+
             throw;
         }
     }

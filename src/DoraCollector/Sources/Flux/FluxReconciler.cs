@@ -48,12 +48,19 @@ internal sealed partial class FluxReconciler(
             await cursors.RecordRunAsync(FluxAttemptStream.SourceName, PollScope, null, ct);
             return stored;
         }
-        catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or JsonException or TaskCanceledException
-                                      or InvalidOperationException or IOException)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
             telemetry.IngestFailed(FluxAttemptStream.SourceName);
             LogFailed(e.Message);
-            await cursors.RecordRunAsync(FluxAttemptStream.SourceName, PollScope, e.Message, ct);
+            try
+            {
+                await cursors.RecordRunAsync(FluxAttemptStream.SourceName, PollScope, e.Message, ct);
+            }
+            catch (Npgsql.NpgsqlException)
+            {
+                // The database is what failed; the reason is logged above.
+            }
+
             throw;
         }
     }

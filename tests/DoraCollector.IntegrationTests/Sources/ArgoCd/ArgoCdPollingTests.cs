@@ -249,6 +249,21 @@ public sealed class ArgoCdPollingTests
     }
 
     [Fact]
+    public async Task A_refused_token_fails_the_poll_with_the_reason_and_never_the_token()
+    {
+        await using var host = await ArgoCdHost.StartAsync(Now, new Dictionary<string, string?> { ["Dora:ArgoCd:Token"] = "stale-token-0123456789abcdef" });
+
+        var failure = await Assert.ThrowsAsync<HttpRequestException>(() =>
+            host.Engine.Service<DoraCollector.Sources.ArgoCd.ArgoCdIngestor>().RunAsync(CancellationToken.None));
+
+        Assert.Contains("401", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("stale-token", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(failure.Message, await host.Engine.ScalarAsync<string>(
+            "SELECT last_error FROM ingest_cursors WHERE source = 'argocd' AND scope = 'poll'"));
+        Assert.Contains("dora_collector_ingest_errors_total{source=\"argocd\"} 1", await host.Engine.Client.GetStringAsync("/metrics"));
+    }
+
+    [Fact]
     public async Task The_real_argo_cd_application_of_the_upstream_fixture_is_one_deployment_and_nine_redeploys()
     {
         await using var host = await ArgoCdHost.StartAsync(Now);
