@@ -25,6 +25,13 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
         WHERE id = @serviceId AND team_id IS NULL AND origin = 'discovered'
         """;
 
+    // Like the team: a discovered service of that repository takes the monorepo folder a source
+    // deploys it from, once; a catalog service keeps the path the catalog gives it (or none).
+    private const string AdoptPath = """
+        UPDATE services SET path = @path, updated_at = now()
+        WHERE id = @serviceId AND origin = 'discovered' AND path IS NULL AND repository_id = @repositoryId
+        """;
+
     private const string UpsertTeam = """
         INSERT INTO teams (name) VALUES (@name) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id
         """;
@@ -64,6 +71,14 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
 
         return id;
     }
+
+    /// <summary>
+    /// Scopes a discovered service without a path to a folder of its repository; false when the
+    /// service already has a path, belongs to the catalog or lives in another repository. The
+    /// caller queues the service with its changes resolved again.
+    /// </summary>
+    public async Task<bool> AdoptPathAsync(int serviceId, int repositoryId, string path, CancellationToken ct) =>
+        await conn.ExecuteAsync(new CommandDefinition(AdoptPath, new { serviceId, repositoryId, path = path.Trim('/') }, tx, cancellationToken: ct)) > 0;
 
     public Task<int> RepositoryAsync(string fullName, CancellationToken ct) => UpsertRepositoryAsync(conn, tx, fullName, ct);
 

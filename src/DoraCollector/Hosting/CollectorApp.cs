@@ -6,6 +6,8 @@ using DoraCollector.Metrics.Exposition;
 using DoraCollector.Persistence;
 using DoraCollector.Reports;
 using DoraCollector.Sources.Alertmanager;
+using DoraCollector.Sources.ArgoCd;
+using DoraCollector.Sources.Flux;
 
 namespace DoraCollector.Hosting;
 
@@ -40,6 +42,8 @@ internal static class CollectorApp
         builder.AddIngestion();
         builder.AddGenericApi();
         builder.AddAlertmanagerSource();
+        builder.AddArgoCdSource();
+        builder.AddFluxSource();
         builder.AddScheduling();
         builder.AddHealth();
         builder.AddReadApi();
@@ -51,6 +55,8 @@ internal static class CollectorApp
         app.MapMetricsEndpoint();
         app.MapGenericIngest();
         app.MapAlertmanagerWebhook();
+        app.MapArgoCdWebhook();
+        app.MapFluxWebhook();
         app.MapReadApi();
         app.MapReports();
         return app;

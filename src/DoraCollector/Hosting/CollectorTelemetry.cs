@@ -11,6 +11,7 @@ internal sealed class CollectorTelemetry(TimeProvider clock)
     private readonly ConcurrentDictionary<string, SourceCounters> _sources = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Source, string Reason), long> _rejections = new();
     private readonly ConcurrentDictionary<string, JobCounters> _jobs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _historyGaps = new(StringComparer.Ordinal);
 
     /// <summary><paramref name="events"/> payloads of <paramref name="source"/> were stored and mapped.</summary>
     public void Ingested(string source, int events = 1)
@@ -27,6 +28,14 @@ internal sealed class CollectorTelemetry(TimeProvider clock)
     /// <summary>A webhook request was refused (reason: <c>signature</c>, <c>unauthorized</c>, <c>malformed</c>, ...).</summary>
     public void WebhookRejected(string source, string reason) =>
         _rejections.AddOrUpdate((source, reason), 1, (_, n) => n + 1);
+
+    /// <summary>
+    /// A source's bounded history (Argo CD's <c>revisionHistoryLimit</c>, Flux's five
+    /// <c>status.history</c> entries) moved on by more than it holds between two reads: about
+    /// <paramref name="entries"/> rollouts may have been missed.
+    /// </summary>
+    public void HistoryGap(string source, long entries) =>
+        _historyGaps.AddOrUpdate(source, entries, (_, n) => n + entries);
 
     public void JobFinished(string job, TimeSpan duration, bool succeeded)
     {
@@ -49,7 +58,8 @@ internal sealed class CollectorTelemetry(TimeProvider clock)
                 Interlocked.Read(ref j.Value.Runs),
                 Interlocked.Read(ref j.Value.Failures),
                 TimeSpan.FromMilliseconds(Interlocked.Read(ref j.Value.LastDurationMicros) / 1000.0)))
-            .OrderBy(j => j.Job, StringComparer.Ordinal).ToList());
+            .OrderBy(j => j.Job, StringComparer.Ordinal).ToList(),
+        _historyGaps.Select(g => new HistoryGapReading(g.Key, g.Value)).OrderBy(g => g.Source, StringComparer.Ordinal).ToList());
 
     private sealed class SourceCounters
     {
@@ -67,10 +77,13 @@ internal sealed class CollectorTelemetry(TimeProvider clock)
 }
 
 internal sealed record TelemetryReading(
-    IReadOnlyList<SourceReading> Sources, IReadOnlyList<RejectionReading> Rejections, IReadOnlyList<JobReading> Jobs);
+    IReadOnlyList<SourceReading> Sources, IReadOnlyList<RejectionReading> Rejections, IReadOnlyList<JobReading> Jobs,
+    IReadOnlyList<HistoryGapReading> HistoryGaps);
 
 internal sealed record SourceReading(string Source, long Events, long Errors, DateTimeOffset? LastSuccessAt);
 
 internal sealed record RejectionReading(string Source, string Reason, long Count);
 
 internal sealed record JobReading(string Job, long Runs, long Failures, TimeSpan LastDuration);
+
+internal sealed record HistoryGapReading(string Source, long Entries);

@@ -1,7 +1,5 @@
 using DoraCollector.Api;
 using DoraCollector.Metrics;
-using DoraCollector.Sources.ArgoCd;
-using DoraCollector.Sources.Flux;
 using DoraCollector.Sources.GitHub;
 
 namespace DoraCollector.Hosting;
@@ -15,8 +13,6 @@ internal static class ConfigurationSections
         services.AddValidatedOptions<MetricsOptions, MetricsOptionsValidator>(MetricsOptions.Section);
         services.AddValidatedOptions<ApiOptions, ApiOptionsValidator>(ApiOptions.Section);
         services.AddValidatedOptions<GitHubOptions, GitHubOptionsValidator>(GitHubOptions.Section);
-        services.AddValidatedOptions<ArgoCdOptions, ArgoCdOptionsValidator>(ArgoCdOptions.Section);
-        services.AddValidatedOptions<FluxOptions, FluxOptionsValidator>(FluxOptions.Section);
         return builder;
     }
 }

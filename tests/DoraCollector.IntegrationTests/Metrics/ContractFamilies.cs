@@ -35,6 +35,7 @@ internal static class ContractFamilies
         "dora_collector_webhook_rejections_total",
         "dora_collector_job_runs_total",
         "dora_collector_job_duration_seconds",
+        "dora_collector_history_gaps_total",
     ];
 
     public static IEnumerable<string> All => Dora.Concat(Collector);

@@ -138,6 +138,7 @@ public sealed class MetricsEndpointTests
         telemetry.WebhookRejected("generic", "missing_key");
         telemetry.JobFinished("metrics.compute", TimeSpan.FromMilliseconds(850), succeeded: true);
         telemetry.JobFinished("github.ingest", TimeSpan.FromSeconds(2.5), succeeded: false);
+        telemetry.HistoryGap("argocd", 2);
     }
 
     internal static IReadOnlyList<string> FamilyNames(string exposition) =>

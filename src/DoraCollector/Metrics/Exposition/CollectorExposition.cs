@@ -75,6 +75,13 @@ internal static class CollectorExposition
         {
             writer.Sample(job.LastDuration.TotalSeconds, new Label("job", job.Job));
         }
+
+        writer.Family("dora_collector_history_gaps_total", MetricType.Counter,
+            "Rollouts that may have been missed because a source's bounded history rolled over between two reads, per source, since this replica started.");
+        foreach (var gap in telemetry.HistoryGaps)
+        {
+            writer.Sample(gap.Entries, new Label("source", gap.Source));
+        }
     }
 
     private static void Single(PrometheusTextWriter writer, string name, string help, double value)

@@ -29,7 +29,12 @@ internal static class AlertmanagerSource
             http.DefaultRequestHeaders.UserAgent.ParseAdd("dora-collector");
         });
         services.AddTransient<AlertmanagerReconciler>();
-        services.AddTransient<IPollingSource, AlertmanagerPolling>();
+        services.AddTransient<IPollingSource>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<AlertmanagerOptions>>();
+            var reconciler = sp.GetRequiredService<AlertmanagerReconciler>();
+            return new PollingSource(AlertmanagerMapper.SourceName, () => !string.IsNullOrWhiteSpace(options.Value.Url), reconciler.RunAsync);
+        });
         services.AddRecurringJob<AlertmanagerReconcileJob>(AlertmanagerReconcileJob.Key,
             sp => sp.GetRequiredService<IOptions<AlertmanagerOptions>>().Value.ReconcileInterval);
         return builder;

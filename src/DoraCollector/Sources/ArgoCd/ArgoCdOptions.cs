@@ -17,5 +17,50 @@ internal sealed class ArgoCdOptions
     /// <summary>Read Application resources from the Kubernetes API in-cluster instead of the Argo CD API.</summary>
     public bool UseKubernetesApi { get; set; }
 
+    /// <summary>
+    /// How often applications are read. Argo CD keeps only the last <c>revisionHistoryLimit</c>
+    /// (default 10) history entries, so this must be shorter than the time an application takes
+    /// to sync that many times; <c>dora_collector_history_gaps_total</c> counts misses.
+    /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Only applications of these projects (API: <c>projects=</c>; Kubernetes: <c>spec.project</c>). Empty: all.</summary>
+    public List<string> Projects { get; set; } = [];
+
+    /// <summary>Only applications matching this label selector, e.g. <c>team=payments,tier!=preview</c>.</summary>
+    public string? Selector { get; set; }
+
+    /// <summary>Kubernetes API only: namespaces to read Applications from; empty reads all namespaces.</summary>
+    public List<string> Namespaces { get; set; } = [];
+
+    /// <summary>Application labels whose value is the environment, first present wins.</summary>
+    public List<string> EnvironmentLabels { get; set; } = [];
+
+    /// <summary>Rules on the destination, project and name that give the environment when no label does; first match wins.</summary>
+    public List<ArgoCdEnvironmentRule> EnvironmentRules { get; set; } = [];
+
+    /// <summary>The environment when no label and no rule gives one.</summary>
+    public string DefaultEnvironment { get; set; } = "production";
+
+    /// <summary>An Application label whose value names the service (e.g. <c>app.kubernetes.io/part-of</c>); else the Application name.</summary>
+    public string? ServiceLabel { get; set; }
+
+    /// <summary>How the source path of a discovered service's Application scopes its changes in a monorepo.</summary>
+    public PathScope PathScope { get; set; } = PathScope.ServiceFolder;
+
+    /// <summary>The labels read when <see cref="EnvironmentLabels"/> is not configured.</summary>
+    public IReadOnlyList<string> EffectiveEnvironmentLabels => EnvironmentLabels.Count > 0 ? EnvironmentLabels : ["environment", "env"];
+}
+
+/// <summary>What a discovered service's monorepo path is, from its Application's <c>spec.source.path</c>.</summary>
+internal enum PathScope
+{
+    /// <summary>The source path up to its first manifest folder (<c>deploy</c>, <c>k8s</c>, <c>overlays</c>, …); none when that leaves nothing.</summary>
+    ServiceFolder,
+
+    /// <summary>The source path exactly.</summary>
+    SourcePath,
+
+    /// <summary>No path: every commit of the repository is a change of the service.</summary>
+    None,
 }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using DoraCollector.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -14,6 +15,41 @@ internal sealed class ArgoCdOptionsValidator : IValidateOptions<ArgoCdOptions>
         errors.Check(!(options.UseKubernetesApi && !string.IsNullOrWhiteSpace(options.ServerUrl)), nameof(options.UseKubernetesApi),
             "reads applications from Kubernetes; remove ServerUrl or set UseKubernetesApi to false");
         errors.Check(options.PollInterval >= TimeSpan.FromSeconds(10), nameof(options.PollInterval), "must be at least 10s");
+        errors.Check(options.WebhookToken is null || options.WebhookToken.Length >= 16, nameof(options.WebhookToken),
+            "is shorter than 16 characters");
+        errors.Check(!string.IsNullOrWhiteSpace(options.DefaultEnvironment), nameof(options.DefaultEnvironment), "is required");
+        errors.Check(options.Namespaces.Count == 0 || options.UseKubernetesApi, nameof(options.Namespaces),
+            "applies to the Kubernetes API only (UseKubernetesApi)");
+        for (var i = 0; i < options.EnvironmentRules.Count; i++)
+        {
+            var rule = options.EnvironmentRules[i];
+            var key = $"{nameof(options.EnvironmentRules)}:{i}";
+            errors.Check(!string.IsNullOrWhiteSpace(rule.Environment), $"{key}:Environment", "is required");
+            errors.Check(rule.Cluster is not null || rule.Namespace is not null || rule.Project is not null || rule.Name is not null, key,
+                "needs at least one of Cluster, Namespace, Project, Name");
+            CheckPattern(errors, $"{key}:Cluster", rule.Cluster);
+            CheckPattern(errors, $"{key}:Namespace", rule.Namespace);
+            CheckPattern(errors, $"{key}:Project", rule.Project);
+            CheckPattern(errors, $"{key}:Name", rule.Name);
+        }
+
         return errors.Result;
+    }
+
+    internal static void CheckPattern(OptionsErrors errors, string key, string? pattern)
+    {
+        if (pattern is null)
+        {
+            return;
+        }
+
+        try
+        {
+            _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
+        }
+        catch (ArgumentException e)
+        {
+            errors.Add(key, $"'{pattern}' is not a valid regular expression ({e.Message})");
+        }
     }
 }

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Dapper;
+using DoraCollector.Ingestion;
+using Microsoft.Extensions.Options;
+
+namespace DoraCollector.Sources.ArgoCd;
+
+/// <summary>
+/// Maps an Application (a polled or watched snapshot, or a notification body of the same shape)
+/// to deployment attempts: history entries are successes, a failed operation is a failure (see
+/// <see cref="ArgoCdRollouts"/>). Every snapshot repeats the older history entries; they upsert
+/// onto the same attempts.
+/// </summary>
+internal sealed class ArgoCdMapper(IOptionsMonitor<ArgoCdOptions> options) : IRawEventMapper
+{
+    public const string SourceName = "argocd";
+    public const string NotificationKind = "notification";
+
+    // The rollback hint of a history entry is known only while its operation is the current one;
+    // a later snapshot must not take it back.
+    private const string StoredHint = "SELECT rollback_hint FROM deployment_attempts WHERE source = @source AND external_id = @externalId";
+
+    // Replicas map different snapshots at once; those of one application go one at a time (until
+    // the mapping transaction ends), so a later snapshot reads the hint an earlier one wrote.
+    private const string LockApplication = "SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))";
+
+    public string Source => SourceName;
+
+    public async Task<bool> MapAsync(RawEventRecord raw, DomainWriter writer, CancellationToken ct)
+    {
+        if (raw.Kind is not (ArgoCdSnapshot.Kind or NotificationKind))
+        {
+            return false;
+        }
+
+        ArgoApplication app;
+        try
+        {
+            app = ArgoCdSnapshot.Read(raw.Payload);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidPayloadException($"not an Argo CD Application: {e.Message}");
+        }
+
+        if (string.IsNullOrWhiteSpace(app.Metadata?.Name))
+        {
+            throw new InvalidPayloadException("not an Argo CD Application: metadata.name is missing");
+        }
+
+        var settings = options.CurrentValue;
+        if (settings.Projects.Count > 0 && !settings.Projects.Contains(app.Spec?.Project ?? "", StringComparer.Ordinal))
+        {
+            return false;
+        }
+
+        if (ArgoCdRollouts.Of(app, sources => ArgoCdSourceChoice.Index(sources, null)).Count == 0)
+        {
+            return false;
+        }
+
+        await writer.Connection.ExecuteAsync(new CommandDefinition(LockApplication,
+            new { key = $"argocd:{ArgoCdSnapshot.QualifiedName(app)}" }, writer.Transaction, cancellationToken: ct));
+        var target = await ArgoCdTargets.ResolveAsync(app, writer, settings, ct);
+        foreach (var rollout in ArgoCdRollouts.Of(app, sources => ArgoCdSourceChoice.Index(sources, target.ServiceRepository)))
+        {
+            int? repositoryId = rollout.Source is { } source && RepositoryUrls.IsGit(source) && RepositoryUrls.Normalize(source.RepoUrl) is { } name
+                ? await writer.Services.RepositoryAsync(name, ct)
+                : null;
+            var hint = rollout.IsCurrentOperation
+                ? rollout.RollbackHint
+                : await writer.Connection.ExecuteScalarAsync<bool?>(new CommandDefinition(StoredHint,
+                    new { source = SourceName, externalId = rollout.ExternalId }, writer.Transaction, cancellationToken: ct)) ?? false;
+            await writer.UpsertAttemptAsync(new AttemptRow(
+                SourceName, rollout.ExternalId, target.ServiceId, target.Environment, repositoryId, rollout.Revision, rollout.Succeeded,
+                rollout.StartedAt, rollout.FinishedAt, hint, DetailsJson: Details(app, rollout), RawEventId: raw.Id), ct);
+        }
+
+        return true;
+    }
+
+    private static string Details(ArgoApplication app, ArgoRollout rollout) => JsonSerializer.Serialize(new
+    {
+        application = ArgoCdSnapshot.QualifiedName(app),
+        project = app.Spec?.Project,
+        historyId = rollout.HistoryId,
+        initiatedBy = rollout.InitiatedBy?.Automated == true ? "automated" : rollout.InitiatedBy?.Username,
+        message = rollout.Message,
+    }, ArgoCdSnapshot.Json);
+}

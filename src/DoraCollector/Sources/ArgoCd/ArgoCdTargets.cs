@@ -1,0 +1,75 @@
+using Dapper;
+using DoraCollector.Catalog;
+using DoraCollector.Ingestion;
+
+namespace DoraCollector.Sources.ArgoCd;
+
+/// <summary>The service and environment an Application deploys, and the service's own repository.</summary>
+internal sealed record ArgoTarget(int ServiceId, string Environment, string? ServiceRepository);
+
+/// <summary>
+/// Finds (or discovers) the service of an Application: a catalog alias naming
+/// <c>namespace/name</c> or the name, else the service named by <c>Dora:ArgoCd:ServiceLabel</c>,
+/// else one named after the Application. A discovered service takes the repository and, in a
+/// monorepo, the folder its Application deploys from (see <see cref="ServiceFolder"/>).
+/// </summary>
+internal static class ArgoCdTargets
+{
+    private const string LoadService = """
+        SELECT s.origin AS Origin, s.path AS Path, s.repository_id AS RepositoryId, r.full_name AS Repository
+        FROM services s LEFT JOIN repositories r ON r.id = s.repository_id WHERE s.id = @serviceId
+        """;
+
+    public static async Task<ArgoTarget> ResolveAsync(ArgoApplication app, DomainWriter writer, ArgoCdOptions options, CancellationToken ct)
+    {
+        var services = writer.Services;
+        var name = app.Metadata!.Name!;
+        var serviceId = await services.FindByAliasAsync(ServiceAliasKinds.ArgoCdApplication, ArgoCdSnapshot.QualifiedName(app), ct)
+                        ?? await services.FindByAliasAsync(ServiceAliasKinds.ArgoCdApplication, name, ct);
+        if (serviceId is null)
+        {
+            var labelled = options.ServiceLabel is { } key && app.Metadata.Labels?.GetValueOrDefault(key) is { Length: > 0 } value ? value : null;
+            var source = ArgoCdSourceChoice.Current(app, null);
+            int? repositoryId = source is not null && RepositoryUrls.IsGit(source) && RepositoryUrls.Normalize(source.RepoUrl) is { } repository
+                ? await services.RepositoryAsync(repository, ct)
+                : null;
+            serviceId = await services.EnsureAsync(labelled ?? name, null, repositoryId, ct);
+        }
+
+        var service = await writer.Connection.QuerySingleAsync<ServiceRow>(new CommandDefinition(
+            LoadService, new { serviceId }, writer.Transaction, cancellationToken: ct));
+        await AdoptFolderAsync(app, serviceId.Value, service, writer, options.PathScope, ct);
+        return new ArgoTarget(serviceId.Value, ArgoCdEnvironment.Of(app, options), service.Repository);
+    }
+
+    // Only a discovered service of the same repository takes the folder, and only once: the
+    // catalog, or whoever set it first, keeps the say (ServiceDirectory.AdoptPathAsync).
+    private static async Task AdoptFolderAsync(
+        ArgoApplication app, int serviceId, ServiceRow service, DomainWriter writer, PathScope scope, CancellationToken ct)
+    {
+        if (service.Origin != "discovered" || service.Path is not null || service.Repository is null)
+        {
+            return;
+        }
+
+        var source = ArgoCdSourceChoice.Current(app, service.Repository);
+        if (source is null || !RepositoryUrls.IsGit(source) || RepositoryUrls.Normalize(source.RepoUrl) != service.Repository
+            || ServiceFolder.Of(source.Path, scope) is not { } folder)
+        {
+            return;
+        }
+
+        if (await writer.Services.AdoptPathAsync(serviceId, service.RepositoryId!.Value, folder, ct))
+        {
+            await writer.QueueAsync([serviceId], resolveChanges: true, ct);
+        }
+    }
+
+    private sealed record ServiceRow
+    {
+        public string Origin { get; init; } = "";
+        public string? Path { get; init; }
+        public int? RepositoryId { get; init; }
+        public string? Repository { get; init; }
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using DoraCollector.Ingestion;
+using Microsoft.Extensions.Options;
+
+namespace DoraCollector.Sources.Flux;
+
+/// <summary>
+/// Maps notification-controller events and Kustomization snapshots to deployment attempts (see
+/// <see cref="FluxObservations"/> and <see cref="FluxAttemptStream"/>).
+/// </summary>
+internal sealed class FluxMapper(IOptionsMonitor<FluxOptions> options) : IRawEventMapper
+{
+    public const string EventKind = "event";
+    public const string KustomizationKind = "kustomization";
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public string Source => FluxAttemptStream.SourceName;
+
+    public async Task<bool> MapAsync(RawEventRecord raw, DomainWriter writer, CancellationToken ct)
+    {
+        IReadOnlyList<FluxObservation> observed;
+        IReadOnlyDictionary<string, string>? keys;
+        switch (raw.Kind)
+        {
+            case EventKind:
+                var e = Read<FluxEvent>(raw);
+                observed = FluxObservations.Of(e) is { } one ? [one] : [];
+                keys = e.Metadata;
+                break;
+            case KustomizationKind:
+                var k = Read<FluxKustomization>(raw);
+                observed = FluxObservations.Of(k);
+                // The keys the object's events would carry (its event annotations), and its labels.
+                keys = (k.Metadata?.Labels ?? []).Concat(k.Metadata?.Annotations ?? [])
+                    .Select(a => KeyValuePair.Create(a.Key.StartsWith(FluxSnapshot.EventAnnotationPrefix, StringComparison.Ordinal)
+                        ? a.Key[FluxSnapshot.EventAnnotationPrefix.Length..] : a.Key, a.Value))
+                    .DistinctBy(a => a.Key).ToDictionary();
+                break;
+            default:
+                return false;
+        }
+
+        if (observed.Count == 0)
+        {
+            return false;
+        }
+
+        var settings = options.CurrentValue;
+        var serviceId = await FluxTargets.ServiceAsync(observed[0], keys, writer, settings, ct);
+        var environment = FluxTargets.Environment(observed[0], keys, settings);
+        foreach (var observation in observed)
+        {
+            await FluxAttemptStream.WriteAsync(observation, serviceId, environment, raw.Id, writer, ct);
+        }
+
+        return true;
+    }
+
+    private static T Read<T>(RawEventRecord raw)
+        where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(raw.Payload, Json) ?? throw new InvalidPayloadException($"{raw.Kind} payload is null");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidPayloadException($"not a Flux {raw.Kind}: {e.Message}");
+        }
+    }
+}

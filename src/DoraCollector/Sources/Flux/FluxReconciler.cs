@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Text.Json;
+using DoraCollector.Hosting;
+using DoraCollector.Ingestion;
+using DoraCollector.Sources.Kubernetes;
+using Microsoft.Extensions.Options;
+
+namespace DoraCollector.Sources.Flux;
+
+/// <summary>
+/// With <c>Dora:Flux:UseKubernetesApi</c>, reads Kustomizations from the Kubernetes API so that
+/// rollouts whose events were lost (notification-controller down, webhook unreachable, an
+/// Alert that does not match) are still recorded: one pass keeps each new snapshot in the inbox,
+/// and notices when the five-entry history moved on further than it holds.
+/// </summary>
+internal sealed partial class FluxReconciler(
+    KubernetesApiClient kubernetes, RawEventStore inbox, InboxSignal signal, HistoryCursors cursors, CollectorTelemetry telemetry,
+    IOptionsMonitor<FluxOptions> options, ILogger<FluxReconciler> logger)
+{
+    /// <summary>kustomize-controller keeps this many history entries.</summary>
+    public const int HistoryLimit = 5;
+
+    private const string PollScope = "poll";
+
+    public bool IsConfigured => options.CurrentValue.UseKubernetesApi;
+
+    public static IReadOnlyList<string> KubernetesPaths(FluxOptions settings) => settings.Namespaces is { Count: > 0 } namespaces
+        ? namespaces.Select(n => $"apis/kustomize.toolkit.fluxcd.io/v1/namespaces/{Uri.EscapeDataString(n)}/kustomizations").ToList()
+        : ["apis/kustomize.toolkit.fluxcd.io/v1/kustomizations"];
+
+    /// <summary>Reads every Kustomization once; returns how many new snapshots were stored. Nothing to do when unconfigured.</summary>
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        if (!IsConfigured)
+        {
+            return 0;
+        }
+
+        try
+        {
+            var items = new List<JsonElement>();
+            foreach (var path in KubernetesPaths(options.CurrentValue))
+            {
+                items.AddRange((await kubernetes.ListAsync(path, options.CurrentValue.Selector, ct)).Items);
+            }
+
+            var stored = await StoreAsync(items, ct);
+            await cursors.RecordRunAsync(FluxAttemptStream.SourceName, PollScope, null, ct);
+            return stored;
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            telemetry.IngestFailed(FluxAttemptStream.SourceName);
+            LogFailed(e.Message);
+            try
+            {
+                await cursors.RecordRunAsync(FluxAttemptStream.SourceName, PollScope, e.Message, ct);
+            }
+            catch (Npgsql.NpgsqlException)
+            {
+                // The database is what failed; the reason is logged above.
+            }
+
+            throw;
+        }
+    }
+
+    internal async Task<int> StoreAsync(IReadOnlyList<JsonElement> items, CancellationToken ct)
+    {
+        var kustomizations = new List<FluxKustomization>();
+        foreach (var item in items)
+        {
+            try
+            {
+                if (FluxSnapshot.Trim(item) is { Metadata.Name.Length: > 0 } k)
+                {
+                    kustomizations.Add(k);
+                }
+            }
+            catch (JsonException e)
+            {
+                telemetry.IngestFailed(FluxAttemptStream.SourceName);
+                LogUnreadable(e.Message);
+            }
+        }
+
+        var raws = kustomizations.Select(FluxSnapshot.Of).DistinctBy(s => s.Key)
+            .Select(s => new NewRawEvent(FluxAttemptStream.SourceName, FluxMapper.KustomizationKind, s.Key, s.Json))
+            .ToList();
+        var stored = raws.Count == 0 ? 0 : (await inbox.AddAllAsync(raws, ct)).Count(id => id is not null);
+        await CheckHistoryAsync(kustomizations, ct);
+        telemetry.Ingested(FluxAttemptStream.SourceName, 0);
+        if (stored > 0)
+        {
+            signal.Poke();
+        }
+
+        return stored;
+    }
+
+    // A full history whose oldest entry is newer than the newest one read before means at least
+    // one applied state came and went unseen.
+    private async Task CheckHistoryAsync(IReadOnlyList<FluxKustomization> kustomizations, CancellationToken ct)
+    {
+        var newest = kustomizations
+            .Select(k => (Scope: $"kustomization:{FluxSnapshot.ObjectKey(k)}",
+                Times: (k.Status?.History ?? []).Where(h => h.FirstReconciled is not null).Select(h => h.FirstReconciled!.Value).ToList()))
+            .Where(k => k.Times.Count > 0)
+            .DistinctBy(k => k.Scope)
+            .ToDictionary(k => k.Scope, k => k.Times, StringComparer.Ordinal);
+        if (newest.Count == 0)
+        {
+            return;
+        }
+
+        var before = await cursors.LoadAsync(FluxAttemptStream.SourceName, newest.Keys, ct);
+        foreach (var (scope, times) in newest)
+        {
+            if (times.Count >= HistoryLimit && before.TryGetValue(scope, out var text)
+                && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var seen)
+                && times.Min() > seen)
+            {
+                telemetry.HistoryGap(FluxAttemptStream.SourceName, 1);
+                LogGap(scope["kustomization:".Length..], seen, times.Min());
+            }
+        }
+
+        await cursors.SaveAsync(FluxAttemptStream.SourceName, newest.ToDictionary(
+            n => n.Key, n => n.Value.Max().UtcDateTime.ToString("O", CultureInfo.InvariantCulture), StringComparer.Ordinal), ct);
+    }
+
+    [LoggerMessage(EventId = 2401, Level = LogLevel.Warning,
+        Message = "Flux history of {Kustomization} may have gaps: its oldest entry ({Oldest}) is newer than the newest one read before ({Seen}); read more often")]
+    private partial void LogGap(string kustomization, DateTimeOffset seen, DateTimeOffset oldest);
+
+    [LoggerMessage(EventId = 2402, Level = LogLevel.Warning, Message = "Flux: reading Kustomizations failed: {Reason}")]
+    private partial void LogFailed(string reason);
+
+    [LoggerMessage(EventId = 2403, Level = LogLevel.Warning, Message = "Flux: a Kustomization could not be read and was skipped: {Reason}")]
+    private partial void LogUnreadable(string reason);
+}

@@ -1,0 +1,85 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using DoraCollector.Hosting;
+using DoraCollector.Ingestion;
+using Microsoft.Extensions.Options;
+
+namespace DoraCollector.Sources.Flux;
+
+/// <summary>
+/// <c>POST /webhooks/flux</c>: events of the notification-controller's <c>generic-hmac</c>
+/// Provider (<c>X-Signature: sha256=&lt;hex HMAC of the body&gt;</c>, keyed with
+/// <c>Dora:Flux:WebhookSecret</c>) or <c>generic</c> Provider (<c>Authorization: Bearer</c> from
+/// the Secret's <c>headers</c>, <c>Dora:Flux:WebhookToken</c>). The credential is checked before
+/// the body is parsed; a body that is not an event is refused with 400 and stored nowhere.
+/// Events carry no delivery id: a retry is recognised by its digest.
+/// </summary>
+internal static class FluxWebhookEndpoints
+{
+    public const string Path = "/webhooks/flux";
+
+    public static IEndpointRouteBuilder MapFluxWebhook(this IEndpointRouteBuilder app)
+    {
+        app.MapPost(Path, ReceiveAsync).WithTags("Webhooks").WithName("FluxWebhook");
+        return app;
+    }
+
+    internal static async Task<IResult> ReceiveAsync(
+        HttpRequest request, WebhookInbox inbox, CollectorTelemetry telemetry, IOptionsMonitor<FluxOptions> options, CancellationToken ct)
+    {
+        const string source = FluxAttemptStream.SourceName;
+        var settings = options.CurrentValue;
+        if (string.IsNullOrEmpty(settings.WebhookSecret) && string.IsNullOrEmpty(settings.WebhookToken))
+        {
+            telemetry.WebhookRejected(source, "not_configured");
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found",
+                detail: "The Flux webhook is off: set Dora:Flux:WebhookSecret (generic-hmac) or Dora:Flux:WebhookToken (generic).");
+        }
+
+        var body = await WebhookInbox.ReadBodyAsync(request, ct);
+        if (body is null)
+        {
+            return inbox.Reject(source, "oversize", StatusCodes.Status413PayloadTooLarge,
+                $"The body is larger than {WebhookInbox.MaxBodyBytes} bytes.");
+        }
+
+        if (Refusal(request, body, settings) is { } reason)
+        {
+            return inbox.Reject(source, reason, StatusCodes.Status401Unauthorized, reason == "signature"
+                ? "X-Signature is missing or is not sha256=<HMAC of the body> with Dora:Flux:WebhookSecret."
+                : "Send Authorization: Bearer with the token in Dora:Flux:WebhookToken.");
+        }
+
+        FluxEvent? e;
+        try
+        {
+            e = JsonSerializer.Deserialize<FluxEvent>(body, FluxMapper.Json);
+        }
+        catch (JsonException x)
+        {
+            return inbox.Reject(source, "malformed", StatusCodes.Status400BadRequest, $"The body is not a Flux event in JSON: {x.Message}");
+        }
+
+        if (e?.InvolvedObject is not { Kind.Length: > 0, Name.Length: > 0 } || e.Timestamp is null)
+        {
+            return inbox.Reject(source, "invalid", StatusCodes.Status400BadRequest,
+                "A Flux event needs involvedObject.kind, involvedObject.name and timestamp.");
+        }
+
+        var digest = Convert.ToHexStringLower(SHA256.HashData(body));
+        return await inbox.StoreAsync(new NewRawEvent(source, FluxMapper.EventKind, digest, Encoding.UTF8.GetString(body)), ct);
+    }
+
+    // A signed request must carry a good signature; otherwise the bearer token, when one is set.
+    private static string? Refusal(HttpRequest request, byte[] body, FluxOptions settings)
+    {
+        var signature = request.Headers["X-Signature"].ToString();
+        if (!string.IsNullOrEmpty(settings.WebhookSecret) && (signature.Length > 0 || string.IsNullOrEmpty(settings.WebhookToken)))
+        {
+            return WebhookSecurity.HasValidSha256Signature(body, signature.Length > 0 ? signature : null, settings.WebhookSecret) ? null : "signature";
+        }
+
+        return !string.IsNullOrEmpty(settings.WebhookToken) && WebhookSecurity.HasBearerToken(request, settings.WebhookToken) ? null : "unauthorized";
+    }
+}

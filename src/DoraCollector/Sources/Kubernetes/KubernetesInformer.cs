@@ -1,0 +1,66 @@
+using System.Text.Json;
+
+namespace DoraCollector.Sources.Kubernetes;
+
+/// <summary>
+/// Keeps up with a collection the way client-go's informers do, with plain HTTP: list it (hand
+/// every item over), watch from the list's resource version (hand over each added or changed
+/// object), renew the watch from the last version seen when the server closes it, and list
+/// again when that version is gone (410). Deletions are not handed over: what a deleted object
+/// already reported stays true. Errors wait with a growing pause, then list again.
+/// </summary>
+internal sealed partial class KubernetesInformer(KubernetesApiClient api, TimeProvider clock, ILogger<KubernetesInformer> logger)
+{
+    private static readonly TimeSpan FirstPause = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan LongestPause = TimeSpan.FromMinutes(2);
+
+    /// <summary>Runs until <paramref name="ct"/> is cancelled.</summary>
+    /// <param name="handle">Receives the items of each list (<c>listed</c> true) and each watched object.</param>
+    public async Task RunAsync(
+        string path, string? labelSelector, Func<IReadOnlyList<JsonElement>, bool, CancellationToken, Task> handle, CancellationToken ct)
+    {
+        var pause = FirstPause;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                var list = await api.ListAsync(path, labelSelector, ct);
+                await handle(list.Items, true, ct);
+                LogListed(path, list.Items.Count, list.ResourceVersion);
+                var version = list.ResourceVersion;
+                pause = FirstPause;
+                while (!ct.IsCancellationRequested)
+                {
+                    await foreach (var watched in api.WatchAsync(path, version, labelSelector, ct))
+                    {
+                        version = watched.ResourceVersion ?? version;
+                        if (watched.Type is "ADDED" or "MODIFIED")
+                        {
+                            await handle([watched.Object], false, ct);
+                        }
+                    }
+                }
+            }
+            catch (ResourceVersionGoneException e)
+            {
+                LogGone(path, e.Message);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or IOException or JsonException
+                                          or InvalidOperationException or TaskCanceledException or Npgsql.NpgsqlException)
+            {
+                LogFailed(path, pause.TotalSeconds, e.Message);
+                await Task.Delay(pause, clock, ct);
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPause.Ticks));
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 2151, Level = LogLevel.Debug, Message = "Listed {Path}: {Count} objects at resource version {Version}")]
+    private partial void LogListed(string path, int count, string version);
+
+    [LoggerMessage(EventId = 2152, Level = LogLevel.Information, Message = "Watch of {Path} expired ({Reason}); listing again")]
+    private partial void LogGone(string path, string reason);
+
+    [LoggerMessage(EventId = 2153, Level = LogLevel.Warning, Message = "Watching {Path} failed; listing again in {Seconds}s: {Reason}")]
+    private partial void LogFailed(string path, double seconds, string reason);
+}
