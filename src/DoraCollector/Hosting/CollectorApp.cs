@@ -4,6 +4,7 @@ using DoraCollector.Catalog;
 using DoraCollector.Ingestion;
 using DoraCollector.Metrics.Exposition;
 using DoraCollector.Persistence;
+using DoraCollector.Sources.GitHub;
 
 namespace DoraCollector.Hosting;
 
@@ -37,6 +38,7 @@ internal static class CollectorApp
         builder.AddCatalog();
         builder.AddIngestion();
         builder.AddGenericApi();
+        builder.AddGitHubSource();
         builder.AddScheduling();
         builder.AddHealth();
         builder.AddReadApi();
@@ -46,6 +48,7 @@ internal static class CollectorApp
         app.MapHealth();
         app.MapMetricsEndpoint();
         app.MapGenericIngest();
+        app.MapGitHubWebhook();
         app.MapReadApi();
         return app;
     }

@@ -3,7 +3,6 @@ using DoraCollector.Metrics;
 using DoraCollector.Sources.Alertmanager;
 using DoraCollector.Sources.ArgoCd;
 using DoraCollector.Sources.Flux;
-using DoraCollector.Sources.GitHub;
 
 namespace DoraCollector.Hosting;
 
@@ -15,7 +14,6 @@ internal static class ConfigurationSections
         var services = builder.Services;
         services.AddValidatedOptions<MetricsOptions, MetricsOptionsValidator>(MetricsOptions.Section);
         services.AddValidatedOptions<ApiOptions, ApiOptionsValidator>(ApiOptions.Section);
-        services.AddValidatedOptions<GitHubOptions, GitHubOptionsValidator>(GitHubOptions.Section);
         services.AddValidatedOptions<ArgoCdOptions, ArgoCdOptionsValidator>(ArgoCdOptions.Section);
         services.AddValidatedOptions<FluxOptions, FluxOptionsValidator>(FluxOptions.Section);
         services.AddValidatedOptions<AlertmanagerOptions, AlertmanagerOptionsValidator>(AlertmanagerOptions.Section);
