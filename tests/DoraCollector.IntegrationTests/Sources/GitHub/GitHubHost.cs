@@ -23,6 +23,8 @@ internal sealed class GitHubHost : IAsyncDisposable
 {
     public const string WebhookSecret = "It's a Secret to Everybody";
 
+    public const string ApiKey = "test-api-key-0123456789abcdef";
+
     private readonly TestDatabase _database;
 
     private GitHubHost(TestDatabase database, FakeGitHub github, CollectorFactory factory, InstantClock clock)
@@ -57,6 +59,7 @@ internal sealed class GitHubHost : IAsyncDisposable
             ["Dora:GitHub:Token"] = FakeGitHub.Token,
             ["Dora:GitHub:WebhookSecret"] = WebhookSecret,
             ["Dora:GitHub:RequestTimeout"] = "5s",
+            ["Dora:Api:Keys:0"] = ApiKey,
         };
         for (var i = 0; i < repositories.Length; i++)
         {

@@ -71,6 +71,38 @@ public sealed class GitHubLeadTimeTests
         Assert.Equal(new Quantiles(Hours(24 * 6 - 12), Hours(24 * 6 - 12)), values.LeadTime);
     }
 
+    [Fact]
+    public async Task After_a_force_push_a_deployment_brings_the_rewritten_commits_back_to_where_the_histories_meet()
+    {
+        string? a1 = null;
+        await using var host = await GitHubHost.StartAsync(Now, [Repo], arrange: github =>
+        {
+            var repo = github.Repository(Repo);
+            repo.Deploy(repo.Push("initial", Ago(24 * 10)), "production", Ago(24 * 9), ("success", Ago(24 * 9)));
+            a1 = repo.Push("a1", Ago(72));
+            repo.Deploy(repo.Push("a2", Ago(60)), "production", Ago(50), ("success", Ago(50)));
+        });
+        await host.PollAsync();
+
+        // A day later main is rewritten from the initial commit: a1 amended (its author time kept), then b.
+        host.Advance(TimeSpan.FromHours(24));
+        var repo = host.GitHub.Repository(Repo);
+        var initial = repo.Commits[a1!].Parents[0];
+        var amended = repo.Commit("a1-amended", Ago(72), [initial], committed: Ago(-20));
+        repo.Head = repo.Commit("b", Ago(-21), [amended]);
+        repo.Deploy(repo.Head, "production", Ago(-23), ("success", Ago(-23)));
+        await host.PollAsync();
+        await host.SettleAsync();
+
+        var changes = await host.QueryAsync<(string Head, double Lead)>(
+            """
+            SELECT c.head_sha, extract(epoch FROM d.finished_at - c.first_commit_at)::float8 FROM deployment_changes c
+            JOIN deployments d ON d.id = c.deployment_id WHERE d.revision = @head ORDER BY 2
+            """, new { head = repo.Head });
+        Assert.Equal([(repo.Head, Hours(2)), (amended, Hours(95))], changes);
+        Assert.False(await host.ScalarAsync<bool>("SELECT is_rollback FROM deployments WHERE revision = @head", new { head = repo.Head }));
+    }
+
     private static async Task<(MetricValues Values, List<ChangeRow> Changes)> DeployAsync(Func<FakeRepository, object> change)
     {
         await using var host = await GitHubHost.StartAsync(Now, [Repo], arrange: github =>

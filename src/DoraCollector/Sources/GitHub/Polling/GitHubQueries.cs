@@ -12,7 +12,10 @@ namespace DoraCollector.Sources.GitHub.Polling;
 internal static class GitHubQueries
 {
     public const int HistoryPage = 100;
+    /// <summary>Pull requests per page of a backfill; a page of a later read is smaller (most of it is known).</summary>
     public const int PullRequestPage = 50;
+
+    public const int IncrementalPullRequestPage = 10;
     public const int DeploymentPage = 50;
     public const int CommitsPerPullRequest = 100;
     public const int CommitsPerRevision = 50;
@@ -64,10 +67,10 @@ internal static class GitHubQueries
             : $$"""defaultBranchRef { name target { ... on Commit { oid {{history}} } } }""";
         return $$"""
             query RepositorySync($owner: String!, $name: String!, $since: GitTimestamp, $history: String, $withHistory: Boolean!,
-                                 $pulls: String, $withPulls: Boolean!, $deployments: String, $withDeployments: Boolean!{{(pinned ? ", $head: GitObjectID!" : "")}}) {
+                                 $pulls: String, $withPulls: Boolean!, $pullsPage: Int!, $deployments: String, $withDeployments: Boolean!{{(pinned ? ", $head: GitObjectID!" : "")}}) {
               repository(owner: $owner, name: $name) {
                 {{start}}
-                pullRequests(states: [MERGED], first: {{PullRequestPage}}, after: $pulls, orderBy: {field: UPDATED_AT, direction: DESC}) @include(if: $withPulls) {
+                pullRequests(states: [MERGED], first: $pullsPage, after: $pulls, orderBy: {field: UPDATED_AT, direction: DESC}) @include(if: $withPulls) {
                   pageInfo { hasNextPage endCursor }
                   nodes { {{PullRequestFields}} }
                 }

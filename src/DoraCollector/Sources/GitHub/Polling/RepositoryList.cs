@@ -44,8 +44,8 @@ internal sealed partial class RepositoryList(GitHubClient client, GitHubCursorSt
         {
             var scope = $"org:{organization.ToLowerInvariant()}:{page}";
             var cached = await cursors.GetAsync(scope, ct);
-            var response = await client.GetAsync(organization,
-                $"orgs/{Uri.EscapeDataString(organization)}/repos?type=all&sort=full_name&per_page={PageSize}&page={page}", cached?.ETag, ct);
+            var path = $"orgs/{Uri.EscapeDataString(organization)}/repos?type=all&sort=full_name&per_page={PageSize}&page={page}";
+            var response = await client.GetAsync(organization, path, cached?.Position is null ? null : cached.ETag, ct);
             List<ListedRepository> items;
             if (response.NotModified && cached?.Position is { } json)
             {

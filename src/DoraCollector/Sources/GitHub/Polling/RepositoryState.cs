@@ -68,6 +68,9 @@ internal sealed class GraphProgress
 
     public bool Pulls { get; set; }
 
+    /// <summary>Pull requests per page; halved when GitHub times out on a page (its limit is 10 s per query).</summary>
+    public int PullsPage { get; set; } = GitHubQueries.PullRequestPage;
+
     public string? PullsCursor { get; set; }
 
     /// <summary>Pull requests updated before this were stored by an earlier read: paging stops there.</summary>

@@ -28,6 +28,7 @@ internal sealed partial class RepositorySync
             variables["withHistory"] = progress.History;
             variables["pulls"] = progress.PullsCursor;
             variables["withPulls"] = progress.Pulls;
+            variables["pullsPage"] = progress.PullsPage;
             variables["deployments"] = progress.DeploymentsCursor;
             variables["withDeployments"] = progress.Deployments;
             if (pinned)
@@ -35,7 +36,20 @@ internal sealed partial class RepositorySync
                 variables["head"] = progress.Head;
             }
 
-            var data = await client.GraphQLAsync(run.Owner, GitHubQueries.Sync(pinned), variables, ct);
+            JsonElement data;
+            try
+            {
+                data = await client.GraphQLAsync(run.Owner, GitHubQueries.Sync(pinned), variables, ct);
+            }
+            catch (GitHubApiException e) when (e.Status is HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout && progress.Pulls && progress.PullsPage > 5)
+            {
+                // GitHub gives a query ten seconds; a page of large pull requests can take longer.
+                progress.PullsPage /= 2;
+                LogSmallerPages(run.Repository, progress.PullsPage);
+                await SaveProgressAsync(run, ct);
+                continue;
+            }
+
             if (!data.TryGetProperty("repository", out var repository) || repository.ValueKind != JsonValueKind.Object)
             {
                 throw new GitHubApiException(HttpStatusCode.NotFound, $"GitHub repository {run.Repository} was not found or is not accessible");
@@ -77,6 +91,9 @@ internal sealed partial class RepositorySync
         state.Progress = null;
         await SaveProgressAsync(run, ct);
     }
+
+    [LoggerMessage(EventId = 2223, Level = LogLevel.Warning, Message = "GitHub {Repository}: a page of pull requests timed out; reading {PageSize} per page")]
+    private partial void LogSmallerPages(string repository, int pageSize);
 
     private static void ReadHistory(Run run, GraphProgress progress, JsonElement repository, bool pinned, List<(string, string, string, object)> items)
     {

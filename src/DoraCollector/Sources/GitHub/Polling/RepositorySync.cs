@@ -95,6 +95,7 @@ internal sealed partial class RepositorySync(
             PullsStopAt = first || state.PullsAt is null ? state.Floor!.Value : state.PullsAt.Value.AddMinutes(-10),
             Deployments = _options.CollectDeployments && (full || deployments),
             DeploymentsStopAt = first || state.DeploymentsAt is null ? state.Floor!.Value : state.DeploymentsAt.Value.AddDays(-1),
+            PullsPage = first ? GitHubQueries.PullRequestPage : GitHubQueries.IncrementalPullRequestPage,
             Full = full,
         };
         (progress.ReadsHistory, progress.ReadsPulls, progress.ReadsDeployments) = (progress.History, progress.Pulls, progress.Deployments);

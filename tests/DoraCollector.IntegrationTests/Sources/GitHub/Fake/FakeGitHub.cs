@@ -108,13 +108,13 @@ internal sealed partial class FakeGitHub : IAsyncDisposable
     }
 
     /// <summary>The next <paramref name="count"/> requests fail with <paramref name="status"/> (a 502 from a proxy by default).</summary>
-    public void FailNext(int count, int status = 502) => Enqueue(count, new Fault(status, null, null));
+    public void FailNext(int count, int status = 502, bool graphQLOnly = false) => Enqueue(count, new Fault(status, null, null, graphQLOnly));
 
     /// <summary>The next requests hit a secondary rate limit: 403 with the message, and <c>retry-after</c> when given.</summary>
-    public void SecondaryLimitNext(int count, int? retryAfterSeconds) => Enqueue(count, new Fault(403, retryAfterSeconds, null));
+    public void SecondaryLimitNext(int count, int? retryAfterSeconds) => Enqueue(count, new Fault(403, retryAfterSeconds, null, false));
 
     /// <summary>The next requests are answered only after <paramref name="delay"/> (real time: a slow server).</summary>
-    public void DelayNext(int count, TimeSpan delay) => Enqueue(count, new Fault(null, null, delay));
+    public void DelayNext(int count, TimeSpan delay) => Enqueue(count, new Fault(null, null, delay, false));
 
     public int Count(Func<RecordedRequest, bool>? where = null) => Requests.Count(where ?? (_ => true));
 
@@ -177,7 +177,7 @@ internal sealed partial class FakeGitHub : IAsyncDisposable
         Fault? fault = null;
         lock (_lock)
         {
-            if (_faults.Count > 0)
+            if (_faults.Count > 0 && (!_faults.Peek().GraphQLOnly || isGraphQL))
             {
                 fault = _faults.Dequeue();
             }
@@ -330,7 +330,7 @@ internal sealed partial class FakeGitHub : IAsyncDisposable
 
     private sealed record Answer(int Status, string? Body, FakeRateLimit? Charged, List<(string Name, string Value)> Headers);
 
-    private sealed record Fault(int? Status, int? RetryAfter, TimeSpan? Delay);
+    private sealed record Fault(int? Status, int? RetryAfter, TimeSpan? Delay, bool GraphQLOnly);
 }
 
 internal sealed record FakeRateLimit(int Limit, int Remaining, DateTimeOffset ResetAt);
