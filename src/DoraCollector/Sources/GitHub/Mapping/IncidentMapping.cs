@@ -26,7 +26,6 @@ internal static partial class IncidentMapping
             "github", $"{repository.ToLowerInvariant()}#{issue.Number}", serviceId, service ?? repository.ToLowerInvariant(),
             Labelled(labels, "environment") ?? Labelled(labels, "env"), issue.Title, Labelled(labels, "severity"), issue.HtmlUrl,
             issue.CreatedAt, closed,
-            LastSeenAt: closed is null ? issue.CreatedAt : closed,
             ClosedBy: closed is null ? null : "source",
             DeploymentRef: Match(DeploymentLine(), issue.Body),
             RevisionRef: Match(RevisionLine(), issue.Body),
