@@ -17,6 +17,17 @@ internal static class CommitMapping
         WHERE c.repository_id = @repositoryId AND c.sha = v.sha AND c.paths IS DISTINCT FROM v.paths
         """;
 
+    // A commit of the batch that is not stored yet and that a stored commit names as its parent:
+    // the batch fills a hole, so changes resolved before it arrived may have missed commits.
+    private const string FillsHole = """
+        SELECT EXISTS (
+            SELECT 1 FROM commits c
+            WHERE c.repository_id = @repositoryId AND c.parents && @shas AND NOT c.sha = ANY (@shas)
+              AND EXISTS (SELECT 1 FROM unnest(c.parents) AS p (sha)
+                          WHERE p.sha = ANY (@shas)
+                            AND NOT EXISTS (SELECT 1 FROM commits s WHERE s.repository_id = @repositoryId AND s.sha = p.sha)))
+        """;
+
     private const string RepositoryServices = """
         SELECT id FROM services WHERE repository_id = @repositoryId
         UNION
@@ -49,7 +60,7 @@ internal static class CommitMapping
     {
         var nodes = GitHubJson.Read<List<GqlCommit>>(commits, GitHubJson.GraphQL, "commits");
         var repositoryId = await writer.Services.RepositoryAsync(repository, ct);
-        await writer.UpsertCommitsAsync(repositoryId, nodes.Select(FromGraphQL).ToList(), ct);
+        await StoreAsync(writer, repositoryId, nodes.Select(FromGraphQL).ToList(), ct);
 
         var associated = nodes
             .SelectMany(c => (c.AssociatedPullRequests?.Nodes ?? []).OfType<GqlAssociatedPullRequest>()
@@ -74,7 +85,26 @@ internal static class CommitMapping
             .DistinctBy(c => c.Sha, StringComparer.OrdinalIgnoreCase)
             .Select(FromRest)
             .ToList();
-        await writer.UpsertCommitsAsync(await writer.Services.RepositoryAsync(repository, ct), commits, ct);
+        await StoreAsync(writer, await writer.Services.RepositoryAsync(repository, ct), commits, ct);
+    }
+
+    private static async Task StoreAsync(DomainWriter writer, int repositoryId, List<CommitRow> commits, CancellationToken ct)
+    {
+        var shas = commits.Select(c => c.Sha.ToLowerInvariant()).ToArray();
+        var fillsHole = shas.Length > 0 && await writer.Connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            FillsHole, new { repositoryId, shas }, writer.Transaction, cancellationToken: ct));
+        await writer.UpsertCommitsAsync(repositoryId, commits, ct);
+        if (fillsHole)
+        {
+            await QueueResolveAsync(writer, repositoryId, ct);
+        }
+    }
+
+    private static async Task QueueResolveAsync(DomainWriter writer, int repositoryId, CancellationToken ct)
+    {
+        var services = await writer.Connection.QueryAsync<int>(new CommandDefinition(
+            RepositoryServices, new { repositoryId }, writer.Transaction, cancellationToken: ct));
+        await writer.QueueAsync(services.ToList(), resolveChanges: true, ct);
     }
 
     /// <summary>
@@ -95,9 +125,7 @@ internal static class CommitMapping
             SetPaths, new { repositoryId, rows }, writer.Transaction, cancellationToken: ct));
         if (changed > 0)
         {
-            var services = await writer.Connection.QueryAsync<int>(new CommandDefinition(
-                RepositoryServices, new { repositoryId }, writer.Transaction, cancellationToken: ct));
-            await writer.QueueAsync(services.ToList(), resolveChanges: true, ct);
+            await QueueResolveAsync(writer, repositoryId, ct);
         }
     }
 }

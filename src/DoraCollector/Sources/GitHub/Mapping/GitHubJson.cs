@@ -3,12 +3,26 @@ using DoraCollector.Ingestion;
 
 namespace DoraCollector.Sources.GitHub.Mapping;
 
-/// <summary>How GitHub's JSON is read: snake_case for REST and webhooks, camelCase for GraphQL.</summary>
+/// <summary>
+/// How GitHub's JSON is read: snake_case for REST and webhooks, camelCase for GraphQL. A member
+/// the records declare required (not nullable) must be there: a payload without it is not what
+/// GitHub sends and fails to map, with the reason, instead of mapping half.
+/// </summary>
 internal static class GitHubJson
 {
-    public static readonly JsonSerializerOptions Rest = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, PropertyNameCaseInsensitive = true };
+    public static readonly JsonSerializerOptions Rest = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        PropertyNameCaseInsensitive = true,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+    };
 
-    public static readonly JsonSerializerOptions GraphQL = new(JsonSerializerDefaults.Web);
+    public static readonly JsonSerializerOptions GraphQL = new(JsonSerializerDefaults.Web)
+    {
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+    };
 
     public static T Read<T>(JsonElement element, JsonSerializerOptions options, string what) =>
         element.Deserialize<T>(options) ?? throw new InvalidPayloadException($"{what} is empty");
