@@ -102,6 +102,7 @@ public sealed class GitHubWebhookTests : IAsyncLifetime
         await _host.DeliverAsync("deployment_status", GitHubHost.Payload("webhook.deployment_status.payload.json"));
 
         await _host.SettleAsync();
+        Assert.Empty(await _host.QueryAsync<string>("SELECT error FROM raw_events WHERE error IS NOT NULL"));
 
         var deployment = Assert.Single(await _host.QueryAsync<(string Service, string Environment, string Revision, string Outcome)>(
             "SELECT s.name, d.environment, d.revision, d.outcome FROM deployments d JOIN services s ON s.id = d.service_id"));

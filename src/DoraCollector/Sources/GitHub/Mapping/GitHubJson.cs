@@ -4,9 +4,10 @@ using DoraCollector.Ingestion;
 namespace DoraCollector.Sources.GitHub.Mapping;
 
 /// <summary>
-/// How GitHub's JSON is read: snake_case for REST and webhooks, camelCase for GraphQL. A member
-/// the records declare required (not nullable) must be there: a payload without it is not what
-/// GitHub sends and fails to map, with the reason, instead of mapping half.
+/// How GitHub's JSON is read: snake_case for REST and webhooks, camelCase for GraphQL. Members
+/// the records mark <c>[JsonRequired]</c> must be there and non-null ones must not be null: a
+/// payload without them is not what GitHub sends and fails to map, with the reason, instead of
+/// mapping half.
 /// </summary>
 internal static class GitHubJson
 {
@@ -15,13 +16,11 @@ internal static class GitHubJson
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         PropertyNameCaseInsensitive = true,
         RespectNullableAnnotations = true,
-        RespectRequiredConstructorParameters = true,
     };
 
     public static readonly JsonSerializerOptions GraphQL = new(JsonSerializerDefaults.Web)
     {
         RespectNullableAnnotations = true,
-        RespectRequiredConstructorParameters = true,
     };
 
     public static T Read<T>(JsonElement element, JsonSerializerOptions options, string what) =>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace DoraCollector.Sources.GitHub.Mapping;
 
@@ -6,7 +7,7 @@ namespace DoraCollector.Sources.GitHub.Mapping;
 // (GitHubJson.Rest); GraphQL nodes are camelCase (GitHubJson.GraphQL).
 
 /// <summary><c>repository</c> of every repository webhook.</summary>
-internal sealed record RestRepository(string FullName, string? DefaultBranch);
+internal sealed record RestRepository([property: JsonRequired] string FullName, string? DefaultBranch);
 
 internal sealed record RestUser(string? Login);
 
@@ -14,14 +15,14 @@ internal sealed record RestLabel(string? Name);
 
 /// <summary>A pull request as webhooks and REST send it. Merged only when <c>merged_at</c> is set (<c>merged</c> is absent from list items).</summary>
 internal sealed record RestPullRequest(
-    int Number,
+    [property: JsonRequired] int Number,
     string? Title,
     string? HtmlUrl,
     RestUser? User,
-    string State,                  // open | closed
+    [property: JsonRequired] string State,                  // open | closed
     bool? Merged,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt,
+    [property: JsonRequired] DateTimeOffset CreatedAt,
+    [property: JsonRequired] DateTimeOffset UpdatedAt,
     DateTimeOffset? ClosedAt,
     DateTimeOffset? MergedAt,
     string? MergeCommitSha,        // also set on unmerged pull requests (GitHub's test merge): read only when merged
@@ -30,79 +31,79 @@ internal sealed record RestPullRequest(
 
 internal sealed record RestRef(string? Ref, string? Sha);
 
-internal sealed record PullRequestEvent(string? Action, RestPullRequest PullRequest, RestRepository Repository);
+internal sealed record PullRequestEvent(string? Action, [property: JsonRequired] RestPullRequest PullRequest, [property: JsonRequired] RestRepository Repository);
 
 /// <summary>A review; <c>submitted_at</c> is null while it is pending.</summary>
 internal sealed record RestReview(string? State, DateTimeOffset? SubmittedAt, RestUser? User);
 
-internal sealed record PullRequestReviewEvent(string? Action, RestReview Review, RestPullRequest PullRequest, RestRepository Repository);
+internal sealed record PullRequestReviewEvent(string? Action, [property: JsonRequired] RestReview Review, [property: JsonRequired] RestPullRequest PullRequest, [property: JsonRequired] RestRepository Repository);
 
 /// <summary>
 /// A GitHub deployment: one request to deploy <c>sha</c> (<c>ref</c> is the branch or tag asked for)
 /// to <c>environment</c>. <c>payload</c> is free JSON of the deploying tool (an object, or a string).
 /// </summary>
 internal sealed record RestDeployment(
-    long Id,
-    string Sha,
+    [property: JsonRequired] long Id,
+    [property: JsonRequired] string Sha,
     string? Ref,
     string? Task,
     JsonElement? Payload,
     string? Environment,
     string? Description,
-    DateTimeOffset CreatedAt,
+    [property: JsonRequired] DateTimeOffset CreatedAt,
     RestUser? Creator);
 
 /// <summary>A state change of a deployment: <c>success</c>, <c>failure</c> and <c>error</c> end it; the others are progress.</summary>
 internal sealed record RestDeploymentStatus(
     long Id,
-    string State,                  // pending | queued | in_progress | waiting | success | failure | error | inactive
+    [property: JsonRequired] string State,                  // pending | queued | in_progress | waiting | success | failure | error | inactive
     string? Environment,
     string? Description,
     string? LogUrl,
     string? TargetUrl,
-    DateTimeOffset CreatedAt);
+    [property: JsonRequired] DateTimeOffset CreatedAt);
 
-internal sealed record DeploymentStatusEvent(string? Action, RestDeploymentStatus DeploymentStatus, RestDeployment Deployment, RestRepository Repository);
+internal sealed record DeploymentStatusEvent(string? Action, [property: JsonRequired] RestDeploymentStatus DeploymentStatus, [property: JsonRequired] RestDeployment Deployment, [property: JsonRequired] RestRepository Repository);
 
 /// <summary>A GitHub Actions run; a re-run keeps the id and raises <c>run_attempt</c>.</summary>
 internal sealed record RestWorkflowRun(
-    long Id,
+    [property: JsonRequired] long Id,
     string? Name,
     string? Path,                  // .github/workflows/deploy.yml
-    string HeadSha,
+    [property: JsonRequired] string HeadSha,
     string? HeadBranch,
     string? Status,                // requested | in_progress | completed | queued | waiting
     string? Conclusion,            // success | failure | timed_out | cancelled | skipped | neutral | action_required | stale | null
     int? RunAttempt,
     DateTimeOffset? RunStartedAt,  // reset on re-run
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt,
+    [property: JsonRequired] DateTimeOffset CreatedAt,
+    [property: JsonRequired] DateTimeOffset UpdatedAt,
     string? HtmlUrl);
 
-internal sealed record WorkflowRunEvent(string? Action, RestWorkflowRun WorkflowRun, RestRepository Repository);
+internal sealed record WorkflowRunEvent(string? Action, [property: JsonRequired] RestWorkflowRun WorkflowRun, [property: JsonRequired] RestRepository Repository);
 
 /// <summary>An issue; REST lists pull requests as issues too, with a <c>pull_request</c> member.</summary>
 internal sealed record RestIssue(
-    int Number,
+    [property: JsonRequired] int Number,
     string? Title,
     string? HtmlUrl,
-    string State,                  // open | closed
+    [property: JsonRequired] string State,                  // open | closed
     string? Body,
     List<RestLabel>? Labels,
-    DateTimeOffset CreatedAt,
+    [property: JsonRequired] DateTimeOffset CreatedAt,
     DateTimeOffset? ClosedAt,
     JsonElement? PullRequest);
 
-internal sealed record IssuesEvent(string? Action, RestIssue Issue, RestRepository Repository);
+internal sealed record IssuesEvent(string? Action, [property: JsonRequired] RestIssue Issue, [property: JsonRequired] RestRepository Repository);
 
 /// <summary>A commit of the REST API (compare, list commits): times are in <c>commit.author</c> / <c>commit.committer</c>.</summary>
-internal sealed record RestCommit(string Sha, RestCommitDetail Commit, List<RestParent>? Parents, RestUser? Author);
+internal sealed record RestCommit([property: JsonRequired] string Sha, [property: JsonRequired] RestCommitDetail Commit, List<RestParent>? Parents, RestUser? Author);
 
 internal sealed record RestCommitDetail(RestGitActor? Author, RestGitActor? Committer, string? Message);
 
 internal sealed record RestGitActor(string? Name, DateTimeOffset? Date);
 
-internal sealed record RestParent(string Sha);
+internal sealed record RestParent([property: JsonRequired] string Sha);
 
 /// <summary>
 /// <c>GET /repos/{owner}/{repo}/compare/{base}...{head}</c>: the commits reachable from head and
@@ -117,9 +118,9 @@ internal sealed record RestCompare(
 
 /// <summary>A commit as the GraphQL history returns it, with its parents and the merged pull request that brought it.</summary>
 internal sealed record GqlCommit(
-    string Oid,
-    DateTimeOffset AuthoredDate,
-    DateTimeOffset CommittedDate,
+    [property: JsonRequired] string Oid,
+    [property: JsonRequired] DateTimeOffset AuthoredDate,
+    [property: JsonRequired] DateTimeOffset CommittedDate,
     string? MessageHeadline,
     GqlGitActor? Author,
     GqlNodes<GqlOid>? Parents,
@@ -127,7 +128,7 @@ internal sealed record GqlCommit(
 
 internal sealed record GqlNodes<T>(List<T?>? Nodes);
 
-internal sealed record GqlOid(string Oid);
+internal sealed record GqlOid([property: JsonRequired] string Oid);
 
 internal sealed record GqlLogin(string? Login);
 
@@ -140,8 +141,8 @@ internal sealed record GqlGitActor(string? Name, GqlLogin? User);
 /// request that introduced it, including the rebased copies a rebase merge lands.
 /// </summary>
 internal sealed record GqlAssociatedPullRequest(
-    int Number,
-    string State,                  // OPEN | CLOSED | MERGED
+    [property: JsonRequired] int Number,
+    [property: JsonRequired] string State,                  // OPEN | CLOSED | MERGED
     string? Title,
     string? Url,
     DateTimeOffset? CreatedAt,
@@ -152,12 +153,12 @@ internal sealed record GqlAssociatedPullRequest(
 
 /// <summary>A merged pull request with its own commits (authored times), labels, reviews and merge commit.</summary>
 internal sealed record GqlPullRequest(
-    int Number,
+    [property: JsonRequired] int Number,
     string? Title,
     string? Url,
-    string State,                  // OPEN | CLOSED | MERGED
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt,
+    [property: JsonRequired] string State,                  // OPEN | CLOSED | MERGED
+    [property: JsonRequired] DateTimeOffset CreatedAt,
+    [property: JsonRequired] DateTimeOffset UpdatedAt,
     DateTimeOffset? MergedAt,
     DateTimeOffset? ClosedAt,
     string? BaseRefName,
@@ -171,28 +172,28 @@ internal sealed record GqlReview(DateTimeOffset? SubmittedAt, string? State);
 
 internal sealed record GqlPullRequestCommits(int TotalCount, GqlPageInfo? PageInfo, List<GqlPullRequestCommit?>? Nodes);
 
-internal sealed record GqlPullRequestCommit(GqlCommitTime Commit);
+internal sealed record GqlPullRequestCommit([property: JsonRequired] GqlCommitTime Commit);
 
-internal sealed record GqlCommitTime(string Oid, DateTimeOffset AuthoredDate);
+internal sealed record GqlCommitTime([property: JsonRequired] string Oid, [property: JsonRequired] DateTimeOffset AuthoredDate);
 
 internal sealed record GqlPageInfo(bool HasNextPage, string? EndCursor);
 
 /// <summary>A GitHub deployment with its statuses (<c>databaseId</c> is the REST id).</summary>
 internal sealed record GqlDeployment(
-    long DatabaseId,
+    [property: JsonRequired] long DatabaseId,
     string? CommitOid,
     string? Environment,
     string? Task,
     string? Payload,               // the deploying tool's JSON, as a string
     string? Description,
-    DateTimeOffset CreatedAt,
+    [property: JsonRequired] DateTimeOffset CreatedAt,
     GqlLogin? Creator,
     GqlName? Ref,
     GqlNodes<GqlDeploymentStatus>? Statuses);
 
 internal sealed record GqlDeploymentStatus(
-    string State,                  // PENDING | QUEUED | IN_PROGRESS | WAITING | SUCCESS | FAILURE | ERROR | INACTIVE
-    DateTimeOffset CreatedAt,
+    [property: JsonRequired] string State,                  // PENDING | QUEUED | IN_PROGRESS | WAITING | SUCCESS | FAILURE | ERROR | INACTIVE
+    [property: JsonRequired] DateTimeOffset CreatedAt,
     string? Description,
     string? LogUrl);
 
@@ -200,4 +201,4 @@ internal sealed record GqlDeploymentStatus(
 /// Which stored commits touch which monorepo service paths, from GitHub's path-filtered history:
 /// every commit in <see cref="Listed"/> touches exactly the paths whose <see cref="Touched"/> list holds it.
 /// </summary>
-internal sealed record CommitPaths(IReadOnlyList<string> Paths, IReadOnlyList<string> Listed, IReadOnlyDictionary<string, List<string>> Touched);
+internal sealed record CommitPaths([property: JsonRequired] IReadOnlyList<string> Paths, [property: JsonRequired] IReadOnlyList<string> Listed, [property: JsonRequired] IReadOnlyDictionary<string, List<string>> Touched);

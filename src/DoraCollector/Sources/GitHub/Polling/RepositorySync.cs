@@ -33,6 +33,10 @@ internal sealed partial class RepositorySync(
         var first = state.Floor is null;
         state.Floor ??= run.StartedAt.AddDays(-_options.BackfillDays);
 
+        // A read an earlier pass began (and a spent budget or a crash stopped) is finished first;
+        // what changed since it began is read by the next pass, so this pass keeps no check's ETag.
+        var resumed = state.Progress is not null;
+
         var probes = await ProbeAsync(run, ct);
         var reconcile = state.ReconciledAt is null || run.StartedAt - state.ReconciledAt >= _options.ReconcileInterval;
         bool Moved(string name) => probes.Any(p => p.Name == name && p.Moved);
@@ -67,13 +71,13 @@ internal sealed partial class RepositorySync(
             await SyncPathsAsync(run, repositoryId, ct);
         }
 
-        if (reconcile)
+        if (reconcile && !resumed)
         {
             state.ReconciledAt = run.StartedAt;
         }
 
         await cursors.SaveStateAsync(repository, state, success: true, ct);
-        foreach (var probe in probes.Where(p => p.ETag is not null))
+        foreach (var probe in probes.Where(p => p.ETag is not null && !resumed))
         {
             await cursors.SaveAsync(probe.Scope, null, probe.ETag, true, null, ct);
         }
