@@ -31,7 +31,7 @@ internal static class GitHubSource
             http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("DoraCollector", "1.0"));
             http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.github+json"));
             http.DefaultRequestHeaders.Add("X-GitHub-Api-Version", "2022-11-28");
-        });
+        }).RemoveAllLoggers();   // the client logs what matters (limits, retries, failures), not every request
         services.AddSingleton<GitHubCursorStore>();
         services.AddSingleton<StoredGraph>();
         services.AddTransient<RepositoryList>();
