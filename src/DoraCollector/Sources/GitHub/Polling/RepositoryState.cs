@@ -39,6 +39,9 @@ internal sealed class RepositoryState
     /// <summary>A recent deployment has no final status yet: deployments are read until it has.</summary>
     public bool DeploymentsInFlight { get; set; }
 
+    /// <summary>Something was stored since the stored graph was last checked for holes and unknown paths.</summary>
+    public bool GraphChanged { get; set; } = true;
+
     /// <summary>The monorepo paths that <c>commits.paths</c> was computed for.</summary>
     public string? PathsSignature { get; set; }
 

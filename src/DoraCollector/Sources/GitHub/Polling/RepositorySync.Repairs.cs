@@ -26,6 +26,11 @@ internal sealed partial class RepositorySync
     private async Task FillHolesAsync(Run run, int repositoryId, CancellationToken ct)
     {
         var state = run.State;
+        if (!state.GraphChanged)
+        {
+            return;
+        }
+
         for (var round = 0; round < MaxRepairRounds && state.Head is not null; round++)
         {
             var holes = (await graph.HolesAsync(repositoryId, state.Head, state.Floor!.Value, ct)).Except(state.Missing, StringComparer.Ordinal).ToList();
@@ -105,6 +110,11 @@ internal sealed partial class RepositorySync
         }
 
         var signature = string.Join('\n', paths);
+        if (!state.GraphChanged && signature == state.PathsSignature)
+        {
+            return;
+        }
+
         var need = await graph.WithoutPathsAsync(repositoryId, state.Head, state.Floor!.Value, all: signature != state.PathsSignature, ct);
         if (need.Count == 0)
         {

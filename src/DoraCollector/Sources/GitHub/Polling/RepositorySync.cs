@@ -69,6 +69,7 @@ internal sealed partial class RepositorySync(
             await FillHolesAsync(run, repositoryId, ct);
             await ResolvePendingAsync(run, repositoryId, ct);
             await SyncPathsAsync(run, repositoryId, ct);
+            state.GraphChanged = false;
         }
 
         if (reconcile && !resumed)
@@ -117,7 +118,9 @@ internal sealed partial class RepositorySync(
         var events = items.Select(i => new NewRawEvent(GitHubCursorStore.Source, i.Kind, i.Key,
             JsonSerializer.Serialize(new Dictionary<string, object> { ["repository"] = run.Repository, [i.Member] = i.Value }, EnvelopeJson))).ToList();
         var stored = await raw.UpsertAllAsync(events, ct);
-        run.Stored += stored.Count(id => id is not null);
+        var changed = stored.Count(id => id is not null);
+        run.Stored += changed;
+        run.State.GraphChanged |= changed > 0;
     }
 
     /// <summary>Maps what was stored, so the next step sees it in the domain tables.</summary>
