@@ -164,6 +164,31 @@ public sealed class GitHubIngestorTests
     }
 
     [Fact]
+    public async Task A_pass_the_budget_ended_is_followed_by_one_that_starts_with_the_repositories_it_did_not_reach()
+    {
+        string[] repositories = ["acme/a", "acme/b", "acme/c"];
+        await using var host = await GitHubHost.StartAsync(Now, repositories, new Dictionary<string, string?> { ["Dora:GitHub:RequestBudgetPerHour"] = "10" },
+            github =>
+            {
+                foreach (var name in repositories)
+                {
+                    github.Repository(name).Push("initial", Ago(48));
+                }
+            });
+
+        await host.PollAsync();                                             // a and b: 4 requests each; c: its two checks
+        static string RepositoryOf(RecordedRequest r) => r.PathAndQuery.Split('/')[5];   // /api/v3/repos/acme/<name>/...
+        var reached = host.GitHub.Requests.Where(r => r.Api == "rest").Select(RepositoryOf).Distinct().ToList();
+        host.GitHub.ClearRequests();
+        host.Advance(TimeSpan.FromHours(1));
+        await host.PollAsync();
+
+        Assert.Equal(new[] { "a", "b", "c" }, reached);
+        Assert.Equal("c", RepositoryOf(host.GitHub.Requests[0]));
+        Assert.Equal(1, await host.ScalarAsync<long>("SELECT count(*) FROM commits c JOIN repositories r ON r.id = c.repository_id WHERE r.full_name = 'acme/c'"));
+    }
+
+    [Fact]
     public async Task An_organisations_repositories_are_collected_as_the_patterns_say_and_its_pages_are_checked_for_free()
     {
         await using var host = await GitHubHost.StartAsync(Now, [], new Dictionary<string, string?>

@@ -48,6 +48,18 @@ internal sealed class GitHubCursorStore(NpgsqlDataSource db, TimeProvider clock)
     public Task SaveStateAsync(string repository, RepositoryState state, bool success, CancellationToken ct, string? error = null) =>
         SaveAsync(RepositoryScope(repository), JsonSerializer.Serialize(state, StateJson), null, success, error, ct);
 
+    /// <summary>When each repository's last pass succeeded (scope <c>repo:owner/name</c>, lower case).</summary>
+    public async Task<IReadOnlyDictionary<string, DateTimeOffset>> LastSuccessesAsync(CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<LastSuccess>(new CommandDefinition(
+            """
+            SELECT scope AS Scope, last_success_at AS At FROM ingest_cursors
+            WHERE source = @source AND scope LIKE 'repo:%' AND scope NOT LIKE 'repo:%:%' AND last_success_at IS NOT NULL
+            """, new { source = Source }, cancellationToken: ct));
+        return rows.ToDictionary(r => r.Scope, r => r.At, StringComparer.Ordinal);
+    }
+
     /// <summary>Records a failed pass of the repository without touching its state.</summary>
     public async Task RecordErrorAsync(string repository, string error, CancellationToken ct)
     {
@@ -57,6 +69,12 @@ internal sealed class GitHubCursorStore(NpgsqlDataSource db, TimeProvider clock)
             INSERT INTO ingest_cursors (source, scope, updated_at, last_error) VALUES (@source, @scope, @now, @error)
             ON CONFLICT (source, scope) DO UPDATE SET last_error = EXCLUDED.last_error, updated_at = EXCLUDED.updated_at
             """, new { source = Source, scope = RepositoryScope(repository), now = clock.GetUtcNow(), error }, cancellationToken: ct));
+    }
+
+    private sealed record LastSuccess
+    {
+        public string Scope { get; init; } = "";
+        public DateTimeOffset At { get; init; }
     }
 
     internal sealed record Cursor

@@ -32,7 +32,13 @@ internal sealed partial class GitHubIngestor(
         var failed = 0;
         try
         {
-            foreach (var repository in await repositories.ListAsync(ct))
+            // Longest unvisited first: when the budget ends a pass, the next one starts with the
+            // repositories this one did not reach, so none of them starves.
+            var visited = await cursors.LastSuccessesAsync(ct);
+            var order = (await repositories.ListAsync(ct))
+                .OrderBy(r => visited.TryGetValue(GitHubCursorStore.RepositoryScope(r), out var at) ? at : DateTimeOffset.MinValue)
+                .ToList();
+            foreach (var repository in order)
             {
                 try
                 {

@@ -13,10 +13,12 @@ internal sealed partial class RepositorySync
     {
         var probes = new List<Probe>
         {
-            // The default branch's head: a push, a merge, a force-push.
+            // The default branch's head: a push, a merge (every merged pull request moves it), a force-push.
             await CheckAsync(run, Probes.Commits, $"repos/{run.Repository}/commits?per_page=1", ct),
-            // The most recently updated issue or pull request: a merge, a label, a review, an incident issue.
-            await CheckAsync(run, Probes.Activity, $"repos/{run.Repository}/issues?state=all&sort=updated&direction=desc&per_page=1", ct),
+            // The most recently updated incident issue: opened, closed, labelled, edited. (Not every
+            // issue: comments on open pull requests would make the check move all day.)
+            await CheckAsync(run, Probes.Incidents,
+                $"repos/{run.Repository}/issues?labels={Uri.EscapeDataString(_options.IncidentLabel.Trim())}&state=all&sort=updated&direction=desc&per_page=1", ct),
         };
         if (_options.CollectDeployments && run.State.HasDeployments)
         {
@@ -52,7 +54,7 @@ internal sealed partial class RepositorySync
     private static class Probes
     {
         public const string Commits = "commits";
-        public const string Activity = "activity";
+        public const string Incidents = "incidents";
         public const string Deployments = "deployments";
         public const string Runs = "runs";
     }

@@ -7,8 +7,8 @@ namespace DoraCollector.Sources.GitHub.Polling;
 
 /// <summary>
 /// One pass over one repository. Cheap conditional checks first (a 304 costs no rate limit): the
-/// default branch's head, the most recently updated issue or pull request, and — for repositories
-/// that use them — the latest deployments and deployment workflow runs. Only when one of them
+/// default branch's head, the most recently updated incident issue, and — for repositories that
+/// use them — the latest deployments and deployment workflow runs. Only when one of them
 /// moved (or a full read is due) does it read pull requests, history and deployments through
 /// GraphQL. Then it repairs what the stored graph lacks: parents not stored, revisions of pending
 /// deployments, monorepo paths. The checks' ETags are kept only once the reads they prompted are stored.
@@ -44,7 +44,7 @@ internal sealed partial class RepositorySync(
         if (state.Progress is null && (first || reconcile || probes.Any(p => p.Moved) || state.DeploymentsInFlight))
         {
             state.Progress = NewRead(state, run.StartedAt, first, reconcile,
-                history: Moved(Probes.Commits), pulls: Moved(Probes.Commits) || Moved(Probes.Activity),
+                history: Moved(Probes.Commits), pulls: Moved(Probes.Commits),
                 deployments: Moved(Probes.Deployments) || Moved(Probes.Commits) || state.DeploymentsInFlight);
         }
 
@@ -53,7 +53,7 @@ internal sealed partial class RepositorySync(
             await ReadGraphAsync(run, ct);
         }
 
-        if (first || reconcile || Moved(Probes.Activity))
+        if (first || reconcile || Moved(Probes.Incidents))
         {
             await ReadIncidentIssuesAsync(run, ct);
         }
