@@ -155,7 +155,7 @@ internal sealed partial class GitHubClient
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(_options.RequestTimeout);
-        HttpResponseMessage message;
+        HttpResponseMessage? message = null;
         string text;
         try
         {
@@ -164,12 +164,14 @@ internal sealed partial class GitHubClient
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
+            message?.Dispose();
             _telemetry.GitHubRequest(api, "timeout");
             LogTimeout(api, uri.AbsolutePath, _options.RequestTimeout);
             throw new TimeoutException($"GitHub did not answer {uri.AbsolutePath} within {_options.RequestTimeout}");
         }
         catch (HttpRequestException e)
         {
+            message?.Dispose();
             _telemetry.GitHubRequest(api, "error");
             LogNetworkError(api, uri.AbsolutePath, e.Message);
             throw;
@@ -259,8 +261,10 @@ internal sealed partial class GitHubClient
                 DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result switch
                 {
                     { RetryAfter: { } after } => after,
-                    // Exhausted primary limit: the next attempt waits for the reset before it is sent.
-                    { IsRateLimited: true, IsSecondaryRateLimit: false } => TimeSpan.Zero,
+                    // Exhausted primary limit: the next attempt waits for the reset before it is sent
+                    // (a limit reported without its headers: a minute).
+                    { IsRateLimited: true, IsSecondaryRateLimit: false, RateLimit.Remaining: 0 } => TimeSpan.Zero,
+                    { IsRateLimited: true, IsSecondaryRateLimit: false } => TimeSpan.FromMinutes(1),
                     // A secondary limit without retry-after: at least a minute, then exponentially longer.
                     { IsSecondaryRateLimit: true } => TimeSpan.FromMinutes(Math.Pow(2, args.AttemptNumber)),
                     _ => (TimeSpan?)null,
