@@ -8,6 +8,7 @@ using DoraCollector.Reports;
 using DoraCollector.Sources.Alertmanager;
 using DoraCollector.Sources.ArgoCd;
 using DoraCollector.Sources.Flux;
+using DoraCollector.Sources.GitHub;
 
 namespace DoraCollector.Hosting;
 
@@ -44,6 +45,7 @@ internal static class CollectorApp
         builder.AddAlertmanagerSource();
         builder.AddArgoCdSource();
         builder.AddFluxSource();
+        builder.AddGitHubSource();
         builder.AddScheduling();
         builder.AddHealth();
         builder.AddReadApi();
@@ -57,6 +59,7 @@ internal static class CollectorApp
         app.MapAlertmanagerWebhook();
         app.MapArgoCdWebhook();
         app.MapFluxWebhook();
+        app.MapGitHubWebhook();
         app.MapReadApi();
         app.MapReports();
         return app;

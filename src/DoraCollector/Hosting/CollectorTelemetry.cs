@@ -12,6 +12,8 @@ internal sealed class CollectorTelemetry(TimeProvider clock)
     private readonly ConcurrentDictionary<(string Source, string Reason), long> _rejections = new();
     private readonly ConcurrentDictionary<string, JobCounters> _jobs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _historyGaps = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Api, string Outcome), long> _githubRequests = new();
+    private readonly ConcurrentDictionary<string, long> _githubRateLimits = new(StringComparer.Ordinal);
 
     /// <summary><paramref name="events"/> payloads of <paramref name="source"/> were stored and mapped.</summary>
     public void Ingested(string source, int events = 1)
@@ -44,6 +46,13 @@ internal sealed class CollectorTelemetry(TimeProvider clock)
         Interlocked.Exchange(ref counters.LastDurationMicros, (long)(duration.TotalMilliseconds * 1000));
     }
 
+    /// <summary>A request to the GitHub <paramref name="api"/> (<c>rest</c>, <c>graphql</c>) ended with <paramref name="outcome"/>.</summary>
+    public void GitHubRequest(string api, string outcome) =>
+        _githubRequests.AddOrUpdate((api, outcome), 1, (_, n) => n + 1);
+
+    /// <summary>What GitHub last said is left of the primary rate limit of <paramref name="resource"/> (<c>core</c>, <c>graphql</c>).</summary>
+    public void GitHubRateLimit(string resource, long remaining) => _githubRateLimits[resource] = remaining;
+
     public TelemetryReading Read() => new(
         _sources.Select(s => new SourceReading(
                 s.Key,
@@ -59,7 +68,11 @@ internal sealed class CollectorTelemetry(TimeProvider clock)
                 Interlocked.Read(ref j.Value.Failures),
                 TimeSpan.FromMilliseconds(Interlocked.Read(ref j.Value.LastDurationMicros) / 1000.0)))
             .OrderBy(j => j.Job, StringComparer.Ordinal).ToList(),
-        _historyGaps.Select(g => new HistoryGapReading(g.Key, g.Value)).OrderBy(g => g.Source, StringComparer.Ordinal).ToList());
+        _historyGaps.Select(g => new HistoryGapReading(g.Key, g.Value)).OrderBy(g => g.Source, StringComparer.Ordinal).ToList(),
+        new GitHubReading(
+            _githubRequests.Select(r => new GitHubRequestReading(r.Key.Api, r.Key.Outcome, r.Value))
+                .OrderBy(r => r.Api, StringComparer.Ordinal).ThenBy(r => r.Outcome, StringComparer.Ordinal).ToList(),
+            _githubRateLimits.Select(r => new GitHubRateLimitReading(r.Key, r.Value)).OrderBy(r => r.Resource, StringComparer.Ordinal).ToList()));
 
     private sealed class SourceCounters
     {
@@ -78,7 +91,8 @@ internal sealed class CollectorTelemetry(TimeProvider clock)
 
 internal sealed record TelemetryReading(
     IReadOnlyList<SourceReading> Sources, IReadOnlyList<RejectionReading> Rejections, IReadOnlyList<JobReading> Jobs,
-    IReadOnlyList<HistoryGapReading> HistoryGaps);
+    IReadOnlyList<HistoryGapReading> HistoryGaps,
+    GitHubReading? GitHub = null);
 
 internal sealed record SourceReading(string Source, long Events, long Errors, DateTimeOffset? LastSuccessAt);
 
@@ -87,3 +101,10 @@ internal sealed record RejectionReading(string Source, string Reason, long Count
 internal sealed record JobReading(string Job, long Runs, long Failures, TimeSpan LastDuration);
 
 internal sealed record HistoryGapReading(string Source, long Entries);
+
+/// <summary>GitHub requests by API and outcome, and the rate limit left per resource.</summary>
+internal sealed record GitHubReading(IReadOnlyList<GitHubRequestReading> Requests, IReadOnlyList<GitHubRateLimitReading> RateLimits);
+
+internal sealed record GitHubRequestReading(string Api, string Outcome, long Count);
+
+internal sealed record GitHubRateLimitReading(string Resource, long Remaining);

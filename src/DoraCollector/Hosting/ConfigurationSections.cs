@@ -1,6 +1,5 @@
 using DoraCollector.Api;
 using DoraCollector.Metrics;
-using DoraCollector.Sources.GitHub;
 
 namespace DoraCollector.Hosting;
 
@@ -12,7 +11,6 @@ internal static class ConfigurationSections
         var services = builder.Services;
         services.AddValidatedOptions<MetricsOptions, MetricsOptionsValidator>(MetricsOptions.Section);
         services.AddValidatedOptions<ApiOptions, ApiOptionsValidator>(ApiOptions.Section);
-        services.AddValidatedOptions<GitHubOptions, GitHubOptionsValidator>(GitHubOptions.Section);
         return builder;
     }
 }

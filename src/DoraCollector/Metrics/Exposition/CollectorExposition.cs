@@ -82,6 +82,30 @@ internal static class CollectorExposition
         {
             writer.Sample(gap.Entries, new Label("source", gap.Source));
         }
+
+        WriteGitHub(writer, telemetry.GitHub);
+    }
+
+    private static void WriteGitHub(PrometheusTextWriter writer, GitHubReading? github)
+    {
+        if (github is null)
+        {
+            return;
+        }
+
+        writer.Family("dora_collector_github_requests_total", MetricType.Counter,
+            "Requests this replica sent to GitHub by API (rest, graphql) and outcome (success, not_modified, error, rate_limited, timeout) since it started.");
+        foreach (var request in github.Requests)
+        {
+            writer.Sample(request.Count, new Label("api", request.Api), new Label("outcome", request.Outcome));
+        }
+
+        writer.Family("dora_collector_github_rate_limit_remaining", MetricType.Gauge,
+            "Requests (REST) or points (GraphQL) left of the GitHub primary rate limit in the current hour, as GitHub last reported, per resource.");
+        foreach (var limit in github.RateLimits)
+        {
+            writer.Sample(limit.Remaining, new Label("resource", limit.Resource));
+        }
     }
 
     private static void Single(PrometheusTextWriter writer, string name, string help, double value)

@@ -10,11 +10,13 @@ internal sealed class GitHubOptionsValidator : IValidateOptions<GitHubOptions>
     {
         var errors = new OptionsErrors(GitHubOptions.Section);
         errors.CheckUrl(options.ApiUrl, nameof(options.ApiUrl), required: true);
+        errors.CheckUrl(options.GraphQLUrl, nameof(options.GraphQLUrl));
         errors.Check(string.IsNullOrWhiteSpace(options.Token) || options.AppId is null, nameof(options.Token),
             "set either Token or AppId with PrivateKey, not both");
         errors.Check(options.AppId is null || !string.IsNullOrWhiteSpace(options.PrivateKey), nameof(options.PrivateKey),
             "is required with AppId (the App's PEM private key, or PrivateKeyFile)");
         errors.Check(options.AppId is null or > 0, nameof(options.AppId), "must be a positive number");
+        errors.Check(options.InstallationId is null or > 0, nameof(options.InstallationId), "must be a positive number");
         if (!string.IsNullOrWhiteSpace(options.PrivateKey))
         {
             errors.Check(options.PrivateKey.Contains("PRIVATE KEY", StringComparison.Ordinal), nameof(options.PrivateKey),
@@ -27,12 +29,42 @@ internal sealed class GitHubOptionsValidator : IValidateOptions<GitHubOptions>
                 $"'{options.Repositories[i]}' is not owner/name");
         }
 
-        var collects = options.Repositories.Count > 0 || options.Organizations.Count > 0;
-        errors.Check(!collects || options.HasCredentials, nameof(options.Token),
+        for (var i = 0; i < options.Organizations.Count; i++)
+        {
+            errors.Check(RepositoryPattern.IsOwnerName(options.Organizations[i]), $"Organizations:{i}",
+                $"'{options.Organizations[i]}' is not an organisation name");
+        }
+
+        CheckPatterns(errors, options.Include, nameof(options.Include));
+        CheckPatterns(errors, options.Exclude, nameof(options.Exclude));
+        for (var i = 0; i < options.DeploymentWorkflows.Count; i++)
+        {
+            errors.Check(!string.IsNullOrWhiteSpace(options.DeploymentWorkflows[i]), $"DeploymentWorkflows:{i}", "must not be empty");
+        }
+
+        errors.Check(options.DeploymentWorkflows.Count == 0 || !string.IsNullOrWhiteSpace(options.DeploymentWorkflowEnvironment),
+            nameof(options.DeploymentWorkflowEnvironment), "is required with DeploymentWorkflows");
+        errors.Check(!options.Polls || options.HasCredentials, nameof(options.Token),
             "Repositories or Organizations are set but no credentials: set Token, or AppId and PrivateKey");
         errors.Check(options.BackfillDays is >= 1 and <= 3650, nameof(options.BackfillDays), "must be between 1 and 3650");
         errors.Check(options.PollInterval >= TimeSpan.FromSeconds(30), nameof(options.PollInterval), "must be at least 30s");
+        errors.Check(options.ReconcileInterval >= options.PollInterval, nameof(options.ReconcileInterval),
+            "must be at least the PollInterval");
         errors.Check(!string.IsNullOrWhiteSpace(options.IncidentLabel), nameof(options.IncidentLabel), "is required");
+        errors.Check(options.RequestBudgetPerHour is >= 10 and <= 1_000_000, nameof(options.RequestBudgetPerHour),
+            "must be between 10 and 1000000");
+        errors.Check(options.MaxRateLimitWait >= TimeSpan.Zero, nameof(options.MaxRateLimitWait), "must not be negative");
+        errors.Check(options.RequestTimeout >= TimeSpan.FromSeconds(1), nameof(options.RequestTimeout), "must be at least 1s");
+        errors.Check(options.MaxRetries is >= 0 and <= 20, nameof(options.MaxRetries), "must be between 0 and 20");
         return errors.Result;
+    }
+
+    private static void CheckPatterns(OptionsErrors errors, List<string> patterns, string key)
+    {
+        for (var i = 0; i < patterns.Count; i++)
+        {
+            errors.Check(RepositoryPattern.IsValid(patterns[i]), $"{key}:{i}",
+                $"'{patterns[i]}' is not a repository pattern (letters, digits, '-', '_', '.', '/', '*' and '?')");
+        }
     }
 }

@@ -1,0 +1,104 @@
+using System.Text;
+using System.Text.Json;
+using DoraCollector.Ingestion;
+using DoraCollector.Sources.GitHub.Mapping;
+using Microsoft.Extensions.Options;
+
+namespace DoraCollector.Sources.GitHub.Webhooks;
+
+/// <summary>
+/// <c>POST /webhooks/github</c>: checks <c>X-Hub-Signature-256</c> (HMAC-SHA256 of the raw body
+/// with the webhook secret) before reading anything else, stores the delivery verbatim under its
+/// <c>X-GitHub-Delivery</c> id (a redelivery is a duplicate) and answers at once; mapping follows
+/// in the background. <c>ping</c> and events the collector does not use are acknowledged, not stored.
+/// </summary>
+internal static class GitHubWebhookEndpoints
+{
+    private const string Source = "github";
+
+    internal static async Task<IResult> ReceiveAsync(
+        HttpRequest request, WebhookInbox inbox, IOptionsMonitor<GitHubOptions> options, TimeProvider clock, CancellationToken ct)
+    {
+        var secret = options.CurrentValue.WebhookSecret;
+        if (string.IsNullOrWhiteSpace(secret))
+        {
+            return inbox.Reject(Source, "disabled", StatusCodes.Status404NotFound,
+                "GitHub webhooks are not enabled here: set Dora:GitHub:WebhookSecret to the webhook's secret.");
+        }
+
+        var body = await WebhookInbox.ReadBodyAsync(request, ct);
+        if (body is null)
+        {
+            return inbox.Reject(Source, "oversize", StatusCodes.Status413PayloadTooLarge, "The delivery is larger than GitHub's 25 MB limit.");
+        }
+
+        var signature = request.Headers["X-Hub-Signature-256"].ToString();
+        if (signature.Length == 0)
+        {
+            return inbox.Reject(Source, "signature", StatusCodes.Status401Unauthorized,
+                "X-Hub-Signature-256 is missing: give the webhook the secret set in Dora:GitHub:WebhookSecret.");
+        }
+
+        if (!WebhookSecurity.HasValidSha256Signature(body, signature, secret))
+        {
+            return inbox.Reject(Source, "signature", StatusCodes.Status401Unauthorized,
+                "X-Hub-Signature-256 does not match the body signed with the webhook secret.");
+        }
+
+        var name = request.Headers["X-GitHub-Event"].ToString().Trim();
+        var delivery = request.Headers["X-GitHub-Delivery"].ToString().Trim();
+        if (name.Length == 0 || delivery.Length is 0 or > 100)
+        {
+            return inbox.Reject(Source, "malformed", StatusCodes.Status400BadRequest,
+                "X-GitHub-Event and X-GitHub-Delivery (at most 100 characters) are required.");
+        }
+
+        if (name == "ping")
+        {
+            return TypedResults.Ok(new WebhookReceipt("pong", delivery));
+        }
+
+        if (!GitHubKinds.WebhookEvents.Contains(name))
+        {
+            return TypedResults.Ok(new WebhookReceipt("ignored", delivery));
+        }
+
+        if (!request.HasJsonContentType())
+        {
+            return inbox.Reject(Source, "content_type", StatusCodes.Status415UnsupportedMediaType,
+                "Set the webhook's content type to application/json.");
+        }
+
+        string? repository;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return inbox.Reject(Source, "malformed", StatusCodes.Status400BadRequest, "The body is not a JSON object.");
+            }
+
+            repository = document.RootElement.TryGetProperty("repository", out var r) && r.ValueKind == JsonValueKind.Object
+                         && r.TryGetProperty("full_name", out var fullName) && fullName.ValueKind == JsonValueKind.String
+                ? fullName.GetString()
+                : null;
+        }
+        catch (JsonException e)
+        {
+            return inbox.Reject(Source, "malformed", StatusCodes.Status400BadRequest, $"The body is not valid JSON: {e.Message}");
+        }
+
+        if (repository is null)
+        {
+            return inbox.Reject(Source, "malformed", StatusCodes.Status400BadRequest, $"A {name} delivery must name its repository.");
+        }
+
+        // An organisation webhook sends every repository's events: keep those the collector collects.
+        if (!RepositoryPattern.IsCollected(options.CurrentValue, repository))
+        {
+            return TypedResults.Ok(new WebhookReceipt("ignored", delivery));
+        }
+
+        return await inbox.StoreAsync(new NewRawEvent(Source, name, delivery, Encoding.UTF8.GetString(body), clock.GetUtcNow()), ct);
+    }
+}

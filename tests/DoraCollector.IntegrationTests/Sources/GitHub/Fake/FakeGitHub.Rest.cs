@@ -1,0 +1,277 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace DoraCollector.IntegrationTests.Sources.GitHub.Fake;
+
+internal sealed partial class FakeGitHub
+{
+    private const string NotFound = """{"message":"Not Found","documentation_url":"https://docs.github.com/rest"}""";
+
+    private (int Status, string Body, string? Link) Rest(HttpRequest request, string path)
+    {
+        var segments = path["/api/v3/".Length..].Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var query = request.Query;
+        switch (segments)
+        {
+            case ["app", "installations", var id, "access_tokens"] when request.Method == "POST":
+                if (id != InstallationId.ToString(CultureInfo.InvariantCulture))
+                {
+                    return (404, NotFound, null);
+                }
+
+                InstallationTokensIssued++;
+                return (201, new JsonObject
+                {
+                    ["token"] = IssueInstallationToken(),
+                    ["expires_at"] = Instant(_clock.GetUtcNow().AddHours(1)),
+                    ["permissions"] = new JsonObject { ["contents"] = "read", ["pull_requests"] = "read", ["deployments"] = "read", ["issues"] = "read" },
+                    ["repository_selection"] = "all",
+                }.ToJsonString(), null);
+            case ["orgs" or "users", var owner, "installation"]:
+                return Repositories.Values.Any(r => string.Equals(r.Owner, owner, StringComparison.OrdinalIgnoreCase))
+                    ? (200, new JsonObject { ["id"] = InstallationId, ["account"] = new JsonObject { ["login"] = owner }, ["app_id"] = AppId }.ToJsonString(), null)
+                    : (404, NotFound, null);
+            case ["orgs", var org, "repos"]:
+                return Organizations.TryGetValue(org, out var names)
+                    ? Page(request, names.Select(n => Repository(n)).Select(RepositoryJson).ToList())
+                    : (404, NotFound, null);
+        }
+
+        if (segments.Length < 4 || segments[0] != "repos" || !Repositories.TryGetValue($"{segments[1]}/{segments[2]}", out var repo))
+        {
+            return (404, NotFound, null);
+        }
+
+        switch (segments[3..])
+        {
+            case ["commits"]:
+                if (repo.Head is null)
+                {
+                    return (409, """{"message":"Git Repository is empty.","documentation_url":"https://docs.github.com/rest/commits/commits#list-commits"}""", null);
+                }
+
+                var start = query["sha"].ToString() is { Length: > 0 } sha ? repo.Find(sha) : repo.Commits[repo.Head];
+                return start is null ? (404, NotFound, null) : Page(request, repo.Log(start.Sha).Select(c => CommitJson(repo, c)).ToList());
+            case ["commits", var revision]:
+                return repo.Find(revision) is { } commit ? (200, CommitJson(repo, commit).ToJsonString(), null) : (404, NotFound, null);
+            case ["compare", var basehead]:
+                return Compare(request, repo, basehead);
+            case ["issues"]:
+                return Page(request, Issues(repo, query).ToList());
+            case ["deployments"]:
+                return Page(request, repo.Deployments.OrderByDescending(d => d.CreatedAt).Select(d => DeploymentJson(repo, d)).ToList());
+            case ["actions", "runs"]:
+                var created = query["created"].ToString() is { Length: > 2 } c && c.StartsWith(">=", StringComparison.Ordinal)
+                    ? DateTimeOffset.Parse(c[2..], CultureInfo.InvariantCulture)
+                    : DateTimeOffset.MinValue;
+                var runs = repo.Runs.Where(r => r.CreatedAt >= created).OrderByDescending(r => r.CreatedAt).Select(r => RunJson(repo, r)).ToList();
+                var (status, body, link) = Page(request, runs);
+                return (status, new JsonObject { ["total_count"] = runs.Count, ["workflow_runs"] = JsonNode.Parse(body) }.ToJsonString(), link);
+            default:
+                return (404, NotFound, null);
+        }
+    }
+
+    // Commits reachable from head and not from base, oldest first; 250 at most unless paged.
+    private (int, string, string?) Compare(HttpRequest request, FakeRepository repo, string basehead)
+    {
+        var parts = basehead.Split("...");
+        if (parts.Length != 2 || repo.Find(parts[0]) is not { } @base || repo.Find(parts[1]) is not { } head)
+        {
+            return (404, NotFound, null);
+        }
+
+        var fromHead = repo.Log(head.Sha).ToList();
+        var fromBase = repo.Log(@base.Sha).ToList();
+        var baseShas = fromBase.Select(c => c.Sha).ToHashSet(StringComparer.Ordinal);
+        var headShas = fromHead.Select(c => c.Sha).ToHashSet(StringComparer.Ordinal);
+        var ahead = fromHead.Where(c => !baseShas.Contains(c.Sha)).Reverse().ToList();
+        var behind = fromBase.Count(c => !headShas.Contains(c.Sha));
+        var mergeBase = fromHead.FirstOrDefault(c => baseShas.Contains(c.Sha));
+        var status = ahead.Count == 0 && behind == 0 ? "identical" : behind == 0 ? "ahead" : ahead.Count == 0 ? "behind" : "diverged";
+        var paged = request.Query.ContainsKey("per_page") || request.Query.ContainsKey("page");
+        var perPage = paged ? PerPage(request) : 250;
+        var page = paged ? PageNumber(request) : 1;
+        var commits = ahead.Skip((page - 1) * perPage).Take(perPage).Select(c => (JsonNode?)CommitJson(repo, c)).ToArray();
+        var body = new JsonObject
+        {
+            ["url"] = $"https://api.github.com/repos/{repo.FullName}/compare/{basehead}",
+            ["html_url"] = $"https://github.com/{repo.FullName}/compare/{basehead}",
+            ["status"] = status,
+            ["ahead_by"] = ahead.Count,
+            ["behind_by"] = behind,
+            ["total_commits"] = ahead.Count,
+            ["base_commit"] = CommitJson(repo, @base),
+            ["merge_base_commit"] = mergeBase is null ? null : CommitJson(repo, mergeBase),
+            ["commits"] = new JsonArray(commits),
+            ["files"] = page == 1 ? new JsonArray(ahead.SelectMany(c => c.Files).Distinct().Take(300)
+                .Select(f => (JsonNode?)new JsonObject { ["filename"] = f, ["status"] = "modified", ["patch"] = "@@ -1 +1 @@\n-old\n+new" }).ToArray()) : null,
+        };
+        return (200, body.ToJsonString(), null);
+    }
+
+    private static IEnumerable<JsonObject> Issues(FakeRepository repo, IQueryCollection query)
+    {
+        var labels = query["labels"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var since = query["since"].ToString() is { Length: > 0 } s ? DateTimeOffset.Parse(s, CultureInfo.InvariantCulture) : DateTimeOffset.MinValue;
+        var state = query["state"].ToString() is { Length: > 0 } st ? st : "open";
+        var items = repo.Issues.Select(i => (i.UpdatedAt, Labels: i.Labels, Open: i.ClosedAt is null, Json: IssueJson(repo, i)))
+            .Concat(repo.PullRequests.Select(p => (p.UpdatedAt, Labels: p.Labels, Open: p.MergedAt is null, Json: PullRequestIssueJson(repo, p))))
+            .Where(i => labels.All(l => i.Labels.Contains(l, StringComparer.OrdinalIgnoreCase)))
+            .Where(i => i.UpdatedAt >= since)
+            .Where(i => state == "all" || (state == "open") == i.Open);
+        items = query["direction"] == "asc" ? items.OrderBy(i => i.UpdatedAt) : items.OrderByDescending(i => i.UpdatedAt);
+        return items.Select(i => i.Json);
+    }
+
+    private (int, string, string?) Page(HttpRequest request, List<JsonObject> items)
+    {
+        var perPage = PerPage(request);
+        var page = PageNumber(request);
+        var last = Math.Max(1, (items.Count + perPage - 1) / perPage);
+        var body = new JsonArray(items.Skip((page - 1) * perPage).Take(perPage).Select(i => (JsonNode?)i).ToArray()).ToJsonString();
+        string PageUrl(int n)
+        {
+            var parameters = request.Query.Where(q => q.Key != "page").Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value.ToString())}")
+                .Append($"page={n}");
+            return $"<{new Uri(BaseUrl, request.Path.Value!.TrimStart('/'))}?{string.Join('&', parameters)}>";
+        }
+
+        var links = new List<string>();
+        if (page < last)
+        {
+            links.Add($"{PageUrl(page + 1)}; rel=\"next\"");
+            links.Add($"{PageUrl(last)}; rel=\"last\"");
+        }
+
+        if (page > 1)
+        {
+            links.Add($"{PageUrl(1)}; rel=\"first\"");
+            links.Add($"{PageUrl(page - 1)}; rel=\"prev\"");
+        }
+
+        return (200, body, links.Count == 0 ? null : string.Join(", ", links));
+    }
+
+    private static int PerPage(HttpRequest request) =>
+        int.TryParse(request.Query["per_page"], CultureInfo.InvariantCulture, out var n) ? Math.Clamp(n, 1, 100) : 30;
+
+    private static int PageNumber(HttpRequest request) =>
+        int.TryParse(request.Query["page"], CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 1;
+
+    private static JsonObject CommitJson(FakeRepository repo, FakeCommit commit) => new()
+    {
+        ["sha"] = commit.Sha,
+        ["node_id"] = $"C_{commit.Sha[..12]}",
+        ["commit"] = new JsonObject
+        {
+            ["author"] = new JsonObject { ["name"] = "Dev Eloper", ["email"] = "dev@example.com", ["date"] = Instant(commit.AuthoredAt) },
+            ["committer"] = new JsonObject { ["name"] = "Dev Eloper", ["email"] = "dev@example.com", ["date"] = Instant(commit.CommittedAt) },
+            ["message"] = commit.Message,
+            ["tree"] = new JsonObject { ["sha"] = commit.Sha, ["url"] = $"https://api.github.com/repos/{repo.FullName}/git/trees/{commit.Sha}" },
+            ["url"] = $"https://api.github.com/repos/{repo.FullName}/git/commits/{commit.Sha}",
+            ["comment_count"] = 0,
+        },
+        ["url"] = $"https://api.github.com/repos/{repo.FullName}/commits/{commit.Sha}",
+        ["html_url"] = $"https://github.com/{repo.FullName}/commit/{commit.Sha}",
+        ["author"] = new JsonObject { ["login"] = "developer", ["id"] = 1, ["type"] = "User" },
+        ["committer"] = new JsonObject { ["login"] = "developer", ["id"] = 1, ["type"] = "User" },
+        ["parents"] = new JsonArray(commit.Parents.Select(p => (JsonNode?)new JsonObject
+        {
+            ["sha"] = p,
+            ["url"] = $"https://api.github.com/repos/{repo.FullName}/commits/{p}",
+        }).ToArray()),
+    };
+
+    private static JsonObject IssueJson(FakeRepository repo, FakeIssue issue) => new()
+    {
+        ["id"] = 90000 + issue.Number,
+        ["node_id"] = $"I_{issue.Number}",
+        ["url"] = $"https://api.github.com/repos/{repo.FullName}/issues/{issue.Number}",
+        ["html_url"] = $"https://github.com/{repo.FullName}/issues/{issue.Number}",
+        ["number"] = issue.Number,
+        ["title"] = issue.Title,
+        ["user"] = new JsonObject { ["login"] = "oncall", ["id"] = 2 },
+        ["labels"] = Labels(issue.Labels),
+        ["state"] = issue.ClosedAt is null ? "open" : "closed",
+        ["locked"] = false,
+        ["comments"] = 0,
+        ["created_at"] = Instant(issue.CreatedAt),
+        ["updated_at"] = Instant(issue.UpdatedAt),
+        ["closed_at"] = issue.ClosedAt is { } closed ? Instant(closed) : null,
+        ["body"] = issue.Body,
+    };
+
+    private static JsonObject PullRequestIssueJson(FakeRepository repo, FakePullRequest pr) => new()
+    {
+        ["id"] = 80000 + pr.Number,
+        ["number"] = pr.Number,
+        ["title"] = pr.Title,
+        ["labels"] = Labels(pr.Labels),
+        ["state"] = pr.MergedAt is null ? "open" : "closed",
+        ["created_at"] = Instant(pr.CreatedAt),
+        ["updated_at"] = Instant(pr.UpdatedAt),
+        ["closed_at"] = pr.MergedAt is { } merged ? Instant(merged) : null,
+        ["pull_request"] = new JsonObject
+        {
+            ["url"] = $"https://api.github.com/repos/{repo.FullName}/pulls/{pr.Number}",
+            ["merged_at"] = pr.MergedAt is { } at ? Instant(at) : null,
+        },
+    };
+
+    private static JsonArray Labels(IEnumerable<string> labels) =>
+        new(labels.Select((l, i) => (JsonNode?)new JsonObject { ["id"] = 100 + i, ["name"] = l, ["color"] = "d73a4a", ["default"] = false }).ToArray());
+
+    private static JsonObject DeploymentJson(FakeRepository repo, FakeDeployment d) => new()
+    {
+        ["url"] = $"https://api.github.com/repos/{repo.FullName}/deployments/{d.Id}",
+        ["id"] = d.Id,
+        ["node_id"] = $"DE_{d.Id}",
+        ["sha"] = d.Sha,
+        ["ref"] = repo.DefaultBranch,
+        ["task"] = "deploy",
+        ["payload"] = new JsonObject(),
+        ["original_environment"] = d.Environment,
+        ["environment"] = d.Environment,
+        ["description"] = null,
+        ["creator"] = new JsonObject { ["login"] = "deployer", ["id"] = 3 },
+        ["created_at"] = Instant(d.CreatedAt),
+        ["updated_at"] = Instant(d.UpdatedAt),
+        ["statuses_url"] = $"https://api.github.com/repos/{repo.FullName}/deployments/{d.Id}/statuses",
+        ["repository_url"] = $"https://api.github.com/repos/{repo.FullName}",
+    };
+
+    private static JsonObject RunJson(FakeRepository repo, FakeWorkflowRun run) => new()
+    {
+        ["id"] = run.Id,
+        ["name"] = run.Name,
+        ["node_id"] = $"WFR_{run.Id}",
+        ["head_branch"] = repo.DefaultBranch,
+        ["head_sha"] = run.HeadSha,
+        ["path"] = run.Path,
+        ["run_number"] = run.Id % 1000,
+        ["event"] = "push",
+        ["status"] = "completed",
+        ["conclusion"] = run.Conclusion,
+        ["workflow_id"] = 161335,
+        ["html_url"] = $"https://github.com/{repo.FullName}/actions/runs/{run.Id}",
+        ["created_at"] = Instant(run.CreatedAt),
+        ["updated_at"] = Instant(run.UpdatedAt),
+        ["run_attempt"] = 1,
+        ["run_started_at"] = Instant(run.CreatedAt),
+    };
+
+    private static JsonObject RepositoryJson(FakeRepository repo) => new()
+    {
+        ["id"] = Math.Abs(repo.FullName.GetHashCode(StringComparison.Ordinal)),
+        ["name"] = repo.Name,
+        ["full_name"] = repo.FullName,
+        ["private"] = true,
+        ["archived"] = repo.Archived,
+        ["disabled"] = false,
+        ["default_branch"] = repo.DefaultBranch,
+    };
+
+    private static string Instant(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+}
