@@ -23,22 +23,12 @@ public sealed partial class MetricNameTests
         foreach (var (file, name) in used)
         {
             Assert.True(MetricNames.Problem(name, rendered) is null, $"{file}: {MetricNames.Problem(name, rendered)}");
-            Assert.True(documented.Contains(name) || MetricNames.AwaitedFromSources.ContainsKey(name), $"{file}: {name} is not in docs/metrics.md");
+            Assert.True(documented.Contains(name), $"{file}: {name} is not in docs/metrics.md");
         }
 
         // The dashboards between them show every DORA family.
         var inDashboards = RepositoryFiles.Find("dashboards", "*.json").SelectMany(f => DashboardFiles.DoraNames(RepositoryFiles.Read(f))).ToHashSet();
         Assert.Empty(rendered.Where(f => !f.StartsWith("dora_collector_", StringComparison.Ordinal)).Except(inDashboards));
-    }
-
-    [Fact]
-    public void Awaited_families_are_collector_families_with_a_reason()
-    {
-        foreach (var (name, why) in MetricNames.AwaitedFromSources)
-        {
-            Assert.StartsWith("dora_collector_", name, StringComparison.Ordinal);
-            Assert.False(string.IsNullOrWhiteSpace(why));
-        }
     }
 
     private static HashSet<string> DocumentedFamilies()
