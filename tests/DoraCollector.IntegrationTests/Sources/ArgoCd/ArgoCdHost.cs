@@ -1,5 +1,5 @@
 using DoraCollector.IntegrationTests.Infrastructure;
-using DoraCollector.IntegrationTests.Sources.Fakes;
+using DoraCollector.Simulator.ArgoCd;
 using DoraCollector.Sources.ArgoCd;
 
 namespace DoraCollector.IntegrationTests.Sources.ArgoCd;
@@ -9,7 +9,7 @@ internal sealed class ArgoCdHost : IAsyncDisposable
 {
     public const string WebhookToken = "argocd-notifications-token-0123";
 
-    private ArgoCdHost(EngineHost engine, FakeArgoCdApi api)
+    private ArgoCdHost(EngineHost engine, ArgoCdServer api)
     {
         Engine = engine;
         Api = api;
@@ -17,15 +17,15 @@ internal sealed class ArgoCdHost : IAsyncDisposable
 
     public EngineHost Engine { get; }
 
-    public FakeArgoCdApi Api { get; }
+    public ArgoCdServer Api { get; }
 
     public static async Task<ArgoCdHost> StartAsync(DateTimeOffset now, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var api = await FakeArgoCdApi.StartAsync();
+        var api = await ArgoCdServer.StartAsync();
         var all = new Dictionary<string, string?>
         {
             ["Dora:ArgoCd:ServerUrl"] = api.Url.ToString(),
-            ["Dora:ArgoCd:Token"] = FakeArgoCdApi.Token,
+            ["Dora:ArgoCd:Token"] = ArgoCdServer.DefaultToken,
             ["Dora:ArgoCd:WebhookToken"] = WebhookToken,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -37,7 +37,7 @@ internal sealed class ArgoCdHost : IAsyncDisposable
     }
 
     /// <summary>Argo CD now lists these applications; one poll, then the pipeline settles.</summary>
-    public async Task<int> PollAsync(params ArgoApp[] apps)
+    public async Task<int> PollAsync(params ArgoCdApplication[] apps)
     {
         Api.Serve(apps.Select(a => a.ToJson()).ToArray());
         var stored = await Engine.Service<ArgoCdIngestor>().RunAsync(CancellationToken.None);
@@ -46,7 +46,7 @@ internal sealed class ArgoCdHost : IAsyncDisposable
     }
 
     /// <summary>Argo CD Notifications posts the shipped template rendered for this application.</summary>
-    public Task<HttpResponseMessage> NotifyAsync(ArgoApp app) => NotifyAsync(NotificationTemplate.Render(app.ToJson()));
+    public Task<HttpResponseMessage> NotifyAsync(ArgoCdApplication app) => NotifyAsync(NotificationTemplate.Render(app.ToJson()));
 
     public Task<HttpResponseMessage> NotifyAsync(string body, string token = WebhookToken) =>
         GitOpsKit.PostAsync(Engine, ArgoCdWebhookEndpoints.Path, body, ("Authorization", $"Bearer {token}"));

@@ -2,6 +2,7 @@ using System.Net;
 using DoraCollector.Hosting;
 using DoraCollector.IntegrationTests.Infrastructure;
 using DoraCollector.IntegrationTests.Sources.Fakes;
+using DoraCollector.Simulator.ArgoCd;
 using DoraCollector.Sources.ArgoCd;
 using DoraCollector.Sources.Kubernetes;
 using Microsoft.Extensions.Options;
@@ -38,9 +39,9 @@ public sealed class ArgoCdKubernetesTests : IAsyncLifetime
     [Fact]
     public async Task A_poll_reads_the_applications_of_the_configured_namespaces_and_selector()
     {
-        _api.Put(Collection, new ArgoApp("checkout").Label("dora", "on").Synced(Ago(hours: 2, minutes: 1), Ago(hours: 2), Sha("c1")).ToJson());
-        _api.Put(Collection, new ArgoApp("unlabelled").Synced(Ago(hours: 2, minutes: 1), Ago(hours: 2), Sha("c1")).ToJson());
-        _api.Put(Collection, new ArgoApp("elsewhere", "team-a").Label("dora", "on").Synced(Ago(hours: 2, minutes: 1), Ago(hours: 2), Sha("c1")).ToJson());
+        _api.Put(Collection, new ArgoCdApplication("checkout").Label("dora", "on").Synced(Ago(hours: 2, minutes: 1), Ago(hours: 2), Sha("c1")).ToJson());
+        _api.Put(Collection, new ArgoCdApplication("unlabelled").Synced(Ago(hours: 2, minutes: 1), Ago(hours: 2), Sha("c1")).ToJson());
+        _api.Put(Collection, new ArgoCdApplication("elsewhere", "team-a").Label("dora", "on").Synced(Ago(hours: 2, minutes: 1), Ago(hours: 2), Sha("c1")).ToJson());
 
         Assert.Equal(1, await _host.Service<ArgoCdIngestor>().RunAsync(CancellationToken.None));
         await _host.SettleAsync();
@@ -53,7 +54,7 @@ public sealed class ArgoCdKubernetesTests : IAsyncLifetime
     [Fact]
     public async Task The_watch_brings_a_rollout_in_without_a_poll_and_the_webhook_repeats_it_to_no_effect()
     {
-        var app = new ArgoApp("checkout").Label("dora", "on").Synced(Ago(days: 1, minutes: 1), Ago(days: 1), Sha("c1"));
+        var app = new ArgoCdApplication("checkout").Label("dora", "on").Synced(Ago(days: 1, minutes: 1), Ago(days: 1), Sha("c1"));
         _api.Put(Collection, app.ToJson());
         var watcher = new ArgoCdKubernetesWatcher(_host.Service<IServiceScopeFactory>(), _host.Service<KubernetesInformer>(),
             _host.Service<IOptions<ArgoCdOptions>>(), Options.Create(new SchedulingOptions { Enabled = true }));

@@ -1,5 +1,6 @@
 using DoraCollector.IntegrationTests.Infrastructure;
 using DoraCollector.Metrics;
+using DoraCollector.Simulator.ArgoCd;
 using static DoraCollector.IntegrationTests.Sources.GitOpsKit;
 
 namespace DoraCollector.IntegrationTests.Sources.ArgoCd;
@@ -18,7 +19,7 @@ public sealed class ArgoCdPollingTests
         await using var host = await ArgoCdHost.StartAsync(Now);
         await SeedCommitsAsync(host.Engine, "acme/shop", "services/checkout",
             ("c1", Ago(days: 5)), ("c2", Ago(days: 3)), ("c3", Ago(days: 2)));
-        var app = new ArgoApp("checkout")
+        var app = new ArgoCdApplication("checkout")
             .Synced(Ago(days: 4, minutes: 1), Ago(days: 4), Sha("c1"))
             .Synced(Ago(days: 2.5, minutes: 1), Ago(days: 2.5), Sha("c2"))
             .Synced(Ago(days: 1, minutes: 1), Ago(days: 1), Sha("c3"));
@@ -44,7 +45,7 @@ public sealed class ArgoCdPollingTests
     public async Task A_failed_sync_then_a_successful_retry_of_the_same_revision_is_one_deployment()
     {
         await using var host = await ArgoCdHost.StartAsync(Now);
-        var app = new ArgoApp("checkout").Synced(Ago(days: 2, minutes: 2), Ago(days: 2), Sha("c1"));
+        var app = new ArgoCdApplication("checkout").Synced(Ago(days: 2, minutes: 2), Ago(days: 2), Sha("c1"));
 
         await host.PollAsync(app.Failed(Ago(hours: 5), Ago(hours: 5, minutes: -1), Sha("c2")));
         Assert.Equal(["c1 success", "c2 failure failed:outcome"], await host.DeploymentsAsync());
@@ -57,7 +58,7 @@ public sealed class ArgoCdPollingTests
     public async Task A_failed_sync_then_a_fix_is_a_failed_rollout_recovered_by_the_fix()
     {
         await using var host = await ArgoCdHost.StartAsync(Now);
-        var app = new ArgoApp("checkout").Synced(Ago(days: 2, minutes: 2), Ago(days: 2), Sha("c1"));
+        var app = new ArgoCdApplication("checkout").Synced(Ago(days: 2, minutes: 2), Ago(days: 2), Sha("c1"));
 
         await host.PollAsync(app.Failed(Ago(hours: 6), Ago(hours: 6, minutes: -1), Sha("c2"), phase: "Error"));
         await host.PollAsync(app.Synced(Ago(hours: 3), Ago(hours: 3, minutes: -2), Sha("c3")));
@@ -72,7 +73,7 @@ public sealed class ArgoCdPollingTests
     public async Task Argo_cds_own_rollback_is_a_rollback_that_fails_the_deployment_it_replaces()
     {
         await using var host = await ArgoCdHost.StartAsync(Now);
-        var app = new ArgoApp("checkout")
+        var app = new ArgoCdApplication("checkout")
             .Synced(Ago(days: 3, minutes: 1), Ago(days: 3), Sha("c1"))
             .Synced(Ago(days: 2, minutes: 1), Ago(days: 2), Sha("c2"));
         await host.PollAsync(app);
@@ -92,7 +93,7 @@ public sealed class ArgoCdPollingTests
         await using var host = await ArgoCdHost.StartAsync(Now);
         await SeedCommitsAsync(host.Engine, "acme/shop", "services/checkout", ("c1", Ago(days: 6)), ("c2", Ago(days: 5)), ("c3", Ago(days: 4)));
 
-        await host.PollAsync(new ArgoApp("checkout")
+        await host.PollAsync(new ArgoCdApplication("checkout")
             .Synced(Ago(days: 3, minutes: 1), Ago(days: 3), Sha("c2"))
             .Synced(Ago(days: 2, minutes: 1), Ago(days: 2), Sha("c3"))
             .Synced(Ago(days: 1, minutes: 1), Ago(days: 1), Sha("c1"), user: "oncall@example.com"));
@@ -105,7 +106,7 @@ public sealed class ArgoCdPollingTests
     {
         await using var host = await ArgoCdHost.StartAsync(Now);
 
-        await host.PollAsync(new ArgoApp("checkout")
+        await host.PollAsync(new ArgoCdApplication("checkout")
             .Synced(Ago(days: 2, minutes: 1), Ago(days: 2), Sha("c1"))
             .Synced(Ago(days: 1, minutes: 1), Ago(days: 1), Sha("c1"), user: "alice@example.com"));
         var week = (await host.Engine.SettleAsync()).Series.Single(s => s.Key.Scope == "service" && s.Window == "7d").Values;
@@ -119,7 +120,7 @@ public sealed class ArgoCdPollingTests
     public async Task History_dropped_between_polls_is_counted_as_a_gap_and_what_was_read_is_kept_for_good()
     {
         await using var host = await ArgoCdHost.StartAsync(Now);
-        var app = new ArgoApp("checkout");
+        var app = new ArgoCdApplication("checkout");
         var revision = 0;
         void Sync(int count)
         {
@@ -157,14 +158,14 @@ public sealed class ArgoCdPollingTests
             ["Dora:Catalog:Services:0:ArgoCdApplications:0"] = "checkout-prod",
             ["Dora:Catalog:Services:0:ArgoCdApplications:1"] = "argocd/checkout-production",
         });
-        var old = new ArgoApp("checkout-prod")
+        var old = new ArgoCdApplication("checkout-prod")
             .Synced(Ago(days: 3, minutes: 1), Ago(days: 3), Sha("c1"))
             .Synced(Ago(days: 2, minutes: 1), Ago(days: 2), Sha("c2"));
-        var legacy = new ArgoApp("legacy").Synced(Ago(days: 4, minutes: 1), Ago(days: 4), Sha("d1"));
+        var legacy = new ArgoCdApplication("legacy").Synced(Ago(days: 4, minutes: 1), Ago(days: 4), Sha("d1"));
         await host.PollAsync(old, legacy);
 
         // checkout-prod is recreated as checkout-production; its first sync rolls out what is live.
-        var renamed = new ArgoApp("checkout-production")
+        var renamed = new ArgoCdApplication("checkout-production")
             .Synced(Ago(days: 1, minutes: 1), Ago(days: 1), Sha("c2"))
             .Synced(Ago(hours: 6, minutes: 1), Ago(hours: 6), Sha("c3"));
         await host.PollAsync(renamed);
@@ -184,15 +185,15 @@ public sealed class ArgoCdPollingTests
         });
         var sources = new[]
         {
-            ArgoApp.Source("https://charts.example.com", null, "1.4.0", chart: "web"),
-            ArgoApp.Source("https://github.com/acme/shop.git", "services/checkout/deploy", "main"),
-            ArgoApp.Source("git@github.com:acme/config.git", null, "main", @ref: "values"),
+            ArgoCdApplication.Source("https://charts.example.com", null, "1.4.0", chart: "web"),
+            ArgoCdApplication.Source("https://github.com/acme/shop.git", "services/checkout/deploy", "main"),
+            ArgoCdApplication.Source("git@github.com:acme/config.git", null, "main", @ref: "values"),
         };
         string[] revisions = ["1.4.0", Sha("a1"), Sha("b1")];
 
         await host.PollAsync(
-            new ArgoApp("checkout").WithSources(sources).Synced(Ago(days: 1, minutes: 1), Ago(days: 1), "", revisions: revisions),
-            new ArgoApp("billing").WithSources(sources).Synced(Ago(days: 1, minutes: 1), Ago(days: 1), "", revisions: revisions));
+            new ArgoCdApplication("checkout").WithSources(sources).Synced(Ago(days: 1, minutes: 1), Ago(days: 1), "", revisions: revisions),
+            new ArgoCdApplication("billing").WithSources(sources).Synced(Ago(days: 1, minutes: 1), Ago(days: 1), "", revisions: revisions));
 
         Assert.Equal(
             [("billing", Sha("b1"), "acme/config"), ("checkout", Sha("a1"), "acme/shop")],
@@ -216,8 +217,8 @@ public sealed class ArgoCdPollingTests
         await SeedCommitsAsync(host.Engine, "acme/shop", "services/checkout", ("c1", Ago(days: 2)));
 
         await host.PollAsync(
-            new ArgoApp("checkout-staging").Label("environment", "staging").Synced(Ago(days: 1, minutes: 1), Ago(days: 1), Sha("c1")),
-            new ArgoApp("checkout-production").Label("environment", "production").Synced(Ago(hours: 6, minutes: 1), Ago(hours: 6), Sha("c1")));
+            new ArgoCdApplication("checkout-staging").Label("environment", "staging").Synced(Ago(days: 1, minutes: 1), Ago(days: 1), Sha("c1")),
+            new ArgoCdApplication("checkout-production").Label("environment", "production").Synced(Ago(hours: 6, minutes: 1), Ago(hours: 6), Sha("c1")));
         var series = (await host.Engine.SettleAsync()).Series.Where(s => s.Key.Scope == "service" && s.Window == "7d").ToList();
 
         Assert.Equal(new Quantiles(151_200, 151_200), series.Single(s => s.Key.Environment == "production").Values.LeadTime);
@@ -237,11 +238,11 @@ public sealed class ArgoCdPollingTests
         });
 
         await host.PollAsync(
-            new ArgoApp("checkout-eu-staging").Label("app.kubernetes.io/part-of", "checkout").Destination("stage-eu", "checkout", "payments")
+            new ArgoCdApplication("checkout-eu-staging").Label("app.kubernetes.io/part-of", "checkout").Destination("stage-eu", "checkout", "payments")
                 .Synced(Ago(days: 1, minutes: 1), Ago(days: 1), Sha("c1")),
-            new ArgoApp("checkout-eu").Label("app.kubernetes.io/part-of", "checkout").Destination("prod-eu", "checkout", "payments")
+            new ArgoCdApplication("checkout-eu").Label("app.kubernetes.io/part-of", "checkout").Destination("prod-eu", "checkout", "payments")
                 .Synced(Ago(hours: 2, minutes: 1), Ago(hours: 2), Sha("c1")),
-            new ArgoApp("intranet").Destination("prod-eu", "intranet", "internal").Synced(Ago(hours: 2, minutes: 1), Ago(hours: 2), Sha("d1")));
+            new ArgoCdApplication("intranet").Destination("prod-eu", "intranet", "internal").Synced(Ago(hours: 2, minutes: 1), Ago(hours: 2), Sha("d1")));
 
         Assert.Equal([("checkout", "prod-eu"), ("checkout", "stage-eu")], await host.Engine.QueryAsync<(string, string)>(
             "SELECT s.name, d.environment FROM deployments d JOIN services s ON s.id = d.service_id ORDER BY 1, 2"));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using DoraCollector.IntegrationTests.Infrastructure;
+using DoraCollector.Simulator.ArgoCd;
 using static DoraCollector.IntegrationTests.Sources.GitOpsKit;
 
 namespace DoraCollector.IntegrationTests.Sources.ArgoCd;
@@ -14,8 +15,8 @@ public sealed class ArgoCdWebhookTests
     public async Task A_rollout_reported_by_webhook_and_by_poll_is_stored_once_whichever_comes_first()
     {
         await using var host = await ArgoCdHost.StartAsync(Now);
-        var notifiedFirst = new ArgoApp("checkout").Synced(Ago(hours: 3, minutes: 1), Ago(hours: 3), Sha("c1"));
-        var polledFirst = new ArgoApp("billing").Synced(Ago(hours: 2, minutes: 1), Ago(hours: 2), Sha("b1"));
+        var notifiedFirst = new ArgoCdApplication("checkout").Synced(Ago(hours: 3, minutes: 1), Ago(hours: 3), Sha("c1"));
+        var polledFirst = new ArgoCdApplication("billing").Synced(Ago(hours: 2, minutes: 1), Ago(hours: 2), Sha("b1"));
 
         Assert.Equal(HttpStatusCode.Accepted, (await host.NotifyAsync(notifiedFirst)).StatusCode);
         await host.Engine.SettleAsync();
@@ -33,7 +34,7 @@ public sealed class ArgoCdWebhookTests
     public async Task A_failed_sync_seen_only_by_the_webhook_is_kept_when_the_poll_has_moved_on()
     {
         await using var host = await ArgoCdHost.StartAsync(Now);
-        var app = new ArgoApp("checkout").Synced(Ago(days: 1, minutes: 1), Ago(days: 1), Sha("c1"));
+        var app = new ArgoCdApplication("checkout").Synced(Ago(days: 1, minutes: 1), Ago(days: 1), Sha("c1"));
         await host.PollAsync(app);
 
         // The failure is notified, and fixed by the next sync before the next poll.
@@ -47,7 +48,7 @@ public sealed class ArgoCdWebhookTests
     public async Task Any_notification_carries_the_history_so_a_degraded_one_reports_syncs_missed_before()
     {
         await using var host = await ArgoCdHost.StartAsync(Now);
-        var app = new ArgoApp("checkout")
+        var app = new ArgoCdApplication("checkout")
             .Synced(Ago(days: 2, minutes: 1), Ago(days: 2), Sha("c1"))
             .Synced(Ago(days: 1, minutes: 1), Ago(days: 1), Sha("c2"))
             .Health("Degraded", Ago(hours: 1));
@@ -76,8 +77,8 @@ public sealed class ArgoCdWebhookTests
         Assert.Contains("oncePer: app.status.operationState?.startedAt", data["trigger.dora-on-deployed"], StringComparison.Ordinal);
 
         // A multi-source application has no spec.source: the template renders null for it.
-        var multi = new ArgoApp("checkout")
-            .WithSources(ArgoApp.Source("https://github.com/acme/shop.git", "services/checkout/deploy", "main"))
+        var multi = new ArgoCdApplication("checkout")
+            .WithSources(ArgoCdApplication.Source("https://github.com/acme/shop.git", "services/checkout/deploy", "main"))
             .Synced(Ago(hours: 1, minutes: 1), Ago(hours: 1), "", revisions: [Sha("c1")]);
         var body = JsonDocument.Parse(NotificationTemplate.Render(multi.ToJson())).RootElement;
         Assert.Equal(JsonValueKind.Null, body.GetProperty("spec").GetProperty("source").ValueKind);
@@ -91,7 +92,7 @@ public sealed class ArgoCdWebhookTests
     public async Task A_missing_or_wrong_token_is_401_and_nothing_is_stored(string? authorization)
     {
         await using var host = await ArgoCdHost.StartAsync(Now);
-        var body = NotificationTemplate.Render(new ArgoApp("checkout").Synced(Ago(hours: 1, minutes: 1), Ago(hours: 1), Sha("c1")).ToJson());
+        var body = NotificationTemplate.Render(new ArgoCdApplication("checkout").Synced(Ago(hours: 1, minutes: 1), Ago(hours: 1), Sha("c1")).ToJson());
 
         var response = authorization is null
             ? await PostAsync(host.Engine, "/webhooks/argocd", body)
@@ -126,7 +127,7 @@ public sealed class ArgoCdWebhookTests
     public async Task A_redelivered_notification_is_a_duplicate()
     {
         await using var host = await ArgoCdHost.StartAsync(Now);
-        var body = NotificationTemplate.Render(new ArgoApp("checkout").Synced(Ago(hours: 1, minutes: 1), Ago(hours: 1), Sha("c1")).ToJson());
+        var body = NotificationTemplate.Render(new ArgoCdApplication("checkout").Synced(Ago(hours: 1, minutes: 1), Ago(hours: 1), Sha("c1")).ToJson());
 
         Assert.Equal(HttpStatusCode.Accepted, (await host.NotifyAsync(body)).StatusCode);
         var again = await host.NotifyAsync(body);

@@ -1,8 +1,7 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using DoraCollector.IntegrationTests.Infrastructure;
+using DoraCollector.Simulator.Flux;
+using DoraCollector.Simulator.Sending;
 using DoraCollector.Sources.Flux;
 
 namespace DoraCollector.IntegrationTests.Sources.Flux;
@@ -33,43 +32,13 @@ internal sealed class FluxHost(EngineHost engine) : IAsyncDisposable
 
     /// <summary>An event as kustomize-controller or helm-controller emits it through a current notification-controller.</summary>
     public static JsonObject Event(string name, string revision, DateTimeOffset at, string reason = "ReconciliationSucceeded",
-        string severity = "info", string kind = "Kustomization", string ns = "flux-system", Dictionary<string, string>? metadata = null)
-    {
-        var helm = kind == "HelmRelease";
-        var meta = new JsonObject { ["revision"] = revision };
-        if (reason == "ReconciliationSucceeded")
-        {
-            meta["commit_status"] = "update";
-        }
-
-        foreach (var (key, value) in metadata ?? [])
-        {
-            meta[key] = value;
-        }
-
-        return new JsonObject
-        {
-            ["involvedObject"] = new JsonObject
-            {
-                ["apiVersion"] = helm ? "helm.toolkit.fluxcd.io/v2" : "kustomize.toolkit.fluxcd.io/v1",
-                ["kind"] = kind, ["name"] = name, ["namespace"] = ns, ["uid"] = "2f0c8f7e-3d0a-4c5e-9b1a-2f1d6c7e8a90",
-            },
-            ["severity"] = severity,
-            ["timestamp"] = at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-            ["reason"] = reason,
-            ["message"] = severity == "error"
-                ? "Deployment/podinfo/podinfo dry-run failed: spec.template.spec.containers[0].image: Required value"
-                : $"Reconciliation finished in {at.Second + 120}.5ms, next run in 10m0s",
-            ["metadata"] = meta,
-            ["reportingController"] = helm ? "helm-controller" : "kustomize-controller",
-            ["reportingInstance"] = helm ? "helm-controller-5b4c7d9f8-x2k4q" : "kustomize-controller-7c7b47f5f-8bhrp",
-        };
-    }
+        string severity = "info", string kind = "Kustomization", string ns = "flux-system", Dictionary<string, string>? metadata = null) =>
+        FluxEvents.Event(name, revision, at, reason, severity, kind, ns, metadata);
 
     /// <summary>What the generic-hmac Provider sends: the body with <c>X-Signature: sha256=&lt;hex&gt;</c>.</summary>
     public Task<HttpResponseMessage> SignedAsync(string body, string secret = Secret) =>
         GitOpsKit.PostAsync(Engine, FluxWebhookEndpoints.Path, body,
-            ("X-Signature", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(body)))),
+            ("X-Signature", WebhookSignatures.Sha256(secret, body)),
             ("Gotk-Component", "kustomize-controller"));
 
     /// <summary>Posts each event signed and settles the pipeline.</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using DoraCollector.Hosting;
+using DoraCollector.Simulator.GitHub;
 using DoraCollector.Sources.GitHub.Client;
 
 namespace DoraCollector.IntegrationTests.Sources.GitHub;
@@ -205,7 +206,7 @@ public sealed class GitHubClientTests
     }
 
     private static async Task<GitHubHost> StartAsync(
-        Action<Fake.FakeRepository>? arrange = null, Dictionary<string, string?>? settings = null, bool app = false)
+        Action<GitHubRepository>? arrange = null, Dictionary<string, string?>? settings = null, bool app = false)
     {
         settings ??= [];
         if (app)

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using Dapper;
 using DoraCollector.Ingestion;
@@ -7,6 +6,7 @@ using DoraCollector.IntegrationTests.Infrastructure;
 using DoraCollector.IntegrationTests.Sources.GitHub.Fake;
 using DoraCollector.Metrics;
 using DoraCollector.Projection;
+using DoraCollector.Simulator.Sending;
 using DoraCollector.Sources.GitHub.Polling;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
@@ -117,8 +117,7 @@ internal sealed class GitHubHost : IAsyncDisposable
         return await Client.SendAsync(request);
     }
 
-    public static string Sign(string body) =>
-        "sha256=" + Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(WebhookSecret), Encoding.UTF8.GetBytes(body))).ToLowerInvariant();
+    public static string Sign(string body) => WebhookSignatures.Sha256(WebhookSecret, body);
 
     public static string Payload(string file) => File.ReadAllText(Path.Combine(RepositoryRoot(), "tests", "DoraCollector.IntegrationTests", "Sources", "GitHub", "Payloads", file));
 

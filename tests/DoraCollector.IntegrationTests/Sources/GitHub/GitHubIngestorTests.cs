@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using DoraCollector.IntegrationTests.Sources.GitHub.Fake;
+using DoraCollector.Simulator.GitHub;
 using DoraCollector.Sources.GitHub.Polling;
 
 namespace DoraCollector.IntegrationTests.Sources.GitHub;
@@ -246,7 +247,7 @@ public sealed class GitHubIngestorTests
     [Fact]
     public async Task A_deployment_seen_by_webhook_and_again_by_the_poll_is_one_attempt()
     {
-        FakeDeployment? deployment = null;
+        GitHubDeployment? deployment = null;
         await using var host = await GitHubHost.StartAsync(Now, [Repo], arrange: github =>
         {
             var repo = github.Repository(Repo);
@@ -271,7 +272,7 @@ public sealed class GitHubIngestorTests
     [Fact]
     public async Task A_deployment_still_in_progress_is_read_again_until_it_ends_and_a_failed_one_then_a_good_one_is_one_deployment()
     {
-        FakeDeployment? running = null;
+        GitHubDeployment? running = null;
         await using var host = await GitHubHost.StartAsync(Now, [Repo], arrange: github =>
         {
             var repo = github.Repository(Repo);
@@ -283,7 +284,7 @@ public sealed class GitHubIngestorTests
         await host.SettleAsync();
         Assert.Equal(1, await host.ScalarAsync<long>("SELECT count(*) FROM deployment_attempts"));
 
-        running!.Statuses.Add(new FakeDeploymentStatus(9999, "success", host.Now.AddMinutes(-1)));
+        running!.Statuses.Add(new GitHubDeploymentStatus(9999, "success", host.Now.AddMinutes(-1)));
         await host.PollAsync();
         await host.SettleAsync();
 
@@ -298,9 +299,9 @@ public sealed class GitHubIngestorTests
         {
             var repo = github.Repository(Repo);
             var head = repo.Push("initial", Ago(48));
-            repo.Runs.Add(new FakeWorkflowRun(1, "Deploy", ".github/workflows/deploy.yml", head, "success", Ago(10), Ago(9.5)));
-            repo.Runs.Add(new FakeWorkflowRun(2, "CI", ".github/workflows/ci.yml", head, "success", Ago(10), Ago(9.8)));
-            repo.Runs.Add(new FakeWorkflowRun(3, "Deploy", ".github/workflows/deploy.yml", head, "cancelled", Ago(8), Ago(7.9)));
+            repo.Runs.Add(new GitHubWorkflowRun(1, "Deploy", ".github/workflows/deploy.yml", head, "success", Ago(10), Ago(9.5)));
+            repo.Runs.Add(new GitHubWorkflowRun(2, "CI", ".github/workflows/ci.yml", head, "success", Ago(10), Ago(9.8)));
+            repo.Runs.Add(new GitHubWorkflowRun(3, "Deploy", ".github/workflows/deploy.yml", head, "cancelled", Ago(8), Ago(7.9)));
         });
 
         await host.PollAsync();

@@ -1,5 +1,5 @@
-using DoraCollector.IntegrationTests.Sources.GitHub.Fake;
 using DoraCollector.Metrics;
+using DoraCollector.Simulator.GitHub;
 
 namespace DoraCollector.IntegrationTests.Sources.GitHub;
 
@@ -103,7 +103,7 @@ public sealed class GitHubLeadTimeTests
         Assert.False(await host.ScalarAsync<bool>("SELECT is_rollback FROM deployments WHERE revision = @head", new { head = repo.Head }));
     }
 
-    private static async Task<(MetricValues Values, List<ChangeRow> Changes)> DeployAsync(Func<FakeRepository, object> change)
+    private static async Task<(MetricValues Values, List<ChangeRow> Changes)> DeployAsync(Func<GitHubRepository, object> change)
     {
         await using var host = await GitHubHost.StartAsync(Now, [Repo], arrange: github =>
         {

@@ -1,4 +1,4 @@
-using DoraCollector.IntegrationTests.Sources.GitHub.Fake;
+using DoraCollector.Simulator.GitHub;
 using Xunit.Abstractions;
 
 namespace DoraCollector.IntegrationTests.Sources.GitHub;
@@ -44,7 +44,7 @@ public sealed class GitHubRequestBudgetTests(ITestOutputHelper output)
     // 1,000 pull requests of up to 100 commits over 85 days: 500 squash merges (their commits stay
     // off the default branch) and 500 merge commits of six commits each; with 1,000 direct pushes the
     // default branch has 5,000 commits.
-    private static void Busy(FakeRepository repo)
+    private static void Busy(GitHubRepository repo)
     {
         var step = TimeSpan.FromDays(85) / 2000;
         var at = Now.AddDays(-85);

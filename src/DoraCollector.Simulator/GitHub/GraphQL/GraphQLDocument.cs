@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace DoraCollector.IntegrationTests.Sources.GitHub.Fake;
+namespace DoraCollector.Simulator.GitHub.GraphQL;
 
 /// <summary>
 /// Just enough of a GraphQL parser for the fake GitHub to answer the collector's queries the way

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace DoraCollector.IntegrationTests.Sources.GitHub.Fake;
+namespace DoraCollector.Simulator.GitHub.GraphQL;
 
 /// <summary>An object of the fake schema: resolves its fields by name, and refuses fields GitHub does not have.</summary>
 internal abstract class GraphObject

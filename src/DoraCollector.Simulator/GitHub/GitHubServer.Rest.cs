@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-namespace DoraCollector.IntegrationTests.Sources.GitHub.Fake;
+namespace DoraCollector.Simulator.GitHub;
 
-internal sealed partial class FakeGitHub
+internal sealed partial class GitHubServer
 {
     private const string NotFound = """{"message":"Not Found","documentation_url":"https://docs.github.com/rest"}""";
 
@@ -20,7 +20,6 @@ internal sealed partial class FakeGitHub
                     return (404, NotFound, null);
                 }
 
-                InstallationTokensIssued++;
                 return (201, new JsonObject
                 {
                     ["token"] = IssueInstallationToken(),
@@ -74,7 +73,7 @@ internal sealed partial class FakeGitHub
     }
 
     // Commits reachable from head and not from base, oldest first; 250 at most unless paged.
-    private (int, string, string?) Compare(HttpRequest request, FakeRepository repo, string basehead)
+    private (int, string, string?) Compare(HttpRequest request, GitHubRepository repo, string basehead)
     {
         var parts = basehead.Split("...");
         if (parts.Length != 2 || repo.Find(parts[0]) is not { } @base || repo.Find(parts[1]) is not { } head)
@@ -111,7 +110,7 @@ internal sealed partial class FakeGitHub
         return (200, body.ToJsonString(), null);
     }
 
-    private static IEnumerable<JsonObject> Issues(FakeRepository repo, IQueryCollection query)
+    private static IEnumerable<JsonObject> Issues(GitHubRepository repo, IQueryCollection query)
     {
         var labels = query["labels"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var since = query["since"].ToString() is { Length: > 0 } s ? DateTimeOffset.Parse(s, CultureInfo.InvariantCulture) : DateTimeOffset.MinValue;
@@ -160,14 +159,14 @@ internal sealed partial class FakeGitHub
     private static int PageNumber(HttpRequest request) =>
         int.TryParse(request.Query["page"], CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 1;
 
-    private static JsonObject CommitJson(FakeRepository repo, FakeCommit commit) => new()
+    private static JsonObject CommitJson(GitHubRepository repo, GitHubCommit commit) => new()
     {
         ["sha"] = commit.Sha,
         ["node_id"] = $"C_{commit.Sha[..12]}",
         ["commit"] = new JsonObject
         {
-            ["author"] = new JsonObject { ["name"] = "Dev Eloper", ["email"] = "dev@example.com", ["date"] = Instant(commit.AuthoredAt) },
-            ["committer"] = new JsonObject { ["name"] = "Dev Eloper", ["email"] = "dev@example.com", ["date"] = Instant(commit.CommittedAt) },
+            ["author"] = new JsonObject { ["name"] = commit.Author.Name, ["email"] = commit.Author.Email, ["date"] = Instant(commit.AuthoredAt) },
+            ["committer"] = new JsonObject { ["name"] = commit.Author.Name, ["email"] = commit.Author.Email, ["date"] = Instant(commit.CommittedAt) },
             ["message"] = commit.Message,
             ["tree"] = new JsonObject { ["sha"] = commit.Sha, ["url"] = $"https://api.github.com/repos/{repo.FullName}/git/trees/{commit.Sha}" },
             ["url"] = $"https://api.github.com/repos/{repo.FullName}/git/commits/{commit.Sha}",
@@ -175,8 +174,8 @@ internal sealed partial class FakeGitHub
         },
         ["url"] = $"https://api.github.com/repos/{repo.FullName}/commits/{commit.Sha}",
         ["html_url"] = $"https://github.com/{repo.FullName}/commit/{commit.Sha}",
-        ["author"] = new JsonObject { ["login"] = "developer", ["id"] = 1, ["type"] = "User" },
-        ["committer"] = new JsonObject { ["login"] = "developer", ["id"] = 1, ["type"] = "User" },
+        ["author"] = new JsonObject { ["login"] = commit.Author.Login, ["type"] = "User" },
+        ["committer"] = new JsonObject { ["login"] = commit.Author.Login, ["type"] = "User" },
         ["parents"] = new JsonArray(commit.Parents.Select(p => (JsonNode?)new JsonObject
         {
             ["sha"] = p,
@@ -184,7 +183,7 @@ internal sealed partial class FakeGitHub
         }).ToArray()),
     };
 
-    private static JsonObject IssueJson(FakeRepository repo, FakeIssue issue) => new()
+    private static JsonObject IssueJson(GitHubRepository repo, GitHubIssue issue) => new()
     {
         ["id"] = 90000 + issue.Number,
         ["node_id"] = $"I_{issue.Number}",
@@ -203,7 +202,7 @@ internal sealed partial class FakeGitHub
         ["body"] = issue.Body,
     };
 
-    private static JsonObject PullRequestIssueJson(FakeRepository repo, FakePullRequest pr) => new()
+    private static JsonObject PullRequestIssueJson(GitHubRepository repo, GitHubPullRequest pr) => new()
     {
         ["id"] = 80000 + pr.Number,
         ["number"] = pr.Number,
@@ -223,7 +222,7 @@ internal sealed partial class FakeGitHub
     private static JsonArray Labels(IEnumerable<string> labels) =>
         new(labels.Select((l, i) => (JsonNode?)new JsonObject { ["id"] = 100 + i, ["name"] = l, ["color"] = "d73a4a", ["default"] = false }).ToArray());
 
-    private static JsonObject DeploymentJson(FakeRepository repo, FakeDeployment d) => new()
+    private static JsonObject DeploymentJson(GitHubRepository repo, GitHubDeployment d) => new()
     {
         ["url"] = $"https://api.github.com/repos/{repo.FullName}/deployments/{d.Id}",
         ["id"] = d.Id,
@@ -231,10 +230,10 @@ internal sealed partial class FakeGitHub
         ["sha"] = d.Sha,
         ["ref"] = repo.DefaultBranch,
         ["task"] = "deploy",
-        ["payload"] = new JsonObject(),
+        ["payload"] = d.Payload is null ? new JsonObject() : JsonNode.Parse(d.Payload),
         ["original_environment"] = d.Environment,
         ["environment"] = d.Environment,
-        ["description"] = null,
+        ["description"] = d.Description,
         ["creator"] = new JsonObject { ["login"] = "deployer", ["id"] = 3 },
         ["created_at"] = Instant(d.CreatedAt),
         ["updated_at"] = Instant(d.UpdatedAt),
@@ -242,7 +241,7 @@ internal sealed partial class FakeGitHub
         ["repository_url"] = $"https://api.github.com/repos/{repo.FullName}",
     };
 
-    private static JsonObject RunJson(FakeRepository repo, FakeWorkflowRun run) => new()
+    private static JsonObject RunJson(GitHubRepository repo, GitHubWorkflowRun run) => new()
     {
         ["id"] = run.Id,
         ["name"] = run.Name,
@@ -262,7 +261,7 @@ internal sealed partial class FakeGitHub
         ["run_started_at"] = Instant(run.CreatedAt),
     };
 
-    private static JsonObject RepositoryJson(FakeRepository repo) => new()
+    private static JsonObject RepositoryJson(GitHubRepository repo) => new()
     {
         ["id"] = Math.Abs(repo.FullName.GetHashCode(StringComparison.Ordinal)),
         ["name"] = repo.Name,

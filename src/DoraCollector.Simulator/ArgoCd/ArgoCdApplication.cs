@@ -1,14 +1,17 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 
-namespace DoraCollector.IntegrationTests.Sources.ArgoCd;
+namespace DoraCollector.Simulator.ArgoCd;
 
 /// <summary>
-/// Builds an Argo CD Application in the wire format of the API and of Kubernetes (the shape of
-/// the upstream test fixture in Payloads/argocd), including the fields the collector must
-/// ignore (health, reconciledAt, resources, comparedTo), as a sync history unfolds.
+/// An Argo CD Application in the wire format of the API and of Kubernetes (the shape of Argo CD's
+/// own test fixtures), including the fields the collector must ignore (health, reconciledAt,
+/// resources, comparedTo), as its sync history unfolds: each sync that succeeds adds a history
+/// entry, and the last operation (succeeded, failed, running) stays in <c>status.operationState</c>.
 /// </summary>
-internal sealed class ArgoApp(string name, string @namespace = "argocd")
+internal sealed class ArgoCdApplication(string name, string @namespace = "argocd")
 {
     private readonly List<JsonObject> _history = [];
     private readonly Dictionary<string, string> _labels = new(StringComparer.Ordinal);
@@ -23,6 +26,14 @@ internal sealed class ArgoApp(string name, string @namespace = "argocd")
     private DateTimeOffset _reconciledAt = DateTimeOffset.UnixEpoch;
 
     public string Name => name;
+
+    public string Namespace => @namespace;
+
+    /// <summary>The revision of the newest history entry: what runs.</summary>
+    public string? LiveRevision => _history.Count == 0 ? null : (string?)_history[^1]["revision"];
+
+    /// <summary>The newest history entry's source (what Argo CD's rollback to it would sync).</summary>
+    public int HistoryCount => _history.Count;
 
     public static JsonObject Source(string repoUrl, string? path, string targetRevision, string? chart = null, string? @ref = null)
     {
@@ -45,32 +56,32 @@ internal sealed class ArgoApp(string name, string @namespace = "argocd")
         return source;
     }
 
-    public ArgoApp WithSource(string repoUrl, string? path, string targetRevision = "main")
+    public ArgoCdApplication WithSource(string repoUrl, string? path, string targetRevision = "main")
     {
         _source = Source(repoUrl, path, targetRevision);
         return this;
     }
 
-    public ArgoApp WithSources(params JsonObject[] sources)
+    public ArgoCdApplication WithSources(params JsonObject[] sources)
     {
         _sources = new JsonArray(sources.Select(s => (JsonNode)s.DeepClone()).ToArray());
         return this;
     }
 
-    public ArgoApp Label(string key, string value)
+    public ArgoCdApplication Label(string key, string value)
     {
         _labels[key] = value;
         return this;
     }
 
-    public ArgoApp Destination(string cluster, string ns, string project = "default")
+    public ArgoCdApplication Destination(string cluster, string ns, string project = "default")
     {
         (_cluster, _destinationNamespace, _project) = (cluster, ns, project);
         return this;
     }
 
     /// <summary>A whole-application sync of <paramref name="revision"/> (one per source for multi-source) ran from start to finish and succeeded.</summary>
-    public ArgoApp Synced(DateTimeOffset started, DateTimeOffset finished, string revision, string? user = null, bool rollback = false,
+    public ArgoCdApplication Synced(DateTimeOffset started, DateTimeOffset finished, string revision, string? user = null, bool rollback = false,
         string[]? revisions = null)
     {
         var entry = new JsonObject
@@ -96,29 +107,29 @@ internal sealed class ArgoApp(string name, string @namespace = "argocd")
     }
 
     /// <summary>A sync of <paramref name="revision"/> failed: the operation ends Failed and leaves no history entry.</summary>
-    public ArgoApp Failed(DateTimeOffset started, DateTimeOffset finished, string revision, string phase = "Failed")
+    public ArgoCdApplication Failed(DateTimeOffset started, DateTimeOffset finished, string revision, string phase = "Failed")
     {
-        _operation = Operation(phase, "one or more objects failed to apply, reason: Deployment.apps \"checkout\" is invalid",
+        _operation = Operation(phase, $"one or more objects failed to apply, reason: Deployment.apps \"{name}\" is invalid",
             started, finished, revision, null, false, null);
         _reconciledAt = finished;
         return this;
     }
 
     /// <summary>A sync has started and not finished.</summary>
-    public ArgoApp Running(DateTimeOffset started, string revision)
+    public ArgoCdApplication Running(DateTimeOffset started, string revision)
     {
-        _operation = Operation("Running", "waiting for healthy state of apps/Deployment/checkout", started, null, revision, null, false, null);
+        _operation = Operation("Running", $"waiting for healthy state of apps/Deployment/{name}", started, null, revision, null, false, null);
         return this;
     }
 
     /// <summary>Argo CD drops all but the newest <paramref name="limit"/> history entries (<c>revisionHistoryLimit</c>).</summary>
-    public ArgoApp Keep(int limit)
+    public ArgoCdApplication Keep(int limit)
     {
         _history.RemoveRange(0, Math.Max(0, _history.Count - limit));
         return this;
     }
 
-    public ArgoApp Health(string status, DateTimeOffset at)
+    public ArgoCdApplication Health(string status, DateTimeOffset at)
     {
         (_health, _reconciledAt) = (status, at);
         return this;
@@ -185,7 +196,7 @@ internal sealed class ArgoApp(string name, string @namespace = "argocd")
                 ["name"] = name,
                 ["namespace"] = @namespace,
                 ["resourceVersion"] = "1",
-                ["uid"] = $"00000000-0000-4000-8000-{Math.Abs(name.GetHashCode(StringComparison.Ordinal)):D12}",
+                ["uid"] = Uid(),
             },
             ["spec"] = spec,
             ["status"] = status,
@@ -247,6 +258,13 @@ internal sealed class ArgoApp(string name, string @namespace = "argocd")
         }
 
         return state;
+    }
+
+    // A stable Kubernetes uid for the application (the same in every run).
+    private string Uid()
+    {
+        var hex = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{@namespace}/{name}"))).ToLowerInvariant();
+        return $"{hex[..8]}-{hex[8..12]}-4{hex[13..16]}-8{hex[17..20]}-{hex[20..32]}";
     }
 
     private static JsonObject Initiator(string? user) =>

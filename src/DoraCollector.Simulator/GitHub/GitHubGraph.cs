@@ -1,9 +1,11 @@
-namespace DoraCollector.IntegrationTests.Sources.GitHub.Fake;
+using DoraCollector.Simulator.GitHub.GraphQL;
+
+namespace DoraCollector.Simulator.GitHub;
 
 // The part of GitHub's GraphQL schema the collector reads, over the fake repositories. Field
 // names and arguments are GitHub's; a field GitHub does not have is an error, as it is there.
 
-internal sealed class QueryNode(FakeGitHub github) : GraphObject
+internal sealed class QueryNode(GitHubServer github) : GraphObject
 {
     public override string TypeName => "Query";
 
@@ -17,7 +19,7 @@ internal sealed class QueryNode(FakeGitHub github) : GraphObject
     };
 }
 
-internal sealed class RateLimitNode(FakeRateLimit limit) : GraphObject
+internal sealed class RateLimitNode(GitHubRateLimit limit) : GraphObject
 {
     public override string TypeName => "RateLimit";
 
@@ -32,7 +34,7 @@ internal sealed class RateLimitNode(FakeRateLimit limit) : GraphObject
     };
 }
 
-internal sealed class RepositoryNode(FakeRepository repo) : GraphObject
+internal sealed class RepositoryNode(GitHubRepository repo) : GraphObject
 {
     public override string TypeName => "Repository";
 
@@ -49,7 +51,7 @@ internal sealed class RepositoryNode(FakeRepository repo) : GraphObject
         _ => throw Unknown(field),
     };
 
-    private IEnumerable<FakePullRequest> PullRequests(Arguments args)
+    private IEnumerable<GitHubPullRequest> PullRequests(Arguments args)
     {
         var states = args["states"] as List<object?> ?? ["OPEN", "CLOSED", "MERGED"];
         var selected = repo.PullRequests.Where(p => states.Contains(p.MergedAt is null ? "OPEN" : "MERGED"));
@@ -63,7 +65,7 @@ internal sealed class RepositoryNode(FakeRepository repo) : GraphObject
             : items.OrderBy(key);
 }
 
-internal sealed class RefNode(FakeRepository repo, string name, FakeCommit target) : GraphObject
+internal sealed class RefNode(GitHubRepository repo, string name, GitHubCommit target) : GraphObject
 {
     public override string TypeName => "Ref";
 
@@ -75,7 +77,7 @@ internal sealed class RefNode(FakeRepository repo, string name, FakeCommit targe
     };
 }
 
-internal sealed class CommitNode(FakeRepository repo, FakeCommit commit) : GraphObject
+internal sealed class CommitNode(GitHubRepository repo, GitHubCommit commit) : GraphObject
 {
     public override string TypeName => "Commit";
 
@@ -86,7 +88,7 @@ internal sealed class CommitNode(FakeRepository repo, FakeCommit commit) : Graph
         "oid" => commit.Sha,
         "authoredDate" => commit.AuthoredAt,
         "committedDate" => commit.CommittedAt,
-        "messageHeadline" => commit.Message,
+        "messageHeadline" => commit.Headline,
         "message" => commit.Message,
         "author" or "committer" => new GitActorNode(commit),
         "parents" => new Connection("CommitConnection",
@@ -99,7 +101,7 @@ internal sealed class CommitNode(FakeRepository repo, FakeCommit commit) : Graph
 
     // git log [--since] [-- path]: with a path, only commits that change it themselves (a merge
     // commit that only brings its branch is left out, as git's history simplification does).
-    private IEnumerable<FakeCommit> History(Arguments args)
+    private IEnumerable<GitHubCommit> History(Arguments args)
     {
         var since = args.String("since") is { } s ? DateTimeOffset.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : (DateTimeOffset?)null;
         var path = args.String("path")?.Trim('/');
@@ -107,16 +109,16 @@ internal sealed class CommitNode(FakeRepository repo, FakeCommit commit) : Graph
     }
 }
 
-internal sealed class GitActorNode(FakeCommit commit) : GraphObject
+internal sealed class GitActorNode(GitHubCommit commit) : GraphObject
 {
     public override string TypeName => "GitActor";
 
     public override object? Resolve(string field, Arguments args) => field switch
     {
-        "name" => "Dev Eloper",
-        "email" => "dev@example.com",
+        "name" => commit.Author.Name,
+        "email" => commit.Author.Email,
         "date" => commit.AuthoredAt,
-        "user" => new UserNode("developer"),
+        "user" => new UserNode(commit.Author.Login),
         _ => throw Unknown(field),
     };
 }
@@ -134,7 +136,7 @@ internal sealed class UserNode(string login) : GraphObject
     };
 }
 
-internal sealed class PullRequestNode(FakeRepository repo, FakePullRequest pr) : GraphObject
+internal sealed class PullRequestNode(GitHubRepository repo, GitHubPullRequest pr) : GraphObject
 {
     public override string TypeName => "PullRequest";
 
@@ -151,7 +153,7 @@ internal sealed class PullRequestNode(FakeRepository repo, FakePullRequest pr) :
         "closedAt" => pr.MergedAt,
         "baseRefName" => repo.DefaultBranch,
         "headRefName" => $"feature-{pr.Number}",
-        "author" => new UserNode("developer"),
+        "author" => new UserNode(pr.Author.Login),
         "mergeCommit" => pr.MergeCommit is { } sha && repo.Commits.TryGetValue(sha, out var merge) ? new CommitNode(repo, merge) : null,
         "labels" => new Connection("LabelConnection", pr.Labels.Select(l => (object?)new NamedNode("Label", l)).ToList(), args),
         "reviews" => new Connection("PullRequestReviewConnection", pr.Reviews.Select(r => (object?)new ReviewNode(r)).ToList(), args),
@@ -188,7 +190,7 @@ internal sealed class NamedNode(string type, string name) : GraphObject
     public override object? Resolve(string field, Arguments args) => field == "name" ? name : throw Unknown(field);
 }
 
-internal sealed class DeploymentNode(FakeRepository repo, FakeDeployment deployment) : GraphObject
+internal sealed class DeploymentNode(GitHubRepository repo, GitHubDeployment deployment) : GraphObject
 {
     public override string TypeName => "Deployment";
 
@@ -199,7 +201,7 @@ internal sealed class DeploymentNode(FakeRepository repo, FakeDeployment deploym
         "environment" or "originalEnvironment" => deployment.Environment,
         "task" => "deploy",
         "payload" => deployment.Payload,
-        "description" => null,
+        "description" => deployment.Description,
         "createdAt" => deployment.CreatedAt,
         "updatedAt" => deployment.UpdatedAt,
         "creator" => new UserNode("deployer"),
@@ -210,7 +212,7 @@ internal sealed class DeploymentNode(FakeRepository repo, FakeDeployment deploym
     };
 }
 
-internal sealed class DeploymentStatusNode(FakeDeploymentStatus status) : GraphObject
+internal sealed class DeploymentStatusNode(GitHubDeploymentStatus status) : GraphObject
 {
     public override string TypeName => "DeploymentStatus";
 
