@@ -1,7 +1,22 @@
+using System.Runtime.InteropServices;
+using DoraCollector.Simulator.Hosting;
+
 namespace DoraCollector.Simulator;
 
-/// <summary>The simulator's command line comes with the simulated organisation; for now the project holds the fakes.</summary>
 internal static class Program
 {
-    public static int Main() => 0;
+    public static async Task<int> Main(string[] args)
+    {
+        using var stop = new CancellationTokenSource();
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+
+        // Ctrl+C and SIGTERM (docker stop, kill) end the simulation cleanly.
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        return await SimulatorCommand.RunAsync(args, Console.Out, Console.Error, stop.Token);
+    }
 }
