@@ -9,7 +9,8 @@ namespace DoraCollector.Projection;
 /// <summary>
 /// Projects the services in <c>projection_queue</c>, one transaction per service, on every
 /// replica (<c>SKIP LOCKED</c> shares the queue). A service queued again while it is being
-/// projected is projected again afterwards; a failure leaves it queued and retries a minute later.
+/// projected is projected again afterwards; a failure leaves it queued and retries a minute later,
+/// except a deadlock or serialization failure with a concurrent writer, retried at once.
 /// </summary>
 internal sealed partial class ProjectionRunner(
     NpgsqlDataSource db,
@@ -118,6 +119,15 @@ internal sealed partial class ProjectionRunner(
         {
             await tx.RollbackAsync(ct);
             telemetry.JobFinished("projection", clock.GetElapsedTime(started), succeeded: false);
+            if (e is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure })
+            {
+                // A mapping batch wrote this service's rows and queued it again while this projection,
+                // holding the queue row, waited for those rows: PostgreSQL aborted one of the two. The
+                // service stays queued and is projected again as soon as the batch has committed.
+                LogProjectionRetried(next.ServiceId, e.Message);
+                return true;
+            }
+
             LogProjectionFailed(next.ServiceId, e.Message);
             await conn.ExecuteAsync(new CommandDefinition(
                 "UPDATE projection_queue SET queued_at = @retryAt WHERE service_id = @id",
@@ -171,6 +181,9 @@ internal sealed partial class ProjectionRunner(
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Error, Message = "Projecting service {ServiceId} failed; retrying in a minute: {Reason}")]
     private partial void LogProjectionFailed(int serviceId, string reason);
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Information, Message = "Projecting service {ServiceId} gave way to a concurrent writer; retrying: {Reason}")]
+    private partial void LogProjectionRetried(int serviceId, string reason);
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Projection sweep failed, retrying: {Reason}")]
     private partial void LogSweepFailed(string reason);
