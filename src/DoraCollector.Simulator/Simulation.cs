@@ -54,6 +54,9 @@ public sealed class Simulation : IAsyncDisposable
 
     internal SimulatedWorld World => _world;
 
+    /// <summary>Every webhook of the history before <see cref="Now"/> at creation, GitHub's included (a load generator may send them all).</summary>
+    internal IReadOnlyList<Delivery> Backfill => _backfill;
+
     /// <summary>Builds the organisation and lives its history up to <see cref="SimulationOptions.Now"/>.</summary>
     /// <exception cref="ArgumentException">The options are not usable (see <see cref="SimulationOptions.Problems"/>).</exception>
     public static Simulation Create(SimulationOptions options)
