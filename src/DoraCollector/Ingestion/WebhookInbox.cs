@@ -8,7 +8,7 @@ namespace DoraCollector.Ingestion;
 /// in the inbox (a duplicate changes nothing) and answer at once; mapping happens afterwards.
 /// A database outage is a 503 so the sender retries; input that can never succeed is a 4xx.
 /// </summary>
-internal sealed partial class WebhookInbox(RawEventStore store, InboxSignal signal, CollectorTelemetry telemetry, ILogger<WebhookInbox> logger)
+internal sealed partial class WebhookInbox(DeliveryBatcher store, InboxSignal signal, CollectorTelemetry telemetry, ILogger<WebhookInbox> logger)
 {
     /// <summary>GitHub caps webhook payloads at 25 MB; nobody else sends more.</summary>
     public const int MaxBodyBytes = 25 * 1024 * 1024;
@@ -59,7 +59,7 @@ internal sealed partial class WebhookInbox(RawEventStore store, InboxSignal sign
         {
             id = await store.AddAsync(delivery, ct);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException && !ct.IsCancellationRequested)
         {
             telemetry.IngestFailed(delivery.Source);
             LogUnavailable(delivery.Source, e.Message);

@@ -1,0 +1,48 @@
+using DoraCollector.Ingestion;
+using DoraCollector.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace DoraCollector.IntegrationTests.Ingestion;
+
+public sealed class DeliveryBatcherTests
+{
+    [Fact]
+    public async Task Concurrent_deliveries_are_all_stored_once_and_duplicates_in_one_batch_keep_the_first()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var db = database.CreateDataSource();
+        using var batcher = new DeliveryBatcher(db, TimeProvider.System, NullLogger<DeliveryBatcher>.Instance);
+        await batcher.StartAsync(CancellationToken.None);
+
+        // 600 deliveries at once, of 400 distinct ids: every id is stored once, every repeat is a duplicate.
+        var deliveries = Enumerable.Range(0, 600).Select(i => new NewRawEvent("github", "push", $"d-{i % 400}", $$"""{"n":{{i}}}""")).ToList();
+        var results = await Task.WhenAll(deliveries.Select(d => Task.Run(() => batcher.AddAsync(d, CancellationToken.None))));
+
+        Assert.Equal(400, results.Count(r => r is not null));
+        Assert.Equal(400, results.OfType<long>().Distinct().Count());
+        await using var conn = await db.OpenConnectionAsync();
+        await using var count = new NpgsqlCommand("SELECT count(*), count(DISTINCT external_id) FROM raw_events", conn);
+        await using var reader = await count.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.Equal((400L, 400L), (reader.GetInt64(0), reader.GetInt64(1)));
+        await batcher.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_database_outage_fails_every_waiting_delivery_so_senders_retry()
+    {
+        await using var db = NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Database=none;Timeout=2");
+        using var batcher = new DeliveryBatcher(db, TimeProvider.System, NullLogger<DeliveryBatcher>.Instance);
+        await batcher.StartAsync(CancellationToken.None);
+
+        var attempts = Enumerable.Range(0, 5).Select(i => batcher.AddAsync(new NewRawEvent("flux", "event", $"e-{i}", "{}"), CancellationToken.None)).ToList();
+
+        foreach (var attempt in attempts)
+        {
+            await Assert.ThrowsAnyAsync<NpgsqlException>(() => attempt);
+        }
+
+        await batcher.StopAsync(CancellationToken.None);
+    }
+}
