@@ -10,9 +10,10 @@ namespace DoraCollector.Ingestion;
 internal sealed class InboxSignal : WorkSignal;
 
 /// <summary>
-/// Maps pending raw events to domain rows, oldest first, in small batches. Every replica runs one;
-/// <c>FOR UPDATE SKIP LOCKED</c> shares the work. Receivers poke it after storing; a periodic sweep
-/// picks up what another replica stored or what a crash left pending.
+/// Maps pending raw events to domain rows, oldest first, in small batches. Every replica runs one,
+/// and polling sources drain it after they fetch; <see cref="DomainWriteLock"/> lets one batch map
+/// at a time. Receivers poke it after storing; a periodic sweep picks up what another replica
+/// stored or what a crash left pending.
 /// </summary>
 internal sealed partial class RawEventProcessor(
     NpgsqlDataSource db,
@@ -25,6 +26,7 @@ internal sealed partial class RawEventProcessor(
     ILogger<RawEventProcessor> logger) : BackgroundService
 {
     private const int BatchSize = 200;
+
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(5);
 
     private const string Claim = """
@@ -70,6 +72,7 @@ internal sealed partial class RawEventProcessor(
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
+        await DomainWriteLock.ForMappingAsync(conn, tx, ct);
         var batch = (await conn.QueryAsync<RawEventRecord>(new CommandDefinition(Claim, new { limit = BatchSize }, tx, cancellationToken: ct))).ToList();
         if (batch.Count == 0)
         {
@@ -105,6 +108,7 @@ internal sealed partial class RawEventProcessor(
     /// <summary>Maps every event in the caller's transaction, for <c>recompute</c>; returns (mapped, failed).</summary>
     public async Task<(int Mapped, int Failed)> MapAllAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {
+        await DomainWriteLock.ForMappingAsync(conn, tx, ct);
         var writer = new DomainWriter(conn, tx, clock);
         var (mapped, failed) = (0, 0);
         long after = 0;

@@ -1,5 +1,6 @@
 using Dapper;
 using DoraCollector.Hosting;
+using DoraCollector.Ingestion;
 using DoraCollector.Metrics;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -81,6 +82,7 @@ internal sealed partial class ProjectionRunner(
     public async Task<int> ProjectAllAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {
         var rules = ProjectionRules.From(metrics.CurrentValue);
+        await DomainWriteLock.ForProjectionAsync(conn, tx, ct);
         var services = (await conn.QueryAsync<int>(new CommandDefinition("SELECT id FROM services ORDER BY id", transaction: tx, cancellationToken: ct))).ToList();
         foreach (var serviceId in services)
         {
@@ -98,6 +100,7 @@ internal sealed partial class ProjectionRunner(
         var rules = ProjectionRules.From(metrics.CurrentValue);
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
+        await DomainWriteLock.ForProjectionAsync(conn, tx, ct);
         var next = await conn.QueryFirstOrDefaultAsync<QueuedService>(
             new CommandDefinition(Claim, new { now = clock.GetUtcNow() }, tx, cancellationToken: ct));
         if (next is null)
