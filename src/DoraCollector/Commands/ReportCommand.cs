@@ -109,41 +109,9 @@ internal static class ReportCommand
     /// <summary>Splits the verb's options from the configuration arguments (everything else).</summary>
     internal static bool TryParse(string[] args, out Dictionary<string, string> options, out List<string> configuration, out string? problem)
     {
-        options = new Dictionary<string, string>(StringComparer.Ordinal);
-        configuration = [];
-        problem = null;
-        for (var i = 0; i < args.Length; i++)
+        if (!VerbArguments.TryParse(args, Options, [], out options, out configuration, out problem))
         {
-            var arg = args[i];
-            var name = arg.StartsWith("--", StringComparison.Ordinal) ? arg[2..] : null;
-            var inline = name?.IndexOf('=', StringComparison.Ordinal) ?? -1;
-            var option = inline >= 0 ? name![..inline] : name;
-            if (option is null || !Options.Contains(option, StringComparer.Ordinal))
-            {
-                configuration.Add(arg);
-                continue;
-            }
-
-            string value;
-            if (inline >= 0)
-            {
-                value = name![(inline + 1)..];
-            }
-            else if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
-            {
-                value = args[++i];
-            }
-            else
-            {
-                problem = $"--{option} needs a value";
-                return false;
-            }
-
-            if (!options.TryAdd(option, value))
-            {
-                problem = $"--{option} is given twice";
-                return false;
-            }
+            return false;
         }
 
         if (options.ContainsKey("team") && options.ContainsKey("service"))
