@@ -1,8 +1,13 @@
-.PHONY: run test build bench clean
+.PHONY: run serve test build bench clean
 
-# Installs what is missing, starts the project's PostgreSQL and runs the service on :8080.
+# The demo: installs what is missing, starts the project's PostgreSQL, and plays a simulated
+# organisation against the collector on :8080 with a local Prometheus; prints where to look.
 run:
-	scripts/run.sh
+	scripts/run.sh $(ARGS)
+
+# The service alone on :8080 against the project's PostgreSQL (database dora, kept across runs).
+serve:
+	scripts/serve.sh $(ARGS)
 
 # Installs what the tests need and runs the whole suite.
 test:

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The project's own PostgreSQL for `make run`: data under .local/postgres (git-ignored), on
+# The project's own PostgreSQL for `make run` (database dora_demo) and `make serve` (dora): data under .local/postgres (git-ignored), on
 # 127.0.0.1:${DORA_PG_PORT:-55432}, reused across runs. PostgreSQL refuses to run as root, so
 # as root it runs as the `postgres` user.
-# usage: scripts/postgres.sh start|stop|status|url
+# usage: scripts/postgres.sh start|fresh|stop|status|url   (fresh: start, then recreate the database empty)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -54,6 +54,13 @@ start() {
   echo "PostgreSQL is up: $(url)" >&2
 }
 
+fresh() {
+  start
+  local psql=("$(bindir)/psql" -h 127.0.0.1 -p "$port" -U postgres -v ON_ERROR_STOP=1 -qtA -d postgres)
+  "${psql[@]}" -c "DROP DATABASE IF EXISTS \"$database\" WITH (FORCE)" >/dev/null
+  "${psql[@]}" -c "CREATE DATABASE \"$database\"" >/dev/null
+}
+
 stop() {
   local bin; bin=$(bindir) || exit 0
   [ -f "$data/PG_VERSION" ] && as_owner "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
@@ -61,8 +68,9 @@ stop() {
 
 case "${1:-start}" in
   start) start ;;
+  fresh) fresh ;;
   stop) stop ;;
   status) as_owner "$(bindir)/pg_ctl" -D "$data" status ;;
   url) url ;;
-  *) echo "usage: $0 start|stop|status|url" >&2; exit 64 ;;
+  *) echo "usage: $0 start|fresh|stop|status|url" >&2; exit 64 ;;
 esac

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the collector on http://localhost:8080 against the project's own PostgreSQL.
-# Extra arguments go to the collector (e.g. --Dora:GitHub:Token ...).
+# Runs the collector (serve) on http://localhost:8080 against the project's own PostgreSQL,
+# database `dora`, kept across runs. Extra arguments go to the collector (e.g. --Dora:GitHub:Token ...).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

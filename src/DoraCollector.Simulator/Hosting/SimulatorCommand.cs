@@ -71,7 +71,7 @@ internal static class SimulatorCommand
         await output.WriteLineAsync($"fake Argo CD: {simulation.ArgoCdUrl}");
         await output.WriteLineAsync($"collector settings: {Path.Combine(directory, "collector.env")} (and collector.json, catalog.yaml)");
         await output.WriteLineAsync($"expected metrics:   {Path.Combine(directory, "expected.json")}");
-        await output.WriteLineAsync($"start the collector with them, e.g.: set -a; . {Path.Combine(directory, "collector.env")}; set +a; make run");
+        await output.WriteLineAsync($"start the collector with them, e.g.: set -a; . {Path.Combine(directory, "collector.env")}; set +a; make serve");
 
         using var collector = new HttpClient { BaseAddress = collectorUrl, Timeout = TimeSpan.FromSeconds(30) };
         try

@@ -9,6 +9,8 @@ using DoraCollector.Sources.Alertmanager;
 using DoraCollector.Sources.ArgoCd;
 using DoraCollector.Sources.Flux;
 using DoraCollector.Sources.GitHub;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.Configuration.Memory;
 
 namespace DoraCollector.Hosting;
 
@@ -17,7 +19,12 @@ internal static class CollectorApp
 {
     public const string DefaultUrls = "http://0.0.0.0:8080";
 
-    public static WebApplication Build(string[] args)
+    /// <param name="args">The verb's configuration arguments.</param>
+    /// <param name="defaults">
+    /// Settings a verb brings (the demo's simulated organisation): above appsettings.json, below
+    /// environment variables and the command line, so an operator can still override any of them.
+    /// </param>
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? defaults = null)
     {
         Duration.RegisterConverter();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -26,6 +33,11 @@ internal static class CollectorApp
             // appsettings.json sits beside the executable, wherever it is started from.
             ContentRootPath = AppContext.BaseDirectory,
         });
+
+        if (defaults is not null)
+        {
+            AddDefaults(builder.Configuration, defaults);
+        }
 
         var secretFiles = new SecretFileConfigurationSource();
         ((IConfigurationBuilder)builder.Configuration).Add(secretFiles);
@@ -63,5 +75,18 @@ internal static class CollectorApp
         app.MapReadApi();
         app.MapReports();
         return app;
+    }
+
+    private static void AddDefaults(ConfigurationManager configuration, IReadOnlyDictionary<string, string?> defaults)
+    {
+        IConfigurationBuilder builder = configuration;
+        var sources = builder.Sources;
+        var lastFile = -1;
+        for (var i = 0; i < sources.Count; i++)
+        {
+            lastFile = sources[i] is JsonConfigurationSource ? i : lastFile;
+        }
+
+        sources.Insert(lastFile + 1, new MemoryConfigurationSource { InitialData = defaults });
     }
 }

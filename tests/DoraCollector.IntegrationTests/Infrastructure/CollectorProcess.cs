@@ -47,12 +47,23 @@ internal sealed class CollectorProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>serve</c> on a free loopback port.</summary>
-    public static CollectorProcess Serve(IReadOnlyDictionary<string, string?> environment)
+    public static CollectorProcess Serve(IReadOnlyDictionary<string, string?> environment) => Start("serve", [], environment);
+
+    /// <summary>Starts a verb that serves HTTP (<c>serve</c>, <c>demo</c>) on a free loopback port.</summary>
+    public static CollectorProcess Start(string verb, IReadOnlyList<string> args, IReadOnlyDictionary<string, string?> environment)
     {
         var port = FreePort();
-        var process = Process.Start(StartInfo(["serve", "--urls", $"http://127.0.0.1:{port}"], environment))
+        var process = Process.Start(StartInfo([verb, .. args, "--urls", $"http://127.0.0.1:{port}"], environment))
             ?? throw new InvalidOperationException("cannot start the collector");
         return new CollectorProcess(process, port);
+    }
+
+    /// <summary>Waits for the process to end by itself; its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        return _process.ExitCode;
     }
 
     public async Task<HttpStatusCode> WaitUntilReadyAsync(TimeSpan timeout)
