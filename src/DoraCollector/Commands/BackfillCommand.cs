@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using DoraCollector.Catalog;
 using DoraCollector.Hosting;
 using DoraCollector.Ingestion;
@@ -10,8 +12,8 @@ namespace DoraCollector.Commands;
 
 /// <summary>
 /// Runs one pass of every configured polling source now (the first backfill of a new
-/// installation, or a catch-up after an outage), maps and projects what they stored, prints the
-/// resulting metrics summary and exits. <c>--source NAME</c> limits it to one source.
+/// installation, or a catch-up after an outage), maps and projects what they stored, computes the
+/// metrics, says how long each step took and exits. <c>--source NAME</c> limits it to one source.
 /// </summary>
 internal static class BackfillCommand
 {
@@ -46,9 +48,12 @@ internal static class BackfillCommand
             foreach (var source in configured)
             {
                 Console.WriteLine($"{source.Name}: polling ...");
+                var polling = Stopwatch.GetTimestamp();
                 await source.RunAsync(CancellationToken.None);
+                Console.WriteLine($"{source.Name}: polled in {Seconds(polling)}");
             }
 
+            var mapping = Stopwatch.GetTimestamp();
             var processor = services.GetRequiredService<RawEventProcessor>();
             var mapped = 0;
             for (int batch; (batch = await processor.ProcessBatchAsync(CancellationToken.None)) > 0;)
@@ -56,9 +61,18 @@ internal static class BackfillCommand
                 mapped += batch;
             }
 
-            var projected = await services.GetRequiredService<ProjectionRunner>().DrainAsync(CancellationToken.None);
+            Console.WriteLine($"mapped {mapped} raw events in {Seconds(mapping)}");
+
+            // Recorded with the rules, so the service started next does not project everything again.
+            var projecting = Stopwatch.GetTimestamp();
+            var projection = services.GetRequiredService<ProjectionRunner>();
+            await projection.QueueAllIfRulesChangedAsync(CancellationToken.None);
+            var projected = await projection.DrainAsync(CancellationToken.None);
+            Console.WriteLine($"projected {projected} services in {Seconds(projecting)}");
+
+            var computing = Stopwatch.GetTimestamp();
             var snapshot = await services.GetRequiredService<MetricsEngine>().ComputeSnapshotAsync(CancellationToken.None);
-            Console.WriteLine($"mapped {mapped} raw events, projected {projected} services, {snapshot.Series.Count} metric series");
+            Console.WriteLine($"computed {snapshot.Series.Count} metric series in {Seconds(computing)}");
             return ExitCodes.Ok;
         }
         catch (MigrationException e)
@@ -72,6 +86,9 @@ internal static class BackfillCommand
             return ExitCodes.Failure;
         }
     }
+
+    private static string Seconds(long since) =>
+        string.Create(CultureInfo.InvariantCulture, $"{Stopwatch.GetElapsedTime(since).TotalSeconds:0.0} s");
 
     private static string? Option(string[] args, string name)
     {
