@@ -68,8 +68,12 @@ internal sealed partial class DeliveryBatcher(NpgsqlDataSource db, TimeProvider 
                     batch.Add(pending);
                 }
 
-                await WriteAsync(batch, CancellationToken.None);
-                batch.Clear();
+                // Every writer wakes for a delivery and one of them takes it: the others have nothing to write.
+                if (batch.Count > 0)
+                {
+                    await WriteAsync(batch, CancellationToken.None);
+                    batch.Clear();
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
