@@ -45,16 +45,24 @@ internal static class BackfillCommand
                 return ExitCodes.Ok;
             }
 
+            var processor = services.GetRequiredService<RawEventProcessor>();
             foreach (var source in configured)
             {
                 Console.WriteLine($"{source.Name}: polling ...");
                 var polling = Stopwatch.GetTimestamp();
+                var before = processor.Mapped;
                 await source.RunAsync(CancellationToken.None);
                 Console.WriteLine($"{source.Name}: polled in {Seconds(polling)}");
+
+                // A source that maps as it goes (GitHub, so that its repairs see what it stored) maps what else is pending too.
+                if (processor.Mapped.Events - before.Events is > 0 and var events)
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  of which mapping {events} raw events: {(processor.Mapped.Time - before.Time).TotalSeconds:0.0} s"));
+                }
             }
 
             var mapping = Stopwatch.GetTimestamp();
-            var processor = services.GetRequiredService<RawEventProcessor>();
             var mapped = 0;
             for (int batch; (batch = await processor.ProcessBatchAsync(CancellationToken.None)) > 0;)
             {
@@ -67,7 +75,10 @@ internal static class BackfillCommand
             var projecting = Stopwatch.GetTimestamp();
             var projection = services.GetRequiredService<ProjectionRunner>();
             await projection.QueueAllIfRulesChangedAsync(CancellationToken.None);
-            var projected = await projection.DrainAsync(CancellationToken.None);
+            // Services are projected independently (the queue hands each to one projector): one per
+            // core keeps the database and this process busy at once (200 services: 15 s alone, 10 s by two).
+            var projected = (await Task.WhenAll(Enumerable.Range(0, Math.Max(2, Environment.ProcessorCount))
+                .Select(_ => projection.DrainAsync(CancellationToken.None)))).Sum();
             Console.WriteLine($"projected {projected} services in {Seconds(projecting)}");
 
             var computing = Stopwatch.GetTimestamp();

@@ -48,6 +48,12 @@ internal sealed partial class RawEventProcessor(
     private const string EventSavepoint = "raw_event";
 
     private readonly Dictionary<string, IRawEventMapper> _mappers = mappers.ToDictionary(m => m.Source, StringComparer.Ordinal);
+    private long _mappedEvents;
+    private long _mappingTicks;
+
+    /// <summary>Raw events this process has mapped, and the time it spent on their batches.</summary>
+    public (long Events, TimeSpan Time) Mapped =>
+        (Interlocked.Read(ref _mappedEvents), TimeSpan.FromTicks(Interlocked.Read(ref _mappingTicks)));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -75,6 +81,19 @@ internal sealed partial class RawEventProcessor(
 
     /// <summary>Maps one batch; returns how many events it settled. Used directly by tests and <c>recompute</c>.</summary>
     public async Task<int> ProcessBatchAsync(CancellationToken ct)
+    {
+        var started = clock.GetTimestamp();
+        var settled = await MapBatchAsync(ct);
+        if (settled > 0)
+        {
+            Interlocked.Add(ref _mappedEvents, settled);
+            Interlocked.Add(ref _mappingTicks, clock.GetElapsedTime(started).Ticks);
+        }
+
+        return settled;
+    }
+
+    private async Task<int> MapBatchAsync(CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
