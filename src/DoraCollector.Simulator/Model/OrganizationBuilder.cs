@@ -62,6 +62,7 @@ internal static class OrganizationBuilder
 
         // Services go to teams in turn: the first service of each team, then the second, ...
         var names = new List<(string Name, Team Team)>();
+        var taken = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; names.Count < services; i++)
         {
             var team = teamList[i % teams];
@@ -71,6 +72,13 @@ internal static class OrganizationBuilder
             if (teams > Domains.Length && i % teams >= Domains.Length)
             {
                 name = $"{name}-{team.Name.Split('-')[^1]}";
+            }
+
+            // Beyond eight teams a domain's second round of names ("checkout-2") meets its second
+            // team's first round: the later one takes its team's name in front.
+            while (!taken.Add(name))
+            {
+                name = $"{team.Name}-{name}";
             }
 
             names.Add((name, team));

@@ -36,17 +36,33 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
         INSERT INTO teams (name) VALUES (@name) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id
         """;
 
+    private const string FindRepository = "SELECT id FROM repositories WHERE full_name = @fullName";
+
     private const string UpsertRepository = """
         INSERT INTO repositories (full_name) VALUES (@fullName)
         ON CONFLICT (full_name) DO UPDATE SET full_name = EXCLUDED.full_name
         RETURNING id
         """;
 
+    // What this transaction found: a mapping batch names the same few repositories and aliases
+    // hundreds of times (and the repository upsert rewrites and locks the row: it is for a new one).
+    private readonly Dictionary<string, int> _repositories = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Kind, string Value), int?> _aliases = [];
+
     public Task<int?> FindAsync(string name, CancellationToken ct) =>
         conn.ExecuteScalarAsync<int?>(new CommandDefinition(FindByName, new { name }, tx, cancellationToken: ct));
 
-    public Task<int?> FindByAliasAsync(string kind, string value, CancellationToken ct) =>
-        conn.ExecuteScalarAsync<int?>(new CommandDefinition(FindByAlias, new { kind, value }, tx, cancellationToken: ct));
+    /// <summary>The service an alias names (only the catalog writes aliases, so a mapping batch reads each once).</summary>
+    public async Task<int?> FindByAliasAsync(string kind, string value, CancellationToken ct)
+    {
+        if (!_aliases.TryGetValue((kind, value), out var id))
+        {
+            id = await conn.ExecuteScalarAsync<int?>(new CommandDefinition(FindByAlias, new { kind, value }, tx, cancellationToken: ct));
+            _aliases[(kind, value)] = id;
+        }
+
+        return id;
+    }
 
     /// <summary>The services whose repository this is (several for a monorepo).</summary>
     public async Task<IReadOnlyList<(int Id, string? Path)>> FindByRepositoryAsync(int repositoryId, CancellationToken ct) =>
@@ -80,7 +96,26 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
     public async Task<bool> AdoptPathAsync(int serviceId, int repositoryId, string path, CancellationToken ct) =>
         await conn.ExecuteAsync(new CommandDefinition(AdoptPath, new { serviceId, repositoryId, path = path.Trim('/') }, tx, cancellationToken: ct)) > 0;
 
-    public Task<int> RepositoryAsync(string fullName, CancellationToken ct) => UpsertRepositoryAsync(conn, tx, fullName, ct);
+    /// <summary>A repository by <c>owner/name</c>, stored now if new.</summary>
+    public async Task<int> RepositoryAsync(string fullName, CancellationToken ct)
+    {
+        fullName = NormalizeRepository(fullName);
+        if (!_repositories.TryGetValue(fullName, out var id))
+        {
+            id = await conn.ExecuteScalarAsync<int?>(new CommandDefinition(FindRepository, new { fullName }, tx, cancellationToken: ct))
+                 ?? await UpsertRepositoryAsync(conn, tx, fullName, ct);
+            _repositories[fullName] = id;
+        }
+
+        return id;
+    }
+
+    /// <summary>Forgets what this transaction found, after a rollback to a savepoint may have undone it.</summary>
+    public void Forget()
+    {
+        _repositories.Clear();
+        _aliases.Clear();
+    }
 
     /// <summary>A repository by <c>owner/name</c> (case-insensitive, stored lower case).</summary>
     public static Task<int> UpsertRepositoryAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string fullName, CancellationToken ct) =>

@@ -68,8 +68,12 @@ internal sealed partial class DeliveryBatcher(NpgsqlDataSource db, TimeProvider 
                     batch.Add(pending);
                 }
 
-                await WriteAsync(batch, CancellationToken.None);
-                batch.Clear();
+                // Every writer wakes for a delivery and one of them takes it: the others have nothing to write.
+                if (batch.Count > 0)
+                {
+                    await WriteAsync(batch, CancellationToken.None);
+                    batch.Clear();
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -82,15 +86,21 @@ internal sealed partial class DeliveryBatcher(NpgsqlDataSource db, TimeProvider 
     {
         try
         {
+            // Rows go in key order: two batches that hold the same deliveries (a sender's retry, Argo
+            // CD's two notifications of one sync) then wait for each other in one direction only;
+            // in arrival order each could hold a key the other waits for, a deadlock PostgreSQL
+            // takes a second (deadlock_timeout) to break by failing one batch. A stable sort keeps
+            // the first copy first.
+            var rows = batch.Select(p => p.Delivery).OrderBy(d => d, KeyOrder.Instance).ToList();
             await using var cmd = db.CreateCommand(Insert);
-            cmd.Parameters.Add(Array("sources", batch.Select(p => p.Delivery.Source)));
-            cmd.Parameters.Add(Array("kinds", batch.Select(p => p.Delivery.Kind)));
-            cmd.Parameters.Add(Array("externalIds", batch.Select(p => p.Delivery.ExternalId)));
+            cmd.Parameters.Add(Array("sources", rows.Select(d => d.Source)));
+            cmd.Parameters.Add(Array("kinds", rows.Select(d => d.Kind)));
+            cmd.Parameters.Add(Array("externalIds", rows.Select(d => d.ExternalId)));
             cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("receivedAts", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
             {
-                TypedValue = batch.Select(p => (p.Delivery.ReceivedAt ?? clock.GetUtcNow()).ToUniversalTime()).ToArray(),
+                TypedValue = rows.Select(d => (d.ReceivedAt ?? clock.GetUtcNow()).ToUniversalTime()).ToArray(),
             });
-            cmd.Parameters.Add(Array("payloads", batch.Select(p => p.Delivery.Payload)));
+            cmd.Parameters.Add(Array("payloads", rows.Select(d => d.Payload)));
 
             var stored = new Dictionary<(string, string, string), long>();
             await using (var reader = await cmd.ExecuteReaderAsync(ct))
@@ -122,6 +132,19 @@ internal sealed partial class DeliveryBatcher(NpgsqlDataSource db, TimeProvider 
         new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = values.ToArray() };
 
     private sealed record Pending(NewRawEvent Delivery, TaskCompletionSource<long?> Done);
+
+    /// <summary>The order of the inbox's unique key (source, kind, external id), the same in every batch.</summary>
+    private sealed class KeyOrder : IComparer<NewRawEvent>
+    {
+        public static readonly KeyOrder Instance = new();
+
+        public int Compare(NewRawEvent? x, NewRawEvent? y)
+        {
+            var order = string.CompareOrdinal(x!.Source, y!.Source);
+            order = order != 0 ? order : string.CompareOrdinal(x.Kind, y.Kind);
+            return order != 0 ? order : string.CompareOrdinal(x.ExternalId, y.ExternalId);
+        }
+    }
 
     [LoggerMessage(EventId = 1503, Level = LogLevel.Warning, Message = "Storing {Count} webhook deliveries failed; their senders get a 503: {Reason}")]
     private partial void LogBatchFailed(int count, string reason);

@@ -30,6 +30,7 @@ internal sealed record PullRequestRow(
     DateTimeOffset UpdatedAt);
 
 /// <summary>One rollout of a revision of a service to an environment.</summary>
+/// <param name="KeepStoredHint">The source cannot tell now whether it was a rollback: a stored attempt keeps its hint.</param>
 internal sealed record AttemptRow(
     string Source,
     string ExternalId,
@@ -43,7 +44,8 @@ internal sealed record AttemptRow(
     bool RollbackHint = false,
     IReadOnlyList<string>? ExplicitCommits = null,
     string? DetailsJson = null,
-    long? RawEventId = null);
+    long? RawEventId = null,
+    bool KeepStoredHint = false);
 
 /// <summary>An alert, incident issue or posted incident; <paramref name="ServiceId"/> null when no service matched.</summary>
 internal sealed record SignalRow(

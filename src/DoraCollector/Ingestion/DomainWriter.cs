@@ -69,7 +69,8 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
         ON CONFLICT (source, external_id) DO UPDATE
            SET service_id = EXCLUDED.service_id, environment = EXCLUDED.environment, repository_id = EXCLUDED.repository_id,
                revision = EXCLUDED.revision, outcome = EXCLUDED.outcome, started_at = EXCLUDED.started_at,
-               finished_at = EXCLUDED.finished_at, rollback_hint = EXCLUDED.rollback_hint,
+               finished_at = EXCLUDED.finished_at,
+               rollback_hint = CASE WHEN @keepStoredHint THEN deployment_attempts.rollback_hint ELSE EXCLUDED.rollback_hint END,
                explicit_commits = EXCLUDED.explicit_commits, details = EXCLUDED.details,
                raw_event_id = COALESCE(EXCLUDED.raw_event_id, deployment_attempts.raw_event_id), updated_at = EXCLUDED.updated_at
         RETURNING (SELECT service_id FROM deployment_attempts WHERE source = @Source AND external_id = @ExternalId)
@@ -111,7 +112,20 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
 
     public NpgsqlTransaction Transaction => tx;
 
+    // Services queued in this transaction (and those queued to resolve their changes): a batch
+    // queues the same services again and again, and the queue row, once written, stays written.
+    private readonly HashSet<int> _queued = [];
+    private readonly HashSet<int> _queuedResolving = [];
+
     public ServiceDirectory Services { get; } = new(conn, tx);
+
+    /// <summary>Forgets what this transaction wrote, after a rollback to a savepoint undid part of it.</summary>
+    public void Forget()
+    {
+        _queued.Clear();
+        _queuedResolving.Clear();
+        Services.Forget();
+    }
 
     /// <summary>
     /// Stores commits; the services of the repository are projected again if any was new or changed.
@@ -177,7 +191,7 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
             outcome = attempt.Succeeded ? "success" : "failure",
             StartedAt = attempt.StartedAt?.ToUniversalTime(), FinishedAt = attempt.FinishedAt.ToUniversalTime(), attempt.RollbackHint,
             explicitCommits = attempt.ExplicitCommits?.Select(s => s.ToLowerInvariant()).ToArray(),
-            attempt.DetailsJson, attempt.RawEventId, now = clock.GetUtcNow(),
+            attempt.DetailsJson, attempt.RawEventId, now = clock.GetUtcNow(), keepStoredHint = attempt.KeepStoredHint,
         }, tx, cancellationToken: ct));
         await QueueAsync(previousService is { } moved && moved != attempt.ServiceId ? [attempt.ServiceId, moved] : [attempt.ServiceId], false, ct);
     }
@@ -200,10 +214,14 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
     /// <summary>Queues services for projection (with <paramref name="resolveChanges"/>: resolve their changes from scratch).</summary>
     public async Task QueueAsync(IReadOnlyCollection<int> serviceIds, bool resolveChanges, CancellationToken ct)
     {
-        if (serviceIds.Count > 0)
+        var queued = resolveChanges ? _queuedResolving : _queued;
+        var fresh = serviceIds.Where(id => !queued.Contains(id)).ToArray();
+        if (fresh.Length > 0)
         {
             await conn.ExecuteAsync(new CommandDefinition(Queue,
-                new { serviceIds = serviceIds.ToArray(), now = clock.GetUtcNow(), resolveChanges }, tx, cancellationToken: ct));
+                new { serviceIds = fresh, now = clock.GetUtcNow(), resolveChanges }, tx, cancellationToken: ct));
+            queued.UnionWith(fresh);
+            _queued.UnionWith(fresh);
         }
     }
 

@@ -38,10 +38,24 @@ internal sealed partial class RawEventProcessor(
         """;
 
     private const string Settle = """
-        UPDATE raw_events SET state = @state, error = @error, attempts = attempts + 1, processed_at = @now WHERE id = @id
+        UPDATE raw_events r SET state = s.state, error = s.error, attempts = r.attempts + 1, processed_at = @now
+        FROM unnest(@ids::bigint[], @states::text[], @errors::text[]) AS s (id, state, error)
+        WHERE r.id = s.id
         """;
 
+    private const string Processed = "processed";
+    private const string Ignored = "ignored";
+    private const string Failed = "failed";
+    private const string BatchSavepoint = "raw_batch";
+    private const string EventSavepoint = "raw_event";
+
     private readonly Dictionary<string, IRawEventMapper> _mappers = mappers.ToDictionary(m => m.Source, StringComparer.Ordinal);
+    private long _mappedEvents;
+    private long _mappingTicks;
+
+    /// <summary>Raw events this process has mapped, and the time it spent on their batches.</summary>
+    public (long Events, TimeSpan Time) Mapped =>
+        (Interlocked.Read(ref _mappedEvents), TimeSpan.FromTicks(Interlocked.Read(ref _mappingTicks)));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -70,6 +84,19 @@ internal sealed partial class RawEventProcessor(
     /// <summary>Maps one batch; returns how many events it settled. Used directly by tests and <c>recompute</c>.</summary>
     public async Task<int> ProcessBatchAsync(CancellationToken ct)
     {
+        var started = clock.GetTimestamp();
+        var settled = await MapBatchAsync(ct);
+        if (settled > 0)
+        {
+            Interlocked.Add(ref _mappedEvents, settled);
+            Interlocked.Add(ref _mappingTicks, clock.GetElapsedTime(started).Ticks);
+        }
+
+        return settled;
+    }
+
+    private async Task<int> MapBatchAsync(CancellationToken ct)
+    {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await DomainWriteLock.ForMappingAsync(conn, tx, ct);
@@ -79,17 +106,32 @@ internal sealed partial class RawEventProcessor(
             return 0;
         }
 
+        // Most batches map cleanly, and then need no savepoint per event (two round trips each).
+        // When an event cannot be mapped, the batch starts over with one per event, so that event
+        // is marked failed with its reason and does not hold back the others.
         var writer = new DomainWriter(conn, tx, clock);
-        var outcomes = new List<(string Source, bool Ok)>();
-        foreach (var raw in batch)
+        await tx.SaveAsync(BatchSavepoint, ct);
+        List<Outcome> outcomes;
+        try
         {
-            outcomes.Add((raw.Source, await MapOneAsync(raw, writer, ct)));
+            outcomes = await MapAllAtOnceAsync(batch, writer, ct);
+        }
+        catch (Exception e) when (IsMappingFailure(e))
+        {
+            await tx.RollbackAsync(BatchSavepoint, ct);
+            writer.Forget();
+            outcomes = [];
+            foreach (var raw in batch)
+            {
+                outcomes.Add(await MapOneAsync(raw, writer, ct));
+            }
         }
 
+        await SettleAsync(conn, tx, outcomes, ct);
         await tx.CommitAsync(ct);
         foreach (var group in outcomes.GroupBy(o => o.Source))
         {
-            var ok = group.Count(o => o.Ok);
+            var ok = group.Count(o => o.State != Failed);
             if (ok > 0)
             {
                 telemetry.Ingested(group.Key, ok);
@@ -124,53 +166,75 @@ internal sealed partial class RawEventProcessor(
                 return (mapped, failed);
             }
 
+            var outcomes = new List<Outcome>();
             foreach (var raw in batch)
             {
-                if (await MapOneAsync(raw, writer, ct))
-                {
-                    mapped++;
-                }
-                else
-                {
-                    failed++;
-                }
+                outcomes.Add(await MapOneAsync(raw, writer, ct));
             }
 
+            await SettleAsync(conn, tx, outcomes, ct);
+            failed += outcomes.Count(o => o.State == Failed);
+            mapped += outcomes.Count(o => o.State != Failed);
             after = batch[^1].Id;
         }
     }
 
-    // One event under a savepoint: a payload that cannot be mapped is marked failed with the
-    // reason and does not hold back the others.
-    private async Task<bool> MapOneAsync(RawEventRecord raw, DomainWriter writer, CancellationToken ct)
+    private async Task<List<Outcome>> MapAllAtOnceAsync(List<RawEventRecord> batch, DomainWriter writer, CancellationToken ct)
     {
-        var (conn, tx) = (writer.Connection, writer.Transaction);
-        if (!_mappers.TryGetValue(raw.Source, out var mapper))
+        var outcomes = new List<Outcome>(batch.Count);
+        foreach (var raw in batch)
         {
-            await SettleAsync(conn, tx, raw.Id, "ignored", $"no mapper for source '{raw.Source}'", ct);
-            return true;
+            outcomes.Add(_mappers.TryGetValue(raw.Source, out var mapper)
+                ? new Outcome(raw.Id, raw.Source, await mapper.MapAsync(raw, writer, ct) ? Processed : Ignored, null)
+                : NoMapper(raw));
         }
 
-        await tx.SaveAsync("raw_event", ct);
+        return outcomes;
+    }
+
+    // One event under a savepoint: a payload that cannot be mapped is marked failed with the
+    // reason and does not hold back the others.
+    private async Task<Outcome> MapOneAsync(RawEventRecord raw, DomainWriter writer, CancellationToken ct)
+    {
+        if (!_mappers.TryGetValue(raw.Source, out var mapper))
+        {
+            return NoMapper(raw);
+        }
+
+        var tx = writer.Transaction;
+        await tx.SaveAsync(EventSavepoint, ct);
         try
         {
             var mapped = await mapper.MapAsync(raw, writer, ct);
-            await tx.ReleaseAsync("raw_event", ct);
-            await SettleAsync(conn, tx, raw.Id, mapped ? "processed" : "ignored", null, ct);
-            return true;
+            await tx.ReleaseAsync(EventSavepoint, ct);
+            return new Outcome(raw.Id, raw.Source, mapped ? Processed : Ignored, null);
         }
-        catch (Exception e) when (e is InvalidPayloadException or PostgresException { SqlState: not ("40001" or "40P01") } or FormatException
-                                      or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        catch (Exception e) when (IsMappingFailure(e))
         {
-            await tx.RollbackAsync("raw_event", ct);
+            await tx.RollbackAsync(EventSavepoint, ct);
+            writer.Forget();
             LogMappingFailed(raw.Id, raw.Source, raw.Kind, e.Message);
-            await SettleAsync(conn, tx, raw.Id, "failed", e.Message, ct);
-            return false;
+            return new Outcome(raw.Id, raw.Source, Failed, e.Message);
         }
     }
 
-    private async Task SettleAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long id, string state, string? error, CancellationToken ct) =>
-        await conn.ExecuteAsync(new CommandDefinition(Settle, new { id, state, error, now = clock.GetUtcNow() }, tx, cancellationToken: ct));
+    private static Outcome NoMapper(RawEventRecord raw) => new(raw.Id, raw.Source, Ignored, $"no mapper for source '{raw.Source}'");
+
+    private static bool IsMappingFailure(Exception e) =>
+        e is InvalidPayloadException or PostgresException { SqlState: not ("40001" or "40P01") } or FormatException
+            or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException;
+
+    // Every event of the batch settled in one statement.
+    private async Task SettleAsync(NpgsqlConnection conn, NpgsqlTransaction tx, List<Outcome> outcomes, CancellationToken ct) =>
+        await conn.ExecuteAsync(new CommandDefinition(Settle, new
+        {
+            ids = outcomes.Select(o => o.Id).ToArray(),
+            states = outcomes.Select(o => o.State).ToArray(),
+            errors = outcomes.Select(o => o.Error).ToArray(),
+            now = clock.GetUtcNow(),
+        }, tx, cancellationToken: ct));
+
+    private sealed record Outcome(long Id, string Source, string State, string? Error);
 
     [LoggerMessage(EventId = 1401, Level = LogLevel.Warning, Message = "Raw event {Id} ({Source} {Kind}) cannot be mapped: {Reason}")]
     private partial void LogMappingFailed(long id, string source, string kind, string reason);

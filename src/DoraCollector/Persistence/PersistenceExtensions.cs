@@ -22,6 +22,7 @@ internal static class PersistenceExtensions
         {
             var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             var dataSource = new NpgsqlDataSourceBuilder(options.ConnectionString);
+            ConnectionDefaults.Apply(dataSource.ConnectionStringBuilder, options.ConnectionString);
             dataSource.UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
             return dataSource.Build();
         });

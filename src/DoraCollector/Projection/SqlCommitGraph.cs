@@ -82,6 +82,8 @@ internal sealed class SqlCommitGraph(NpgsqlConnection conn, NpgsqlTransaction? t
         FROM pull_requests p WHERE p.repository_id = @repositoryId AND p.number = ANY (@numbers)
         """;
 
+    private readonly Dictionary<(int Repository, string Revision), (string Sha, DateTimeOffset CommittedAt)?> _found = [];
+
     public async Task<bool?> IsAncestorAsync(int repositoryId, string ancestor, string descendant, CancellationToken ct)
     {
         var a = await FindAsync(repositoryId, ancestor, ct);
@@ -132,7 +134,20 @@ internal sealed class SqlCommitGraph(NpgsqlConnection conn, NpgsqlTransaction? t
 
     private async Task<(string Sha, DateTimeOffset CommittedAt)?> FindAsync(int repositoryId, string revision, CancellationToken ct)
     {
+        // A projection asks for each revision twice (a deployment's, then as its successor's
+        // previous one), and the graph does not change while it runs.
         var normalized = Revisions.Normalize(revision);
+        if (!_found.TryGetValue((repositoryId, normalized), out var found))
+        {
+            found = await LookUpAsync(repositoryId, normalized, ct);
+            _found[(repositoryId, normalized)] = found;
+        }
+
+        return found;
+    }
+
+    private async Task<(string Sha, DateTimeOffset CommittedAt)?> LookUpAsync(int repositoryId, string normalized, CancellationToken ct)
+    {
         var rows = (await conn.QueryAsync<StoredCommit>(new CommandDefinition(
             """
             SELECT sha AS Sha, committed_at AS CommittedAt FROM commits

@@ -30,6 +30,28 @@ public sealed class DeliveryBatcherTests
     }
 
     [Fact]
+    public async Task Batches_that_hold_the_same_deliveries_in_opposite_orders_are_stored_without_a_deadlock()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var db = database.CreateDataSource();
+        using var batcher = new DeliveryBatcher(db, TimeProvider.System, NullLogger<DeliveryBatcher>.Instance);
+
+        // Queued before the writers start, so they take one batch of 100 each at once: the first
+        // holds d-0 to d-99, the second the same ids backwards (an Argo CD notification is sent
+        // twice, a sender retries), the third the first again.
+        // Large payloads keep each statement busy long enough for the three to overlap.
+        var ids = Enumerable.Range(0, 100).Select(i => $"d-{i}").ToList();
+        var payload = $"[{string.Join(',', Enumerable.Range(0, 5000))}]";
+        var deliveries = ids.Concat(Enumerable.Reverse(ids)).Concat(ids).Select(id => new NewRawEvent("argocd", "notification", id, payload)).ToList();
+        var pending = deliveries.Select(d => batcher.AddAsync(d, CancellationToken.None)).ToList();
+        await batcher.StartAsync(CancellationToken.None);
+        var results = await Task.WhenAll(pending);
+
+        Assert.Equal(100, results.Count(r => r is not null));
+        await batcher.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task A_database_outage_fails_every_waiting_delivery_so_senders_retry()
     {
         await using var db = NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Database=none;Timeout=2");

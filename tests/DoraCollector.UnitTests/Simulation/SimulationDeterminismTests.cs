@@ -55,6 +55,16 @@ public sealed class SimulationDeterminismTests
     }
 
     [Fact]
+    public void A_large_organisation_names_every_service_and_repository_once()
+    {
+        var organization = DoraCollector.Simulator.Model.OrganizationBuilder.Build(42, "acme", teams: 20, services: 200, monorepoServices: 3);
+
+        Assert.Equal(200, organization.Services.Select(s => s.Name).Distinct().Count());
+        Assert.Equal(organization.Repositories.Count, organization.Repositories.Select(r => r.FullName).Distinct().Count());
+        Assert.All(organization.Teams, t => Assert.Equal(10, organization.Services.Count(s => s.Team == t.Name)));
+    }
+
+    [Fact]
     public void Every_profile_is_there_and_the_monorepo_holds_services_of_several_teams()
     {
         var organization = SimulationRun.Create(Options(3)).World.Organization;

@@ -16,10 +16,6 @@ internal sealed class ArgoCdMapper(IOptionsMonitor<ArgoCdOptions> options) : IRa
     public const string SourceName = "argocd";
     public const string NotificationKind = "notification";
 
-    // The rollback hint of a history entry is known only while its operation is the current one;
-    // a later snapshot must not take it back.
-    private const string StoredHint = "SELECT rollback_hint FROM deployment_attempts WHERE source = @source AND external_id = @externalId";
-
     // Replicas map different snapshots at once; those of one application go one at a time (until
     // the mapping transaction ends), so a later snapshot reads the hint an earlier one wrote.
     private const string LockApplication = "SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))";
@@ -67,13 +63,12 @@ internal sealed class ArgoCdMapper(IOptionsMonitor<ArgoCdOptions> options) : IRa
             int? repositoryId = rollout.Source is { } source && RepositoryUrls.IsGit(source) && RepositoryUrls.Normalize(source.RepoUrl) is { } name
                 ? await writer.Services.RepositoryAsync(name, ct)
                 : null;
-            var hint = rollout.IsCurrentOperation
-                ? rollout.RollbackHint
-                : await writer.Connection.ExecuteScalarAsync<bool?>(new CommandDefinition(StoredHint,
-                    new { source = SourceName, externalId = rollout.ExternalId }, writer.Transaction, cancellationToken: ct)) ?? false;
+            // The rollback hint of a history entry is known only while its operation is the current
+            // one; a later snapshot must not take it back.
             await writer.UpsertAttemptAsync(new AttemptRow(
                 SourceName, rollout.ExternalId, target.ServiceId, target.Environment, repositoryId, rollout.Revision, rollout.Succeeded,
-                rollout.StartedAt, rollout.FinishedAt, hint, DetailsJson: Details(app, rollout), RawEventId: raw.Id), ct);
+                rollout.StartedAt, rollout.FinishedAt, rollout.IsCurrentOperation && rollout.RollbackHint, DetailsJson: Details(app, rollout),
+                RawEventId: raw.Id, KeepStoredHint: !rollout.IsCurrentOperation), ct);
         }
 
         return true;
