@@ -1,4 +1,4 @@
-.PHONY: run test build bench clean
+.PHONY: run test build bench load clean
 
 # Installs what is missing, starts the project's PostgreSQL and runs the service on :8080.
 run:
@@ -14,6 +14,10 @@ build:
 # Measures snapshot compute and /metrics render on a synthetic year (docs/benchmarks.md).
 bench:
 	scripts/bench.sh
+
+# Webhook ingest at 2,000/s and a first backfill, for a simulated 200-service organisation (docs/benchmarks.md).
+load:
+	scripts/load.sh
 
 # Stops the project's PostgreSQL (its data stays under .local/).
 clean:

@@ -1,6 +1,14 @@
 using DoraCollector.Benchmarks;
+using DoraCollector.Benchmarks.Load;
 
 // The performance goals of docs/benchmarks.md, one verb each:
 //   (none)    snapshot compute and /metrics render on a synthetic year (scripts/bench.sh)
+//   ingest    webhook ingest of a simulated organisation's deliveries (scripts/load.sh)
+//   backfill  first backfill of a simulated organisation's history (scripts/load.sh)
 var arguments = new Arguments(args);
-return await SnapshotBenchmark.RunAsync(arguments, Console.Out);
+return args.FirstOrDefault() switch
+{
+    "ingest" => await IngestBenchmark.RunAsync(arguments, Console.Out),
+    "backfill" => await BackfillBenchmark.RunAsync(arguments, Console.Out),
+    _ => await SnapshotBenchmark.RunAsync(arguments, Console.Out),
+};
