@@ -1,4 +1,4 @@
-.PHONY: run serve test build bench clean
+.PHONY: run serve test build bench load clean
 
 # The demo: installs what is missing, starts the project's PostgreSQL, and plays a simulated
 # organisation against the collector on :8080 with a local Prometheus; prints where to look.
@@ -19,6 +19,10 @@ build:
 # Measures snapshot compute and /metrics render on a synthetic year (docs/benchmarks.md).
 bench:
 	scripts/bench.sh
+
+# Webhook ingest at 2,000/s and a first backfill, for a simulated 200-service organisation (docs/benchmarks.md).
+load:
+	scripts/load.sh
 
 # Stops the project's PostgreSQL (its data stays under .local/).
 clean:

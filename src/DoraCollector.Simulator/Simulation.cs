@@ -54,6 +54,9 @@ public sealed class Simulation : IAsyncDisposable
 
     internal SimulatedWorld World => _world;
 
+    /// <summary>The fake GitHub once started (a benchmark reads the rate limit the collector spent).</summary>
+    internal GitHubServer? GitHubServer => _github;
+
     /// <summary>Every webhook of the history before <see cref="Now"/> at creation, GitHub's included (a load generator may send them all).</summary>
     internal IReadOnlyList<Delivery> Backfill => _backfill;
 

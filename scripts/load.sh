@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The load benchmarks of docs/benchmarks.md, with a simulated organisation (200 services in 20
+# teams, 90 days) against the collector's Release build run as a process of its own:
+#   ingest    every webhook delivery of its past, posted at 2,000 a second
+#   backfill  a first install: the past no API keeps posted, then the backfill verb
+# Uses the project's own PostgreSQL; the databases dora_load_ingest and dora_load_backfill are
+# dropped and created again on every run. Prints Markdown tables.
+# usage: scripts/load.sh [ingest|backfill|all] [--services N] [--teams N] [--days N] [--rate N] ...
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+what=${1:-all}
+[ $# -gt 0 ] && shift
+case "$what" in
+  ingest|backfill) verbs=("$what") ;;
+  all) verbs=(ingest backfill) ;;
+  *) echo "usage: $0 [ingest|backfill|all] [options]" >&2; exit 64 ;;
+esac
+
+"$root/scripts/deps.sh" postgresql
+"$root/scripts/postgres.sh" start
+server=$("$root/scripts/postgres.sh" url)
+dotnet build DoraCollector.sln -c Release -warnaserror -nologo -v quiet
+for verb in "${verbs[@]}"; do
+  echo
+  dotnet tests/DoraCollector.Benchmarks/bin/Release/net10.0/DoraCollector.Benchmarks.dll "$verb" \
+    --server "$server" --collector "$root/src/DoraCollector/bin/Release/net10.0/DoraCollector.dll" --out "$root/.local/load" "$@"
+done

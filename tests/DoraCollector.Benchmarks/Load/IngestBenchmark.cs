@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Runtime;
+using DoraCollector.Simulator;
+using DoraCollector.Simulator.Sending;
+
+namespace DoraCollector.Benchmarks.Load;
+
+/// <summary>
+/// Webhook ingest under load: every delivery of a simulated organisation's past (GitHub, Argo CD,
+/// Flux and Alertmanager, signed as their senders sign them) posted open-loop at a fixed rate to
+/// the collector's Release build running as a process of its own, with its background pipeline
+/// on (mapping, projection, snapshot) as in production. Then no delivery may be missing from
+/// <c>raw_events</c>.
+/// </summary>
+internal static class IngestBenchmark
+{
+    public static async Task<int> RunAsync(Arguments args, TextWriter output)
+    {
+        var server = args.Value("--server") ?? throw new InvalidOperationException("pass --server CONNECTION_STRING (scripts/load.sh does)");
+        var collector = Path.GetFullPath(args.Value("--collector") ?? throw new InvalidOperationException("pass --collector path/to/DoraCollector.dll"));
+        var work = Path.GetFullPath(args.Value("--out") ?? ".local/load");
+        var rate = args.Decimal("--rate", 2000);
+        var connections = args.Number("--connections", 64);
+        var options = LoadOrganization.Options(args);
+        var pipeline = args.Value("--pipeline") is not "off";
+        Directory.CreateDirectory(work);
+
+        output.WriteLine($"ingest: simulating {LoadOrganization.Describe(options)} ...");
+        IReadOnlyList<PreparedDelivery> deliveries;
+        IReadOnlyDictionary<string, string?> settings;
+        await using (var simulation = Simulation.Create(options))
+        {
+            // Started for its settings only (credentials, secrets, catalog): this collector polls nothing.
+            await simulation.StartAsync();
+            var catalog = Path.Combine(work, "catalog.yaml");
+            await File.WriteAllTextAsync(catalog, simulation.CatalogYaml());
+            settings = LoadOrganization.WebhookOnly(simulation.CollectorSettings(catalog));
+            await File.WriteAllTextAsync(Path.Combine(work, "collector.env"), CollectorConfiguration.EnvironmentFile(settings));
+            deliveries = simulation.Backfill.Select(PreparedDelivery.From).ToList();
+        }
+
+        output.WriteLine($"ingest: {deliveries.Count:N0} deliveries ({Mix(deliveries)}), {deliveries.Sum(d => (long)d.Body.Length) / 1024.0 / 1024:0.0} MiB of bodies");
+
+        // The organisation is built: a full collection now keeps the generator's own pauses out of the run.
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;
+
+        await using var db = await LoadDatabase.RecreateAsync(server, "ingest");
+        var url = new Uri($"http://127.0.0.1:{CollectorProcess.FreePort()}/");
+        var environment = LoadOrganization.Environment(settings);
+        environment["ConnectionStrings__Dora"] = db.ConnectionString;
+        environment["Dora__Scheduling__Enabled"] = pipeline ? "true" : "false";
+        foreach (var (key, value) in args.Pairs("--set"))
+        {
+            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        await using var process = CollectorProcess.Start(collector, ["serve", "--urls", url.ToString().TrimEnd('/')], environment, Path.Combine(work, "collector-ingest.log"));
+        await process.WaitUntilReadyAsync(url, TimeSpan.FromMinutes(2));
+        var cpu = new CpuUsage(process.Id, CpuUsage.Postmaster(await db.DataDirectoryAsync()));
+
+        output.WriteLine($"ingest: sending at {rate:N0}/s over at most {connections} connections ...");
+        using var sender = new OpenLoopSender(url, connections);
+        var before = cpu.Sample();
+        var startedAt = DateTime.UtcNow;
+        var results = await sender.SendAsync(deliveries, rate);
+        var after = cpu.Sample();
+
+        var check = InboxCheck.Of(deliveries, results.Statuses, await db.InboxKeysAsync());
+        var drained = await DrainAsync(db, TimeSpan.FromSeconds(args.Number("--drain-timeout", 600)));
+
+        // A run too short for the warm-up it was given is judged on its second half.
+        var warmup = Math.Min(args.Number("--warmup", 5), results.Seconds / 2);
+        var steady = new Percentiles(Enumerable.Range(0, results.Count).Where(i => results.DueAt(i) >= warmup).Select(results.Latency));
+        var first = new Percentiles(Enumerable.Range(0, results.Count).Where(i => results.DueAt(i) < warmup).Select(results.Latency));
+        var lag = new Percentiles(Enumerable.Range(0, results.Count).Select(results.Lag));
+        var achieved = results.Count / results.Seconds;
+        output.WriteLine();
+        output.WriteLine($"| deliveries | offered /s | acknowledged /s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | refused or lost |");
+        output.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {results.Count:N0} | {rate:N0} | {achieved:N0} | {steady.At(0.5):0.0} | {steady.At(0.9):0.0} | {steady.At(0.99):0.0} | {steady.At(0.999):0.0} | {steady.Max:0} | {check.Refused + check.Missing} |"));
+        output.WriteLine();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"latencies after the first {warmup:0.#} s ({steady.Count:N0} deliveries); the first {warmup:0.#} s (a collector just started: JIT, connections, threads): p50 {first.At(0.5):0.0} ms, p99 {first.At(0.99):0.0} ms, max {first.Max:0} ms"));
+        var window = args.Number("--window", 5);
+        output.WriteLine($"p99 per {window} s of the run from {startedAt:HH:mm:ss.f} UTC (ms): {string.Join(' ', Windows(results, window).Select(p => p.ToString("0", CultureInfo.InvariantCulture)))}");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sender lag behind schedule: p99 {lag.At(0.99):0.0} ms, max {lag.Max:0.0} ms"));
+        output.WriteLine($"CPU, cores busy while sending: {CpuUsage.Describe(before, after)}");
+        output.WriteLine($"inbox: {check.Describe()}");
+        output.WriteLine(drained);
+        foreach (var refusal in results.Statuses.Where(s => s is not (200 or 202)).GroupBy(s => s).OrderBy(g => g.Key))
+        {
+            output.WriteLine($"  answered {(refusal.Key == 0 ? "nothing" : refusal.Key.ToString(CultureInfo.InvariantCulture))}: {refusal.Count():N0}");
+        }
+
+        foreach (var error in results.Errors)
+        {
+            output.WriteLine($"  error {error}");
+        }
+
+        var passed = check.Passed && achieved >= rate * 0.99 && steady.At(0.99) < 50;
+        output.WriteLine($"verdict: {(passed ? "goal met" : "goal MISSED")} (at least 2,000/s sustained, p99 under 50 ms, no delivery lost)");
+        return check.Passed ? 0 : 1;
+    }
+
+    private static string Mix(IReadOnlyList<PreparedDelivery> deliveries) =>
+        string.Join(", ", deliveries.GroupBy(d => d.Kind).Select(g => $"{g.Key} {g.Count():N0}"));
+
+    // The 99th percentile of the deliveries due in each slice of the run.
+    private static IEnumerable<double> Windows(SendResults results, int seconds) =>
+        Enumerable.Range(0, results.Count)
+            .GroupBy(i => (int)(results.DueAt(i) / seconds))
+            .OrderBy(g => g.Key)
+            .Select(g => new Percentiles(g.Select(results.Latency)).At(0.99));
+
+    // The background pipeline (mapping, projection) as it catches up after the burst.
+    private static async Task<string> DrainAsync(LoadDatabase db, TimeSpan timeout)
+    {
+        var started = DateTime.UtcNow;
+        while (true)
+        {
+            var (pending, failed, queued) = await db.BacklogAsync();
+            var elapsed = DateTime.UtcNow - started;
+            if (pending == 0 && queued == 0)
+            {
+                return $"pipeline: every delivery mapped and every service projected {elapsed.TotalSeconds:0} s after the last acknowledgement ({failed} failed to map)";
+            }
+
+            if (elapsed > timeout)
+            {
+                return $"pipeline: still {pending:N0} raw events to map and {queued} services to project {timeout.TotalSeconds:0} s after the last acknowledgement";
+            }
+
+            await Task.Delay(1000);
+        }
+    }
+}

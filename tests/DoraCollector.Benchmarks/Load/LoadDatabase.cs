@@ -1,0 +1,67 @@
+using Npgsql;
+
+namespace DoraCollector.Benchmarks.Load;
+
+/// <summary>
+/// The benchmark's own database on the given server, dropped and created afresh for every run
+/// (it only ever touches databases named <c>dora_load_*</c>), and the queries that check a run.
+/// </summary>
+internal sealed class LoadDatabase(string connectionString) : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _db = NpgsqlDataSource.Create(connectionString);
+
+    public string ConnectionString => connectionString;
+
+    /// <summary>Drops and creates <c>dora_load_<paramref name="name"/></c> on the server of <paramref name="server"/>.</summary>
+    public static async Task<LoadDatabase> RecreateAsync(string server, string name)
+    {
+        var database = $"dora_load_{name}";
+        var admin = new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false };
+        await using (var conn = new NpgsqlConnection(admin.ConnectionString))
+        {
+            await conn.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", conn);
+            await drop.ExecuteNonQueryAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", conn);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return new LoadDatabase(new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString);
+    }
+
+    /// <summary>The server's data directory (the postmaster's pid is in it).</summary>
+    public async Task<string> DataDirectoryAsync() => (string)(await ScalarAsync("SHOW data_directory"))!;
+
+    /// <summary>Every key of <c>raw_events</c>, counted (a key stored twice would be a broken constraint).</summary>
+    public async Task<Dictionary<InboxKey, int>> InboxKeysAsync()
+    {
+        var keys = new Dictionary<InboxKey, int>();
+        await using var cmd = _db.CreateCommand("SELECT source, kind, external_id FROM raw_events");
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var key = new InboxKey(reader.GetString(0), reader.GetString(1), reader.GetString(2));
+            keys[key] = keys.GetValueOrDefault(key) + 1;
+        }
+
+        return keys;
+    }
+
+    /// <summary>What the pipeline still has to do: raw events pending, failed to map, services queued for projection.</summary>
+    public async Task<(long Pending, long Failed, long Queued)> BacklogAsync()
+    {
+        await using var cmd = _db.CreateCommand(
+            "SELECT count(*) FILTER (WHERE state = 'pending'), count(*) FILTER (WHERE state = 'failed'), (SELECT count(*) FROM projection_queue) FROM raw_events");
+        await using var reader = await cmd.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+    }
+
+    public async Task<object?> ScalarAsync(string sql)
+    {
+        await using var cmd = _db.CreateCommand(sql);
+        return await cmd.ExecuteScalarAsync();
+    }
+
+    public async ValueTask DisposeAsync() => await _db.DisposeAsync();
+}
