@@ -18,6 +18,7 @@ internal static class IngestionExtensions
         services.TryAddSingleton<SnapshotHolder>();
         services.AddSingleton<RawEventStore>();
         services.AddSingleton<WebhookInbox>();
+        services.AddSingleton<WebhookPressure>();
         services.AddHostedSingleton<DeliveryBatcher>();
         services.AddSingleton<InboxSignal>();
         services.AddSingleton<ProjectionSignal>();

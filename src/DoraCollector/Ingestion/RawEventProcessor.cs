@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Dapper;
 using Microsoft.Extensions.Options;
 using DoraCollector.Hosting;
@@ -20,6 +21,7 @@ internal sealed partial class RawEventProcessor(
     IEnumerable<IRawEventMapper> mappers,
     InboxSignal inbox,
     ProjectionSignal projection,
+    WebhookPressure pressure,
     IOptions<SchedulingOptions> scheduling,
     CollectorTelemetry telemetry,
     TimeProvider clock,
@@ -68,8 +70,9 @@ internal sealed partial class RawEventProcessor(
         {
             try
             {
-                while (await ProcessBatchAsync(stoppingToken) > 0)
+                for (var started = Stopwatch.GetTimestamp(); await ProcessBatchAsync(stoppingToken) > 0; started = Stopwatch.GetTimestamp())
                 {
+                    await pressure.GiveWayAsync(Stopwatch.GetElapsedTime(started), stoppingToken);
                 }
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)

@@ -8,7 +8,8 @@ namespace DoraCollector.Ingestion;
 /// in the inbox (a duplicate changes nothing) and answer at once; mapping happens afterwards.
 /// A database outage is a 503 so the sender retries; input that can never succeed is a 4xx.
 /// </summary>
-internal sealed partial class WebhookInbox(DeliveryBatcher store, InboxSignal signal, CollectorTelemetry telemetry, ILogger<WebhookInbox> logger)
+internal sealed partial class WebhookInbox(
+    DeliveryBatcher store, InboxSignal signal, WebhookPressure pressure, CollectorTelemetry telemetry, ILogger<WebhookInbox> logger)
 {
     /// <summary>GitHub caps webhook payloads at 25 MB; nobody else sends more.</summary>
     public const int MaxBodyBytes = 25 * 1024 * 1024;
@@ -54,6 +55,7 @@ internal sealed partial class WebhookInbox(DeliveryBatcher store, InboxSignal si
     /// <summary>Stores one delivery: 202 when new, 200 when it was stored before, 503 when the database is down.</summary>
     public async Task<IResult> StoreAsync(NewRawEvent delivery, CancellationToken ct)
     {
+        pressure.Received();
         long? id;
         try
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Dapper;
 using DoraCollector.Hosting;
 using DoraCollector.Ingestion;
@@ -19,6 +20,7 @@ internal sealed partial class ProjectionRunner(
     IOptions<SchedulingOptions> scheduling,
     ProjectionSignal signal,
     SnapshotSignal snapshot,
+    WebhookPressure pressure,
     CollectorTelemetry telemetry,
     TimeProvider clock,
     ILogger<ProjectionRunner> logger) : BackgroundService
@@ -61,13 +63,14 @@ internal sealed partial class ProjectionRunner(
         }
     }
 
-    /// <summary>Projects queued services until the queue is empty; returns how many.</summary>
+    /// <summary>Projects queued services until the queue is empty (giving way to a burst of webhooks); returns how many.</summary>
     public async Task<int> DrainAsync(CancellationToken ct)
     {
         var projected = 0;
-        while (await ProjectNextAsync(ct))
+        for (var started = Stopwatch.GetTimestamp(); await ProjectNextAsync(ct); started = Stopwatch.GetTimestamp())
         {
             projected++;
+            await pressure.GiveWayAsync(Stopwatch.GetElapsedTime(started), ct);
         }
 
         if (projected > 0)

@@ -26,7 +26,7 @@ internal static partial class BackfillBenchmark
         var server = args.Value("--server") ?? throw new InvalidOperationException("pass --server CONNECTION_STRING (scripts/load.sh does)");
         var collector = Path.GetFullPath(args.Value("--collector") ?? throw new InvalidOperationException("pass --collector path/to/DoraCollector.dll"));
         var work = Path.GetFullPath(Path.Combine(args.Value("--out") ?? ".local/load", "backfill"));
-        var options = LoadOrganization.Options(args);
+        var options = LoadOrganization.Options(args, days: 90);
 
         output.WriteLine($"backfill: simulating {LoadOrganization.Describe(options)} ...");
         await using var simulation = Simulation.Create(options);

@@ -8,13 +8,13 @@ internal static class LoadOrganization
     // The keys that make the collector poll the fakes; a webhook-only collector goes without them.
     private static readonly string[] PollingKeys = ["Dora:GitHub:ApiUrl", "Dora:GitHub:Token", "Dora:GitHub:Repositories:", "Dora:ArgoCd:ServerUrl", "Dora:ArgoCd:Token"];
 
-    /// <summary><c>--services</c> (200), <c>--teams</c> (20: ten services each), <c>--days</c> (90), <c>--seed</c> (42).</summary>
-    public static SimulationOptions Options(Arguments args) => new()
+    /// <summary><c>--services</c> (200), <c>--teams</c> (20: ten services each), <c>--days</c>, <c>--seed</c> (42).</summary>
+    public static SimulationOptions Options(Arguments args, int days) => new()
     {
         Seed = args.Number("--seed", 42),
         Services = args.Number("--services", 200),
         Teams = args.Number("--teams", 20),
-        Days = args.Number("--days", 90),
+        Days = args.Number("--days", days),
     };
 
     public static string Describe(SimulationOptions options) =>
