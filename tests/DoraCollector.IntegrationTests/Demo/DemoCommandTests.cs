@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Dapper;
@@ -24,7 +23,7 @@ public sealed partial class DemoCommandTests
         {
             await using var demo = CollectorProcess.Start("demo",
                 ["--duration", "70s", "--days", "14", "--teams", "2", "--services", "4", "--speed", "1", "--seed", "3",
-                 "--out", output.FullName, "--prometheus-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture)],
+                 "--out", output.FullName, "--prometheus-port", LoopbackHosting.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture)],
                 new Dictionary<string, string?> { ["ConnectionStrings__Dora"] = database.ConnectionString });
             Assert.Equal(HttpStatusCode.OK, await demo.WaitUntilReadyAsync(TimeSpan.FromSeconds(90)));
             using var collector = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{demo.Port}"), Timeout = TimeSpan.FromSeconds(10) };
@@ -121,12 +120,6 @@ public sealed partial class DemoCommandTests
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [GeneratedRegex(@"Prometheus\s+(?<url>http://\S+)")]
     private static partial Regex PrometheusLine();

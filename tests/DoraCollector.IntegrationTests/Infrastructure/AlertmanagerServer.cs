@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
@@ -67,7 +66,7 @@ internal sealed class AlertmanagerServer : IAsyncDisposable
 
         await File.WriteAllTextAsync(config, configYaml.Replace("$ROOT", root, StringComparison.Ordinal));
 
-        var port = FreePort();
+        var port = LoopbackHosting.FreePort();
         var start = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
         foreach (var arg in new[]
                  {
@@ -204,12 +203,6 @@ internal sealed class AlertmanagerServer : IAsyncDisposable
         }
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private void Append(string? line)
     {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace DoraCollector.IntegrationTests.Infrastructure;
@@ -52,7 +51,7 @@ internal sealed class CollectorProcess : IAsyncDisposable
     /// <summary>Starts a verb that serves HTTP (<c>serve</c>, <c>demo</c>) on a free loopback port.</summary>
     public static CollectorProcess Start(string verb, IReadOnlyList<string> args, IReadOnlyDictionary<string, string?> environment)
     {
-        var port = FreePort();
+        var port = LoopbackHosting.FreePort();
         var process = Process.Start(StartInfo([verb, .. args, "--urls", $"http://127.0.0.1:{port}"], environment))
             ?? throw new InvalidOperationException("cannot start the collector");
         return new CollectorProcess(process, port);
@@ -144,12 +143,5 @@ internal sealed class CollectorProcess : IAsyncDisposable
         }
 
         return start;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

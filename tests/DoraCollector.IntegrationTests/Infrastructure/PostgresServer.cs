@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace DoraCollector.IntegrationTests.Infrastructure;
@@ -45,7 +43,7 @@ internal sealed class PostgresServer
         RemoveLeftovers();
         var root = Directory.CreateTempSubdirectory(Prefix).FullName;
         var data = Path.Combine(root, "data");
-        var port = FreePort();
+        var port = LoopbackHosting.FreePort();
         if (Environment.IsPrivilegedProcess)
         {
             await RunAsync("chown", ["postgres:", root]);
@@ -133,12 +131,6 @@ internal sealed class PostgresServer
         return candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")));
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static Task RunAsOwnerAsync(string program, IReadOnlyList<string> args) =>
         Environment.IsPrivilegedProcess ? RunAsync("runuser", ["-u", "postgres", "--", program, .. args]) : RunAsync(program, args);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
@@ -73,7 +72,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
         var interval = $"{(int)(scrapeInterval ?? TimeSpan.FromSeconds(1)).TotalMilliseconds}ms";
         await File.WriteAllTextAsync(config, Config(targets, ruleFiles ?? [], interval, honorLabels));
 
-        var port = FreePort();
+        var port = LoopbackHosting.FreePort();
         var start = new ProcessStartInfo(executable)
         {
             RedirectStandardOutput = true,
@@ -283,12 +282,6 @@ internal sealed class PrometheusServer : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private void Append(string? line)
     {
