@@ -62,14 +62,7 @@ internal sealed partial class ArgoCdIngestor(
         {
             telemetry.IngestFailed(ArgoCdMapper.SourceName);
             LogFailed(e.Message);
-            try
-            {
-                await cursors.RecordRunAsync(ArgoCdMapper.SourceName, PollScope, e.Message, ct);
-            }
-            catch (Npgsql.NpgsqlException)
-            {
-                // The database is what failed; the reason is logged above.
-            }
+            await cursors.RecordFailureAsync(ArgoCdMapper.SourceName, PollScope, e.Message, ct);
 
             throw;
         }

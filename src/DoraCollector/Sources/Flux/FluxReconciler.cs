@@ -52,14 +52,7 @@ internal sealed partial class FluxReconciler(
         {
             telemetry.IngestFailed(FluxAttemptStream.SourceName);
             LogFailed(e.Message);
-            try
-            {
-                await cursors.RecordRunAsync(FluxAttemptStream.SourceName, PollScope, e.Message, ct);
-            }
-            catch (Npgsql.NpgsqlException)
-            {
-                // The database is what failed; the reason is logged above.
-            }
+            await cursors.RecordFailureAsync(FluxAttemptStream.SourceName, PollScope, e.Message, ct);
 
             throw;
         }

@@ -60,4 +60,20 @@ internal sealed class HistoryCursors(NpgsqlDataSource db, TimeProvider clock)
         await using var conn = await db.OpenConnectionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition(Run, new { source, scope, error, now = clock.GetUtcNow() }, cancellationToken: ct));
     }
+
+    /// <summary>
+    /// Records a failed run. When the database is what failed, this cannot be recorded either, and
+    /// the caller has already logged the reason, so that failure is swallowed.
+    /// </summary>
+    public async Task RecordFailureAsync(string source, string scope, string error, CancellationToken ct)
+    {
+        try
+        {
+            await RecordRunAsync(source, scope, error, ct);
+        }
+        catch (NpgsqlException)
+        {
+            // The database is what failed.
+        }
+    }
 }
