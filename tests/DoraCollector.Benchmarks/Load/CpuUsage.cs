@@ -12,7 +12,7 @@ namespace DoraCollector.Benchmarks.Load;
 internal sealed class CpuUsage(int? collector, int postmaster)
 {
     // USER_HZ: /proc counts CPU time in ticks of 1/100 s on every Linux build.
-    private const double TicksPerSecond = 100;
+    internal const double TicksPerSecond = 100;
 
     public CpuSample Sample() => new(
         Stopwatch.GetTimestamp(),
@@ -63,7 +63,7 @@ internal sealed class CpuUsage(int? collector, int postmaster)
     }
 
     /// <summary>Seconds during which some task was ready to run and waited for a core (pressure stall information), when the kernel keeps it.</summary>
-    private static double Waiting()
+    internal static double Waiting()
     {
         if (!File.Exists("/proc/pressure/cpu"))
         {
@@ -75,7 +75,7 @@ internal sealed class CpuUsage(int? collector, int postmaster)
     }
 
     // With reaped, the time of its children that have exited too (a backend whose connection closed).
-    private static long ProcessTicks(int pid, bool reaped = false)
+    internal static long ProcessTicks(int pid, bool reaped = false)
     {
         try
         {
@@ -99,7 +99,7 @@ internal sealed class CpuUsage(int? collector, int postmaster)
         return long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture);
     }
 
-    private static IEnumerable<int> Children(int parent)
+    internal static IEnumerable<int> Children(int parent)
     {
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {

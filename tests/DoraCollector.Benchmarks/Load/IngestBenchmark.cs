@@ -58,7 +58,8 @@ internal static class IngestBenchmark
 
         await using var process = CollectorProcess.Start(collector, ["serve", "--urls", url.ToString().TrimEnd('/')], environment, Path.Combine(work, "collector-ingest.log"));
         await process.WaitUntilReadyAsync(url, TimeSpan.FromMinutes(2));
-        var cpu = new CpuUsage(process.Id, CpuUsage.Postmaster(await db.DataDirectoryAsync()));
+        var dataDirectory = await db.DataDirectoryAsync();
+        var cpu = new CpuUsage(process.Id, CpuUsage.Postmaster(dataDirectory));
 
         // A collector just started runs its code unoptimised until the JIT has seen it (tiering is
         // put off while new code keeps arriving, as the pipeline's does), opens its connections and
@@ -67,8 +68,11 @@ internal static class IngestBenchmark
         var warmup = deliveries.Take(deliveries.Count / 4).ToList();
         var measured = deliveries.Skip(warmup.Count).ToList();
         using var sender = new OpenLoopSender(url, connections);
+        await using var timeline = new RunTimeline(process.Id, CpuUsage.Postmaster(dataDirectory), dataDirectory);
+        var window = args.Number("--window", 5);
         output.WriteLine($"ingest: warm-up, {warmup.Count:N0} deliveries at {rate / 2:N0}/s ...");
         var warm = await sender.SendAsync(warmup, rate / 2);
+        var warmTimeline = timeline.Describe(warm, window);
         if (pipeline)
         {
             output.WriteLine($"ingest: {await DrainAsync(db, TimeSpan.FromSeconds(120))}");
@@ -78,6 +82,7 @@ internal static class IngestBenchmark
         var before = cpu.Sample();
         var startedAt = DateTime.UtcNow;
         var results = await sender.SendAsync(measured, rate);
+        var runTimeline = timeline.Describe(results, window);
         var after = cpu.Sample();
 
         var check = InboxCheck.Of(deliveries, warm.Statuses.Concat(results.Statuses).ToList(), await db.InboxKeysAsync());
@@ -95,8 +100,15 @@ internal static class IngestBenchmark
         output.WriteLine();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"warm-up before it ({warm.Count:N0} deliveries at {rate / 2:N0}/s, the collector just started): p50 {first.At(0.5):0.0} ms, p99 {first.At(0.99):0.0} ms, max {first.Max:0} ms"));
-        var window = args.Number("--window", 5);
-        output.WriteLine($"p99 per {window} s of the run from {startedAt:HH:mm:ss.f} UTC (ms): {string.Join(' ', Windows(results, window).Select(p => p.ToString("0", CultureInfo.InvariantCulture)))}");
+        output.WriteLine();
+        output.WriteLine($"the run, per {window} s from {startedAt:HH:mm:ss} UTC:");
+        output.WriteLine();
+        output.Write(runTimeline);
+        output.WriteLine();
+        output.WriteLine($"the warm-up, per {window} s:");
+        output.WriteLine();
+        output.Write(warmTimeline);
+        output.WriteLine();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sender lag behind schedule: p99 {lag.At(0.99):0.0} ms, max {lag.Max:0.0} ms"));
         output.WriteLine($"CPU, cores busy while sending: {CpuUsage.Describe(before, after)}");
         output.WriteLine($"inbox: {check.Describe()}");
@@ -118,13 +130,6 @@ internal static class IngestBenchmark
 
     private static string Mix(IReadOnlyList<PreparedDelivery> deliveries) =>
         string.Join(", ", deliveries.GroupBy(d => d.Kind).Select(g => $"{g.Key} {g.Count():N0}"));
-
-    // The 99th percentile of the deliveries due in each slice of the run.
-    private static IEnumerable<double> Windows(SendResults results, int seconds) =>
-        Enumerable.Range(0, results.Count)
-            .GroupBy(i => (int)(results.DueAt(i) / seconds))
-            .OrderBy(g => g.Key)
-            .Select(g => new Percentiles(g.Select(results.Latency)).At(0.99));
 
     // The background pipeline (mapping, projection) as it catches up after the burst.
     private static async Task<string> DrainAsync(LoadDatabase db, TimeSpan timeout)
