@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using DoraCollector.Hosting;
 using DoraCollector.Simulator;
 
@@ -75,35 +76,24 @@ internal sealed record DemoOptions
             PrometheusPort = values.ContainsKey("no-prometheus") ? null : port,
         };
 
-        int Whole(string name, int fallback)
+        int Whole(string name, int fallback) => Parsed(name, fallback, NumberStyles.Integer, "a whole number");
+
+        double Number(string name, double fallback) => Parsed(name, fallback, NumberStyles.Float, "a number");
+
+        T Parsed<T>(string name, T fallback, NumberStyles styles, string what)
+            where T : INumberBase<T>
         {
             if (!values.TryGetValue(name, out var text))
             {
                 return fallback;
             }
 
-            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+            if (T.TryParse(text, styles, CultureInfo.InvariantCulture, out var value))
             {
                 return value;
             }
 
-            problems.Add($"--{name}: '{text}' is not a whole number");
-            return fallback;
-        }
-
-        double Number(string name, double fallback)
-        {
-            if (!values.TryGetValue(name, out var text))
-            {
-                return fallback;
-            }
-
-            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-            {
-                return value;
-            }
-
-            problems.Add($"--{name}: '{text}' is not a number");
+            problems.Add($"--{name}: '{text}' is not {what}");
             return fallback;
         }
 
