@@ -3,11 +3,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using DoraCollector.IntegrationTests.Infrastructure;
 using DoraCollector.IntegrationTests.Simulation;
-using DoraCollector.Simulator;
 using DoraCollector.Simulator.Sending;
 using DoraCollector.Simulator.Truth;
 using DoraCollector.Simulator.World;
+using DoraCollector.Simulator;
 
 namespace DoraCollector.Benchmarks.Load;
 
@@ -47,7 +48,7 @@ internal static partial class BackfillBenchmark
         receiving["Dora__Scheduling__Enabled"] = "false";
 
         var lanes = SenderLanes.Of(simulation.Backfill.Where(d => !d.Pollable), args.Number("--lanes", 4));
-        var url = new Uri($"http://127.0.0.1:{CollectorProcess.FreePort()}/");
+        var url = new Uri($"http://127.0.0.1:{LoopbackProcess.FreePort()}/");
         var clock = Stopwatch.StartNew();
         await using var serve = CollectorProcess.Start(collector, ["serve", "--urls", url.ToString().TrimEnd('/')], receiving, Path.Combine(work, "collector-serve.log"));
         await serve.WaitUntilReadyAsync(url, TimeSpan.FromMinutes(2));
@@ -120,7 +121,7 @@ internal static partial class BackfillBenchmark
         string collector, Dictionary<string, string?> receiving, LoadDatabase db, Simulation simulation, string work)
     {
         var environment = new Dictionary<string, string?>(receiving) { ["Dora__Scheduling__Enabled"] = "true" };
-        var url = new Uri($"http://127.0.0.1:{CollectorProcess.FreePort()}/");
+        var url = new Uri($"http://127.0.0.1:{LoopbackProcess.FreePort()}/");
         await using var serve = CollectorProcess.Start(collector, ["serve", "--urls", url.ToString().TrimEnd('/')], environment, Path.Combine(work, "collector-verify.log"));
         await serve.WaitUntilReadyAsync(url, TimeSpan.FromMinutes(2));
         using var http = new HttpClient { BaseAddress = url };

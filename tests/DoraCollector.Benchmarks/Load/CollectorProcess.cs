@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using DoraCollector.IntegrationTests.Infrastructure;
 
 namespace DoraCollector.Benchmarks.Load;
 
@@ -86,46 +85,12 @@ internal sealed class CollectorProcess : IAsyncDisposable
         return (process._process.ExitCode, process.Lines);
     }
 
-    /// <summary>A free loopback port for <c>--urls</c>.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>Waits until <c>/readyz</c> answers 200 (database reachable, schema current).</summary>
     public async Task WaitUntilReadyAsync(Uri url, TimeSpan timeout)
     {
         using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"the collector exited with {_process.ExitCode}:\n{string.Join('\n', Lines.TakeLast(30).Select(l => l.Line))}");
-            }
-
-            try
-            {
-                using var response = await http.GetAsync("readyz");
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"the collector was not ready within {timeout}");
-            }
-
-            await Task.Delay(200);
-        }
+        await LoopbackProcess.WaitUntilReadyAsync(_process, http, "readyz", "the collector", timeout,
+            () => string.Join('\n', Lines.TakeLast(30).Select(l => l.Line)));
     }
 
     /// <summary>Stops it as the orchestrator does (SIGTERM), and kills it if it has not stopped within 30 seconds.</summary>

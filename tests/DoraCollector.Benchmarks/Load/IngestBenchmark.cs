@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Runtime;
-using DoraCollector.Simulator;
+using DoraCollector.IntegrationTests.Infrastructure;
 using DoraCollector.Simulator.Sending;
+using DoraCollector.Simulator;
 
 namespace DoraCollector.Benchmarks.Load;
 
@@ -47,7 +48,7 @@ internal static class IngestBenchmark
         GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;
 
         await using var db = await LoadDatabase.RecreateAsync(server, "ingest");
-        var url = new Uri($"http://127.0.0.1:{CollectorProcess.FreePort()}/");
+        var url = new Uri($"http://127.0.0.1:{LoopbackProcess.FreePort()}/");
         var environment = LoadOrganization.Environment(settings);
         environment["ConnectionStrings__Dora"] = db.ConnectionString;
         environment["Dora__Scheduling__Enabled"] = pipeline ? "true" : "false";

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -66,7 +65,7 @@ internal sealed class AlertmanagerServer : IAsyncDisposable
 
         await File.WriteAllTextAsync(config, configYaml.Replace("$ROOT", root, StringComparison.Ordinal));
 
-        var port = LoopbackHosting.FreePort();
+        var port = LoopbackProcess.FreePort();
         var start = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
         foreach (var arg in new[]
                  {
@@ -154,39 +153,8 @@ internal sealed class AlertmanagerServer : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilReadyAsync()
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                // Waiting again drains the redirected output, so the message holds all of it.
-                await _process.WaitForExitAsync();
-                throw new InvalidOperationException($"prometheus-alertmanager exited with {_process.ExitCode}:\n{Output}");
-            }
-
-            try
-            {
-                using var response = await _http.GetAsync("-/ready");
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            if (deadline.Elapsed > StartTimeout)
-            {
-                throw new TimeoutException($"prometheus-alertmanager was not ready within {StartTimeout}:\n{Output}");
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    private Task WaitUntilReadyAsync() =>
+        LoopbackProcess.WaitUntilReadyAsync(_process, _http, "-/ready", "prometheus-alertmanager", StartTimeout, () => Output);
 
     private static void KillQuietly(Process process)
     {

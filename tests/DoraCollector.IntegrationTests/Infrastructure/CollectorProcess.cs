@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Text;
 
 namespace DoraCollector.IntegrationTests.Infrastructure;
@@ -51,7 +50,7 @@ internal sealed class CollectorProcess : IAsyncDisposable
     /// <summary>Starts a verb that serves HTTP (<c>serve</c>, <c>demo</c>) on a free loopback port.</summary>
     public static CollectorProcess Start(string verb, IReadOnlyList<string> args, IReadOnlyDictionary<string, string?> environment)
     {
-        var port = LoopbackHosting.FreePort();
+        var port = LoopbackProcess.FreePort();
         var process = Process.Start(StartInfo([verb, .. args, "--urls", $"http://127.0.0.1:{port}"], environment))
             ?? throw new InvalidOperationException("cannot start the collector");
         return new CollectorProcess(process, port);
@@ -65,32 +64,11 @@ internal sealed class CollectorProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    public async Task<HttpStatusCode> WaitUntilReadyAsync(TimeSpan timeout)
+    /// <summary>Waits until <c>/readyz</c> answers 200; fails with the collector's output when it exits or the time is up.</summary>
+    public async Task WaitUntilReadyAsync(TimeSpan timeout)
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"the collector exited with {_process.ExitCode}:\n{Output}");
-            }
-
-            try
-            {
-                var response = await http.GetAsync("/readyz");
-                if (response.StatusCode == HttpStatusCode.OK || DateTime.UtcNow > deadline)
-                {
-                    return response.StatusCode;
-                }
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(200);
-        }
+        await LoopbackProcess.WaitUntilReadyAsync(_process, http, "/readyz", "the collector", timeout, () => Output);
     }
 
     public async ValueTask DisposeAsync()

@@ -7,14 +7,6 @@ namespace DoraCollector.IntegrationTests.Infrastructure;
 
 internal static class LoopbackHosting
 {
-    /// <summary>A loopback port free at this moment, for a process the test starts.</summary>
-    public static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>
     /// Serves the in-process collector with Kestrel on a free loopback port instead of the test
     /// server, for clients that need a real socket (a Prometheus scraping it), and returns its

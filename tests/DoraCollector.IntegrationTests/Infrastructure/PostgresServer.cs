@@ -43,7 +43,7 @@ internal sealed class PostgresServer
         RemoveLeftovers();
         var root = Directory.CreateTempSubdirectory(Prefix).FullName;
         var data = Path.Combine(root, "data");
-        var port = LoopbackHosting.FreePort();
+        var port = LoopbackProcess.FreePort();
         if (Environment.IsPrivilegedProcess)
         {
             await RunAsync("chown", ["postgres:", root]);

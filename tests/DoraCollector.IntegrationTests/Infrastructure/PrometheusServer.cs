@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 
@@ -72,7 +71,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
         var interval = $"{(int)(scrapeInterval ?? TimeSpan.FromSeconds(1)).TotalMilliseconds}ms";
         await File.WriteAllTextAsync(config, Config(targets, ruleFiles ?? [], interval, honorLabels));
 
-        var port = LoopbackHosting.FreePort();
+        var port = LoopbackProcess.FreePort();
         var start = new ProcessStartInfo(executable)
         {
             RedirectStandardOutput = true,
@@ -214,39 +213,8 @@ internal sealed class PrometheusServer : IAsyncDisposable
             """;
     }
 
-    private async Task WaitUntilReadyAsync()
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                // Waiting again drains the redirected output, so the message holds all of it.
-                await _process.WaitForExitAsync();
-                throw new InvalidOperationException($"prometheus exited with {_process.ExitCode}:\n{Output}");
-            }
-
-            try
-            {
-                using var response = await _http.GetAsync("-/ready");
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            if (deadline.Elapsed > StartTimeout)
-            {
-                throw new TimeoutException($"prometheus was not ready within {StartTimeout}:\n{Output}");
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    private Task WaitUntilReadyAsync() =>
+        LoopbackProcess.WaitUntilReadyAsync(_process, _http, "-/ready", "prometheus", StartTimeout, () => Output);
 
     private async Task<string> GetRawAsync(string apiPath, CancellationToken ct)
     {

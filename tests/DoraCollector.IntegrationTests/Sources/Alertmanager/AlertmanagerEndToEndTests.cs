@@ -23,7 +23,7 @@ public sealed class AlertmanagerEndToEndTests
     [Fact]
     public async Task Alerts_become_incidents_resolving_closes_them_and_repeats_add_nothing()
     {
-        var port = LoopbackHosting.FreePort();
+        var port = LoopbackProcess.FreePort();
         await using var alertmanager = await StartAlertmanagerAsync(LoopbackCollector.Webhook(port));
         await using var collector = await LoopbackCollector.StartAsync(port, Settings(alertmanager));
         var startsAt = DateTimeOffset.UtcNow.AddMinutes(-1).AddTicks(1234);
@@ -59,7 +59,7 @@ public sealed class AlertmanagerEndToEndTests
     [Fact]
     public async Task A_collector_that_was_down_gets_everything_once_it_is_back()
     {
-        var port = LoopbackHosting.FreePort();
+        var port = LoopbackProcess.FreePort();
         await using var alertmanager = await StartAlertmanagerAsync(LoopbackCollector.Webhook(port));
         await using var collector = await LoopbackCollector.StartAsync(port, Settings(alertmanager));
         var firstStart = DateTimeOffset.UtcNow.AddMinutes(-2);
@@ -89,8 +89,8 @@ public sealed class AlertmanagerEndToEndTests
     public async Task Reconciliation_opens_what_the_webhook_lost_and_closes_what_vanished_until_the_real_resolve_arrives()
     {
         // Alertmanager notifies a port where nothing listens: every webhook is lost.
-        await using var alertmanager = await StartAlertmanagerAsync(LoopbackCollector.Webhook(LoopbackHosting.FreePort()));
-        var port = LoopbackHosting.FreePort();
+        await using var alertmanager = await StartAlertmanagerAsync(LoopbackCollector.Webhook(LoopbackProcess.FreePort()));
+        var port = LoopbackProcess.FreePort();
         var settings = new Dictionary<string, string?>(Settings(alertmanager)) { ["Dora:Alertmanager:VanishedAfter"] = "0s" };
         await using var collector = await LoopbackCollector.StartAsync(port, settings);
         var reconciler = collector.Service<AlertmanagerReconciler>();
@@ -157,8 +157,8 @@ public sealed class AlertmanagerEndToEndTests
     [Fact]
     public async Task An_unreachable_Alertmanager_fails_the_pass_and_records_why()
     {
-        var port = LoopbackHosting.FreePort();
-        await using var collector = await LoopbackCollector.StartAsync(LoopbackHosting.FreePort(), new Dictionary<string, string?>
+        var port = LoopbackProcess.FreePort();
+        await using var collector = await LoopbackCollector.StartAsync(LoopbackProcess.FreePort(), new Dictionary<string, string?>
         {
             ["Dora:Alertmanager:WebhookToken"] = Token,
             ["Dora:Alertmanager:Url"] = $"http://127.0.0.1:{port}",

@@ -37,7 +37,7 @@ internal sealed class LoopbackCollector : IAsyncDisposable
 
     public bool IsRunning => _factory is not null;
 
-    /// <summary>Starts on <paramref name="port"/> (from <see cref="LoopbackHosting.FreePort"/>, so Alertmanager can be told it first).</summary>
+    /// <summary>Starts on <paramref name="port"/> (from <see cref="LoopbackProcess.FreePort"/>, so Alertmanager can be told it first).</summary>
     public static async Task<LoopbackCollector> StartAsync(int port, IReadOnlyDictionary<string, string?> settings)
     {
         var collector = new LoopbackCollector(await TestDatabase.CreateAsync(), settings, port);

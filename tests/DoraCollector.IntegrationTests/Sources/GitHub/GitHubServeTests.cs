@@ -28,7 +28,7 @@ public sealed class GitHubServeTests
             ["Dora__GitHub__Repositories__0"] = "acme/shop",
             ["Dora__GitHub__WebhookSecret"] = GitHubHost.WebhookSecret,
         });
-        Assert.Equal(HttpStatusCode.OK, await collector.WaitUntilReadyAsync(TimeSpan.FromSeconds(60)));
+        await collector.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
 
         var delivery = JsonNode.Parse(GitHubHost.Payload("webhook.deployment_status.payload.json"))!;
         delivery["repository"]!["full_name"] = "acme/shop";
