@@ -36,6 +36,11 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
         INSERT INTO teams (name) VALUES (@name) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id
         """;
 
+    private const string Describe = """
+        SELECT s.origin AS Origin, s.path AS Path, s.repository_id AS RepositoryId, r.full_name AS Repository
+        FROM services s LEFT JOIN repositories r ON r.id = s.repository_id WHERE s.id = @serviceId
+        """;
+
     private const string FindRepository = "SELECT id FROM repositories WHERE full_name = @fullName";
 
     private const string UpsertRepository = """
@@ -44,13 +49,38 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
         RETURNING id
         """;
 
-    // What this transaction found: a mapping batch names the same few repositories and aliases
-    // hundreds of times (and the repository upsert rewrites and locks the row: it is for a new one).
+    // What this transaction found: a mapping batch names the same few services, repositories and
+    // aliases hundreds of times (and the repository upsert rewrites and locks the row: it is for a
+    // new one). Mapping batches run one at a time, and only the catalog (in its own transaction)
+    // removes a service or changes an alias.
+    private readonly Dictionary<string, int?> _names = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _repositories = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Kind, string Value), int?> _aliases = [];
+    private readonly Dictionary<int, ServiceScope> _scopes = [];
 
-    public Task<int?> FindAsync(string name, CancellationToken ct) =>
-        conn.ExecuteScalarAsync<int?>(new CommandDefinition(FindByName, new { name }, tx, cancellationToken: ct));
+    /// <summary>The service of this name, if there is one.</summary>
+    public async Task<int?> FindAsync(string name, CancellationToken ct)
+    {
+        if (!_names.TryGetValue(name, out var id))
+        {
+            id = await conn.ExecuteScalarAsync<int?>(new CommandDefinition(FindByName, new { name }, tx, cancellationToken: ct));
+            _names[name] = id;
+        }
+
+        return id;
+    }
+
+    /// <summary>Where a service comes from and what it covers: its origin, repository and folder.</summary>
+    public async Task<ServiceScope> ScopeAsync(int serviceId, CancellationToken ct)
+    {
+        if (!_scopes.TryGetValue(serviceId, out var scope))
+        {
+            scope = await conn.QuerySingleAsync<ServiceScope>(new CommandDefinition(Describe, new { serviceId }, tx, cancellationToken: ct));
+            _scopes[serviceId] = scope;
+        }
+
+        return scope;
+    }
 
     /// <summary>The service an alias names (only the catalog writes aliases, so a mapping batch reads each once).</summary>
     public async Task<int?> FindByAliasAsync(string kind, string value, CancellationToken ct)
@@ -76,6 +106,7 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
         if (await FindAsync(name, ct) is not { } id)
         {
             await conn.ExecuteAsync(new CommandDefinition(Discover, new { name, repositoryId }, tx, cancellationToken: ct));
+            _names.Remove(name);
             id = (await FindAsync(name, ct))!.Value;
         }
 
@@ -93,8 +124,11 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
     /// service already has a path, belongs to the catalog or lives in another repository. The
     /// caller queues the service with its changes resolved again.
     /// </summary>
-    public async Task<bool> AdoptPathAsync(int serviceId, int repositoryId, string path, CancellationToken ct) =>
-        await conn.ExecuteAsync(new CommandDefinition(AdoptPath, new { serviceId, repositoryId, path = path.Trim('/') }, tx, cancellationToken: ct)) > 0;
+    public async Task<bool> AdoptPathAsync(int serviceId, int repositoryId, string path, CancellationToken ct)
+    {
+        _scopes.Remove(serviceId);
+        return await conn.ExecuteAsync(new CommandDefinition(AdoptPath, new { serviceId, repositoryId, path = path.Trim('/') }, tx, cancellationToken: ct)) > 0;
+    }
 
     /// <summary>A repository by <c>owner/name</c>, stored now if new.</summary>
     public async Task<int> RepositoryAsync(string fullName, CancellationToken ct)
@@ -113,8 +147,10 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
     /// <summary>Forgets what this transaction found, after a rollback to a savepoint may have undone it.</summary>
     public void Forget()
     {
+        _names.Clear();
         _repositories.Clear();
         _aliases.Clear();
+        _scopes.Clear();
     }
 
     /// <summary>A repository by <c>owner/name</c> (case-insensitive, stored lower case).</summary>
@@ -123,4 +159,13 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
             UpsertRepository, new { fullName = NormalizeRepository(fullName) }, tx, cancellationToken: ct));
 
     public static string NormalizeRepository(string fullName) => fullName.Trim().TrimEnd('/').ToLowerInvariant();
+}
+
+/// <summary>A service's origin (<c>catalog</c> or <c>discovered</c>), folder, and repository (id and <c>owner/name</c>).</summary>
+internal sealed record ServiceScope
+{
+    public string Origin { get; init; } = "";
+    public string? Path { get; init; }
+    public int? RepositoryId { get; init; }
+    public string? Repository { get; init; }
 }

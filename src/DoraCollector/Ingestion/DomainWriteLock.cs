@@ -9,7 +9,9 @@ namespace DoraCollector.Ingestion;
 /// projection holds its queued service and inserts deployments that reference those rows. Run
 /// concurrently, they deadlock. A transaction-level advisory lock orders them instead: a mapping
 /// batch takes it exclusively (one batch at a time, across replicas and the polling sources that
-/// drain after fetching), projections share it (they run side by side, one service each).
+/// drain after fetching), projections share it (they run side by side, one service each). One
+/// batch at a time also means a report of a GitOps object is folded onto what the batch before
+/// wrote (a repeat is not stored twice, a rollback hint is not lost).
 /// </summary>
 internal static class DomainWriteLock
 {

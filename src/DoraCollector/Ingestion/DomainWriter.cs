@@ -61,19 +61,34 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
         ON CONFLICT DO NOTHING
         """;
 
-    private const string UpsertAttempt = """
-        INSERT INTO deployment_attempts (source, external_id, service_id, environment, repository_id, revision, outcome,
-                                         started_at, finished_at, rollback_hint, explicit_commits, details, raw_event_id, updated_at)
-        VALUES (@Source, @ExternalId, @ServiceId, @Environment, @RepositoryId, @Revision, @outcome,
-                @StartedAt, @FinishedAt, @RollbackHint, @explicitCommits, @DetailsJson::jsonb, @RawEventId, @now)
+    // Every row of a batch in one statement. A row that would not change (a snapshot repeating
+    // the history it reported before) is not written again; RETURNING gives the rows written, each
+    // with the service it had before (the subquery reads the statement's snapshot).
+    private const string UpsertAttempts = """
+        INSERT INTO deployment_attempts AS a (source, external_id, service_id, environment, repository_id, revision, outcome,
+                                              started_at, finished_at, rollback_hint, explicit_commits, details, raw_event_id, updated_at)
+        SELECT r.source, r.external_id, r.service_id, r.environment, r.repository_id, r.revision, r.outcome,
+               r.started_at, r.finished_at, r.rollback_hint, r.explicit_commits, r.details::jsonb, r.raw_event_id, @now
+        FROM jsonb_to_recordset(@rows::jsonb) AS r(source text, external_id text, service_id int, environment text, repository_id int,
+                                                    revision text, outcome text, started_at timestamptz, finished_at timestamptz,
+                                                    rollback_hint boolean, explicit_commits text[], details text, raw_event_id bigint)
+        ORDER BY r.source, r.external_id
         ON CONFLICT (source, external_id) DO UPDATE
            SET service_id = EXCLUDED.service_id, environment = EXCLUDED.environment, repository_id = EXCLUDED.repository_id,
                revision = EXCLUDED.revision, outcome = EXCLUDED.outcome, started_at = EXCLUDED.started_at,
                finished_at = EXCLUDED.finished_at,
-               rollback_hint = CASE WHEN @keepStoredHint THEN deployment_attempts.rollback_hint ELSE EXCLUDED.rollback_hint END,
+               rollback_hint = CASE WHEN EXCLUDED.source || ' ' || EXCLUDED.external_id = ANY(@keep) THEN a.rollback_hint ELSE EXCLUDED.rollback_hint END,
                explicit_commits = EXCLUDED.explicit_commits, details = EXCLUDED.details,
-               raw_event_id = COALESCE(EXCLUDED.raw_event_id, deployment_attempts.raw_event_id), updated_at = EXCLUDED.updated_at
-        RETURNING (SELECT service_id FROM deployment_attempts WHERE source = @Source AND external_id = @ExternalId)
+               raw_event_id = COALESCE(EXCLUDED.raw_event_id, a.raw_event_id), updated_at = EXCLUDED.updated_at
+         WHERE (a.service_id, a.environment, a.repository_id, a.revision, a.outcome, a.started_at, a.finished_at,
+                a.rollback_hint, a.explicit_commits, a.details)
+               IS DISTINCT FROM
+               (EXCLUDED.service_id, EXCLUDED.environment, EXCLUDED.repository_id, EXCLUDED.revision, EXCLUDED.outcome,
+                EXCLUDED.started_at, EXCLUDED.finished_at,
+                CASE WHEN EXCLUDED.source || ' ' || EXCLUDED.external_id = ANY(@keep) THEN a.rollback_hint ELSE EXCLUDED.rollback_hint END,
+                EXCLUDED.explicit_commits, EXCLUDED.details)
+        RETURNING a.service_id AS Service,
+                  (SELECT d.service_id FROM deployment_attempts d WHERE d.source = a.source AND d.external_id = a.external_id) AS Previous
         """;
 
     // A resolve, once seen, sticks: a late or re-ordered "firing" does not reopen a signal. Only
@@ -182,19 +197,57 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
         }
     }
 
-    public async Task UpsertAttemptAsync(AttemptRow attempt, CancellationToken ct)
+    public Task UpsertAttemptAsync(AttemptRow attempt, CancellationToken ct) => UpsertAttemptsAsync([attempt], ct);
+
+    /// <summary>
+    /// Stores the attempts a source reports at once (an Argo CD snapshot's whole history) in one
+    /// statement. Only attempts that change are written, and only their services (and a service
+    /// an attempt moved from) are queued.
+    /// </summary>
+    public async Task UpsertAttemptsAsync(IReadOnlyList<AttemptRow> attempts, CancellationToken ct)
     {
-        var previousService = await conn.ExecuteScalarAsync<int?>(new CommandDefinition(UpsertAttempt, new
+        if (attempts.Count == 0)
         {
-            attempt.Source, attempt.ExternalId, attempt.ServiceId, attempt.Environment, attempt.RepositoryId,
-            Revision = attempt.Revision.Trim().ToLowerInvariant(),
-            outcome = attempt.Succeeded ? "success" : "failure",
-            StartedAt = attempt.StartedAt?.ToUniversalTime(), FinishedAt = attempt.FinishedAt.ToUniversalTime(), attempt.RollbackHint,
-            explicitCommits = attempt.ExplicitCommits?.Select(s => s.ToLowerInvariant()).ToArray(),
-            attempt.DetailsJson, attempt.RawEventId, now = clock.GetUtcNow(), keepStoredHint = attempt.KeepStoredHint,
-        }, tx, cancellationToken: ct));
-        await QueueAsync(previousService is { } moved && moved != attempt.ServiceId ? [attempt.ServiceId, moved] : [attempt.ServiceId], false, ct);
+            return;
+        }
+
+        // One statement cannot write a row twice: a report that names one attempt twice is stored
+        // row by row, the later winning, as it would arrive.
+        if (attempts.Count > 1 && attempts.DistinctBy(a => (a.Source, a.ExternalId)).Count() < attempts.Count)
+        {
+            foreach (var attempt in attempts)
+            {
+                await UpsertAttemptsAsync([attempt], ct);
+            }
+
+            return;
+        }
+
+        var rows = JsonSerializer.Serialize(attempts.Select(a => new
+        {
+            source = a.Source,
+            external_id = a.ExternalId,
+            service_id = a.ServiceId,
+            environment = a.Environment,
+            repository_id = a.RepositoryId,
+            revision = a.Revision.Trim().ToLowerInvariant(),
+            outcome = a.Succeeded ? "success" : "failure",
+            started_at = a.StartedAt is { } started ? Stored(started) : (DateTimeOffset?)null,
+            finished_at = Stored(a.FinishedAt),
+            rollback_hint = a.RollbackHint,
+            explicit_commits = a.ExplicitCommits?.Select(s => s.ToLowerInvariant()),
+            details = a.DetailsJson,
+            raw_event_id = a.RawEventId,
+        }), RowJson);
+        var keep = attempts.Where(a => a.KeepStoredHint).Select(a => $"{a.Source} {a.ExternalId}").ToArray();
+        var written = await conn.QueryAsync<(int Service, int? Previous)>(new CommandDefinition(UpsertAttempts,
+            new { rows, keep, now = clock.GetUtcNow() }, tx, cancellationToken: ct));
+        var services = written.SelectMany(w => w.Previous is { } previous ? new[] { w.Service, previous } : [w.Service]).Distinct().ToList();
+        await QueueAsync(services, false, ct);
     }
+
+    // As PostgreSQL keeps it: UTC, to the microsecond (as Npgsql writes a parameter).
+    private static DateTimeOffset Stored(DateTimeOffset at) => new(at.UtcTicks - at.UtcTicks % 10, TimeSpan.Zero);
 
     public async Task UpsertSignalAsync(SignalRow signal, CancellationToken ct)
     {

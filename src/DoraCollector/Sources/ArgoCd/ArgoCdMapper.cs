@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Dapper;
 using DoraCollector.Ingestion;
 using Microsoft.Extensions.Options;
 
@@ -15,10 +14,6 @@ internal sealed class ArgoCdMapper(IOptionsMonitor<ArgoCdOptions> options) : IRa
 {
     public const string SourceName = "argocd";
     public const string NotificationKind = "notification";
-
-    // Replicas map different snapshots at once; those of one application go one at a time (until
-    // the mapping transaction ends), so a later snapshot reads the hint an earlier one wrote.
-    private const string LockApplication = "SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))";
 
     public string Source => SourceName;
 
@@ -55,9 +50,8 @@ internal sealed class ArgoCdMapper(IOptionsMonitor<ArgoCdOptions> options) : IRa
             return false;
         }
 
-        await writer.Connection.ExecuteAsync(new CommandDefinition(LockApplication,
-            new { key = $"argocd:{ArgoCdSnapshot.QualifiedName(app)}" }, writer.Transaction, cancellationToken: ct));
         var target = await ArgoCdTargets.ResolveAsync(app, writer, settings, ct);
+        var attempts = new List<AttemptRow>();
         foreach (var rollout in ArgoCdRollouts.Of(app, sources => ArgoCdSourceChoice.Index(sources, target.ServiceRepository)))
         {
             int? repositoryId = rollout.Source is { } source && RepositoryUrls.IsGit(source) && RepositoryUrls.Normalize(source.RepoUrl) is { } name
@@ -65,12 +59,14 @@ internal sealed class ArgoCdMapper(IOptionsMonitor<ArgoCdOptions> options) : IRa
                 : null;
             // The rollback hint of a history entry is known only while its operation is the current
             // one; a later snapshot must not take it back.
-            await writer.UpsertAttemptAsync(new AttemptRow(
+            attempts.Add(new AttemptRow(
                 SourceName, rollout.ExternalId, target.ServiceId, target.Environment, repositoryId, rollout.Revision, rollout.Succeeded,
                 rollout.StartedAt, rollout.FinishedAt, rollout.IsCurrentOperation && rollout.RollbackHint, DetailsJson: Details(app, rollout),
-                RawEventId: raw.Id, KeepStoredHint: !rollout.IsCurrentOperation), ct);
+                RawEventId: raw.Id, KeepStoredHint: !rollout.IsCurrentOperation));
         }
 
+        // The whole history at once: a snapshot repeats the entries stored before, which change nothing.
+        await writer.UpsertAttemptsAsync(attempts, ct);
         return true;
     }
 

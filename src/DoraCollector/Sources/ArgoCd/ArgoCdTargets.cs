@@ -1,4 +1,3 @@
-using Dapper;
 using DoraCollector.Catalog;
 using DoraCollector.Ingestion;
 
@@ -15,11 +14,6 @@ internal sealed record ArgoTarget(int ServiceId, string Environment, string? Ser
 /// </summary>
 internal static class ArgoCdTargets
 {
-    private const string LoadService = """
-        SELECT s.origin AS Origin, s.path AS Path, s.repository_id AS RepositoryId, r.full_name AS Repository
-        FROM services s LEFT JOIN repositories r ON r.id = s.repository_id WHERE s.id = @serviceId
-        """;
-
     public static async Task<ArgoTarget> ResolveAsync(ArgoApplication app, DomainWriter writer, ArgoCdOptions options, CancellationToken ct)
     {
         var services = writer.Services;
@@ -36,8 +30,7 @@ internal static class ArgoCdTargets
             serviceId = await services.EnsureAsync(labelled ?? name, null, repositoryId, ct);
         }
 
-        var service = await writer.Connection.QuerySingleAsync<ServiceRow>(new CommandDefinition(
-            LoadService, new { serviceId }, writer.Transaction, cancellationToken: ct));
+        var service = await services.ScopeAsync(serviceId.Value, ct);
         await AdoptFolderAsync(app, serviceId.Value, service, writer, options.PathScope, ct);
         return new ArgoTarget(serviceId.Value, ArgoCdEnvironment.Of(app, options), service.Repository);
     }
@@ -45,7 +38,7 @@ internal static class ArgoCdTargets
     // Only a discovered service of the same repository takes the folder, and only once: the
     // catalog, or whoever set it first, keeps the say (ServiceDirectory.AdoptPathAsync).
     private static async Task AdoptFolderAsync(
-        ArgoApplication app, int serviceId, ServiceRow service, DomainWriter writer, PathScope scope, CancellationToken ct)
+        ArgoApplication app, int serviceId, ServiceScope service, DomainWriter writer, PathScope scope, CancellationToken ct)
     {
         if (service.Origin != "discovered" || service.Path is not null || service.Repository is null)
         {
@@ -63,13 +56,5 @@ internal static class ArgoCdTargets
         {
             await writer.QueueAsync([serviceId], resolveChanges: true, ct);
         }
-    }
-
-    private sealed record ServiceRow
-    {
-        public string Origin { get; init; } = "";
-        public string? Path { get; init; }
-        public int? RepositoryId { get; init; }
-        public string? Repository { get; init; }
     }
 }

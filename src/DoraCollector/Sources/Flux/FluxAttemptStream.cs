@@ -14,34 +14,37 @@ namespace DoraCollector.Sources.Flux;
 /// writes nothing; one just before the next stored attempt of the same revision and outcome is
 /// the same rollout seen earlier, and moves that attempt to the earlier time; anything else is a
 /// new rollout (a new revision, or a return to an older one: a rollback). Whichever order the
-/// observations arrive in, the result is the same.
+/// observations arrive in, the result is the same. Mapping batches run one at a time (across
+/// replicas: <see cref="DomainWriteLock"/>), so each folds onto what the one before wrote.
 /// </summary>
 internal static class FluxAttemptStream
 {
     public const string SourceName = "flux";
 
-    private const string Stream = """
-        SELECT external_id AS ExternalId, revision AS Revision, outcome = 'success' AS Succeeded, finished_at AS FinishedAt,
-               rollback_hint AS RollbackHint
-        FROM deployment_attempts
-        WHERE service_id = @serviceId AND environment = @environment AND source = @source AND details ->> 'object' = @object
-        ORDER BY finished_at, id
+    // The object's stored attempt at or just before the observation, and the one just after it
+    // (in time order): all the fold needs, however long the object's history.
+    private const string Neighbours = """
+        WITH stream AS (
+            SELECT id, external_id, revision, outcome, finished_at, rollback_hint
+            FROM deployment_attempts
+            WHERE service_id = @serviceId AND environment = @environment AND source = @source AND details ->> 'object' = @object)
+        (SELECT false AS After, external_id AS ExternalId, revision AS Revision, outcome = 'success' AS Succeeded,
+                rollback_hint AS RollbackHint
+         FROM stream WHERE finished_at <= @at ORDER BY finished_at DESC, id DESC LIMIT 1)
+        UNION ALL
+        (SELECT true, external_id, revision, outcome = 'success', rollback_hint
+         FROM stream WHERE finished_at > @at ORDER BY finished_at, id LIMIT 1)
         """;
-
-    // Replicas map different events at once: reports of one object are folded one at a time
-    // (until the mapping transaction ends), so each sees what the other wrote.
-    private const string LockObject = "SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))";
 
     private static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web);
 
     public static async Task WriteAsync(
         FluxObservation o, int serviceId, string environment, long rawEventId, DomainWriter writer, CancellationToken ct)
     {
-        await writer.Connection.ExecuteAsync(new CommandDefinition(LockObject, new { key = $"flux:{o.Object}" }, writer.Transaction, cancellationToken: ct));
-        var stream = (await writer.Connection.QueryAsync<StoredAttempt>(new CommandDefinition(Stream,
-            new { serviceId, environment, source = SourceName, @object = o.Object }, writer.Transaction, cancellationToken: ct))).ToList();
-        var before = stream.LastOrDefault(a => a.FinishedAt <= o.At);
-        var after = stream.FirstOrDefault(a => a.FinishedAt > o.At);
+        var neighbours = (await writer.Connection.QueryAsync<StoredAttempt>(new CommandDefinition(Neighbours,
+            new { serviceId, environment, source = SourceName, @object = o.Object, at = o.At }, writer.Transaction, cancellationToken: ct))).ToList();
+        var before = neighbours.SingleOrDefault(a => !a.After);
+        var after = neighbours.SingleOrDefault(a => a.After);
         if (before is not null && Continues(before, o))
         {
             return;
@@ -71,10 +74,10 @@ internal static class FluxAttemptStream
 
     private sealed record StoredAttempt
     {
+        public bool After { get; init; }
         public string ExternalId { get; init; } = "";
         public string Revision { get; init; } = "";
         public bool Succeeded { get; init; }
-        public DateTimeOffset FinishedAt { get; init; }
         public bool RollbackHint { get; init; }
     }
 }
