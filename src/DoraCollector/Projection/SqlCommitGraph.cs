@@ -11,7 +11,8 @@ namespace DoraCollector.Projection;
 internal sealed class SqlCommitGraph(NpgsqlConnection conn, NpgsqlTransaction? tx, TimeSpan maxBranchAge) : ICommitGraph
 {
     // Commits reachable from @revision and not from @previous: `git rev-list revision ^previous`,
-    // limited to commits newer than @horizon (a branch older than that is cut off).
+    // limited to commits newer than @horizon (a branch older than that is cut off), and to those
+    // touching @path when one is given.
     private const string NewCommits = """
         WITH RECURSIVE
         old_walk (sha, parents) AS (
@@ -30,11 +31,14 @@ internal sealed class SqlCommitGraph(NpgsqlConnection conn, NpgsqlTransaction? t
             FROM new_walk n CROSS JOIN LATERAL unnest(n.parents) AS p (sha)
             JOIN commits c ON c.repository_id = @repositoryId AND c.sha = p.sha
             WHERE c.committed_at >= @horizon AND c.sha NOT IN (SELECT sha FROM old_walk)
-        )
-        SELECT n.sha FROM new_walk n JOIN commits c ON c.repository_id = @repositoryId AND c.sha = n.sha
-        WHERE @path::text IS NULL OR c.paths IS NULL
-           OR EXISTS (SELECT 1 FROM unnest(c.paths) AS f (path) WHERE f.path = @path OR f.path LIKE @path || '/%')
-        """;
+        ),
+        c AS (
+            SELECT c.sha, c.authored_at, c.message, cardinality(c.parents) AS parent_count
+            FROM new_walk n JOIN commits c ON c.repository_id = @repositoryId AND c.sha = n.sha
+            WHERE @path::text IS NULL OR c.paths IS NULL
+               OR EXISTS (SELECT 1 FROM unnest(c.paths) AS f (path) WHERE f.path = @path OR f.path LIKE @path || '/%')
+        ),
+        """ + Grouped;
 
     private const string IsAncestor = """
         WITH RECURSIVE walk (sha, parents) AS (
@@ -48,13 +52,18 @@ internal sealed class SqlCommitGraph(NpgsqlConnection conn, NpgsqlTransaction? t
         SELECT EXISTS (SELECT 1 FROM walk WHERE sha = @ancestor AND sha <> @descendant)
         """;
 
-    // Each commit's pull request: the merged one whose merge commit it is or that it belongs to
-    // (the earliest merged if several).
-    private const string Group = """
+    // The commits given.
+    private const string Listed = """
         WITH c AS (
             SELECT sha, authored_at, message, cardinality(parents) AS parent_count
             FROM commits WHERE repository_id = @repositoryId AND sha = ANY (@shas)
         ),
+        """ + Grouped;
+
+    // Follows a CTE `c` of commits: each commit with its pull request, the merged one whose merge
+    // commit it is or that it belongs to (the earliest merged if several), and what the change
+    // needs of that pull request.
+    private const string Grouped = """
         candidates AS (
             SELECT p.number, c.sha FROM c
             JOIN pull_requests p ON p.repository_id = @repositoryId AND p.merge_commit_sha = c.sha
@@ -67,19 +76,19 @@ internal sealed class SqlCommitGraph(NpgsqlConnection conn, NpgsqlTransaction? t
             FROM candidates k JOIN pull_requests p ON p.repository_id = @repositoryId AND p.number = k.number
             WHERE p.state = 'merged'
             ORDER BY k.sha, p.merged_at, p.number
+        ),
+        pr AS (
+            SELECT p.number, p.title, p.opened_at, p.merged_at, p.merge_commit_sha, p.labels,
+                   COALESCE(p.first_commit_at, (SELECT min(pcc.authored_at) FROM pull_request_commits pc
+                                                JOIN commits pcc ON pcc.repository_id = pc.repository_id AND pcc.sha = pc.sha
+                                                WHERE pc.repository_id = p.repository_id AND pc.pull_request_number = p.number)) AS first_commit_at,
+                   (SELECT m.message FROM commits m WHERE m.repository_id = p.repository_id AND m.sha = p.merge_commit_sha) AS merge_message
+            FROM pull_requests p WHERE p.repository_id = @repositoryId AND p.number IN (SELECT number FROM owner)
         )
-        SELECT c.sha AS Sha, c.authored_at AS AuthoredAt, c.message AS Message, c.parent_count AS ParentCount, owner.number AS PullRequest
-        FROM c LEFT JOIN owner ON owner.sha = c.sha
-        """;
-
-    private const string PullRequests = """
-        SELECT p.number AS Number, p.title AS Title, p.opened_at AS OpenedAt, p.merged_at AS MergedAt,
-               p.merge_commit_sha AS MergeCommitSha, p.labels AS Labels,
-               COALESCE(p.first_commit_at, (SELECT min(c.authored_at) FROM pull_request_commits pc
-                                            JOIN commits c ON c.repository_id = pc.repository_id AND c.sha = pc.sha
-                                            WHERE pc.repository_id = p.repository_id AND pc.pull_request_number = p.number)) AS FirstCommitAt,
-               (SELECT c.message FROM commits c WHERE c.repository_id = p.repository_id AND c.sha = p.merge_commit_sha) AS MergeMessage
-        FROM pull_requests p WHERE p.repository_id = @repositoryId AND p.number = ANY (@numbers)
+        SELECT c.sha AS Sha, c.authored_at AS AuthoredAt, c.message AS Message, c.parent_count AS ParentCount, owner.number AS PullRequest,
+               pr.title AS Title, pr.opened_at AS OpenedAt, pr.merged_at AS MergedAt, pr.merge_commit_sha AS MergeCommitSha,
+               pr.labels AS Labels, pr.first_commit_at AS FirstCommitAt, pr.merge_message AS MergeMessage
+        FROM c LEFT JOIN owner ON owner.sha = c.sha LEFT JOIN pr ON pr.number = owner.number
         """;
 
     private readonly Dictionary<(int Repository, string Revision), (string Sha, DateTimeOffset CommittedAt)?> _found = [];
@@ -112,7 +121,7 @@ internal sealed class SqlCommitGraph(NpgsqlConnection conn, NpgsqlTransaction? t
 
         if (previous is null)
         {
-            return new ChangeSet(ChangesStates.HeadOnly, await GroupAsync(repositoryId, [head.Sha], keepMerges: true, ct));
+            return new ChangeSet(ChangesStates.HeadOnly, await ListedAsync(repositoryId, [head.Sha], keepMerges: true, ct));
         }
 
         if (await FindAsync(repositoryId, previous, ct) is not { } before)
@@ -120,16 +129,16 @@ internal sealed class SqlCommitGraph(NpgsqlConnection conn, NpgsqlTransaction? t
             return ChangeSet.Pending;
         }
 
-        var shas = (await conn.QueryAsync<string>(new CommandDefinition(NewCommits, new
+        var commits = await conn.QueryAsync<GroupedCommit>(new CommandDefinition(NewCommits, new
         {
             repositoryId, revision = head.Sha, previous = before.Sha, path, horizon = before.CommittedAt - maxBranchAge,
-        }, tx, cancellationToken: ct))).ToArray();
-        return new ChangeSet(ChangesStates.Resolved, await GroupAsync(repositoryId, shas, keepMerges: false, ct));
+        }, tx, cancellationToken: ct));
+        return new ChangeSet(ChangesStates.Resolved, Changes(repositoryId, commits.ToList(), keepMerges: false));
     }
 
     public async Task<ChangeSet> ExplicitChangesAsync(int? repositoryId, IReadOnlyList<string> shas, CancellationToken ct) =>
         repositoryId is int repository
-            ? new ChangeSet(ChangesStates.Explicit, await GroupAsync(repository, shas.Select(Revisions.Normalize).ToArray(), keepMerges: true, ct))
+            ? new ChangeSet(ChangesStates.Explicit, await ListedAsync(repository, shas.Select(Revisions.Normalize).ToArray(), keepMerges: true, ct))
             : new ChangeSet(ChangesStates.None, []);
 
     private async Task<(string Sha, DateTimeOffset CommittedAt)?> FindAsync(int repositoryId, string revision, CancellationToken ct)
@@ -160,32 +169,25 @@ internal sealed class SqlCommitGraph(NpgsqlConnection conn, NpgsqlTransaction? t
         return rows.Count > 0 && (rows[0].Sha == normalized || rows.Count == 1) ? (rows[0].Sha, rows[0].CommittedAt) : null;
     }
 
+    private async Task<IReadOnlyList<ChangeRecord>> ListedAsync(int repositoryId, string[] shas, bool keepMerges, CancellationToken ct) =>
+        shas.Length == 0
+            ? []
+            : Changes(repositoryId, (await conn.QueryAsync<GroupedCommit>(new CommandDefinition(Listed, new { repositoryId, shas }, tx, cancellationToken: ct))).ToList(), keepMerges);
+
     // Commits with a pull request become that pull request's change; a commit without one is a
     // direct change, except a merge commit nobody reviewed (it brings its parents' commits, which
     // are changes of their own).
-    private async Task<IReadOnlyList<ChangeRecord>> GroupAsync(int repositoryId, string[] shas, bool keepMerges, CancellationToken ct)
+    private static List<ChangeRecord> Changes(int repositoryId, List<GroupedCommit> commits, bool keepMerges)
     {
-        if (shas.Length == 0)
-        {
-            return [];
-        }
-
-        var commits = (await conn.QueryAsync<GroupedCommit>(new CommandDefinition(Group, new { repositoryId, shas }, tx, cancellationToken: ct))).ToList();
-        var numbers = commits.Where(c => c.PullRequest is not null).Select(c => c.PullRequest!.Value).Distinct().ToArray();
-        var prs = numbers.Length == 0
-            ? new Dictionary<int, PullRequestInfo>()
-            : (await conn.QueryAsync<PullRequestInfo>(new CommandDefinition(PullRequests, new { repositoryId, numbers }, tx, cancellationToken: ct)))
-                .ToDictionary(p => p.Number);
-
         var changes = new List<ChangeRecord>();
         foreach (var group in commits.Where(c => c.PullRequest is not null).GroupBy(c => c.PullRequest!.Value))
         {
-            var pr = prs[group.Key];
+            var pr = group.First();
             var head = pr.MergeCommitSha ?? group.OrderBy(c => c.AuthoredAt).Last().Sha;
             changes.Add(new ChangeRecord(
-                $"pr:{repositoryId}:{pr.Number}", repositoryId, pr.Number, head, pr.Title, group.Count(),
+                $"pr:{repositoryId}:{group.Key}", repositoryId, group.Key, head, pr.Title, group.Count(),
                 pr.FirstCommitAt is { } first && first < group.Min(c => c.AuthoredAt) ? first : group.Min(c => c.AuthoredAt),
-                pr.OpenedAt, pr.MergedAt, pr.Labels,
+                pr.OpenedAt, pr.MergedAt, pr.Labels ?? [],
                 new[] { pr.Title, pr.MergeMessage }.OfType<string>().ToList()));
         }
 
@@ -199,6 +201,7 @@ internal sealed class SqlCommitGraph(NpgsqlConnection conn, NpgsqlTransaction? t
         return changes.OrderBy(c => c.FirstCommitAt).ThenBy(c => c.Key, StringComparer.Ordinal).ToList();
     }
 
+    // A commit, and its pull request's facts when it has one.
     private sealed record GroupedCommit
     {
         public string Sha { get; init; } = "";
@@ -206,16 +209,11 @@ internal sealed class SqlCommitGraph(NpgsqlConnection conn, NpgsqlTransaction? t
         public string? Message { get; init; }
         public int ParentCount { get; init; }
         public int? PullRequest { get; init; }
-    }
-
-    private sealed record PullRequestInfo
-    {
-        public int Number { get; init; }
         public string? Title { get; init; }
         public DateTimeOffset? OpenedAt { get; init; }
         public DateTimeOffset? MergedAt { get; init; }
         public string? MergeCommitSha { get; init; }
-        public string[] Labels { get; init; } = [];
+        public string[]? Labels { get; init; }
         public DateTimeOffset? FirstCommitAt { get; init; }
         public string? MergeMessage { get; init; }
     }
