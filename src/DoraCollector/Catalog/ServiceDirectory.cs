@@ -58,6 +58,9 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
     private readonly Dictionary<(string Kind, string Value), int?> _aliases = [];
     private readonly Dictionary<int, ServiceScope> _scopes = [];
 
+    /// <summary>How many services this transaction discovered (a repository may have a new one).</summary>
+    public int Discovered { get; private set; }
+
     /// <summary>The service of this name, if there is one.</summary>
     public async Task<int?> FindAsync(string name, CancellationToken ct)
     {
@@ -107,6 +110,7 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
         {
             await conn.ExecuteAsync(new CommandDefinition(Discover, new { name, repositoryId }, tx, cancellationToken: ct));
             _names.Remove(name);
+            Discovered++;
             id = (await FindAsync(name, ct))!.Value;
         }
 

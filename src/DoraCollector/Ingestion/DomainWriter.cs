@@ -132,6 +132,11 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
     private readonly HashSet<int> _queued = [];
     private readonly HashSet<int> _queuedResolving = [];
 
+    // The services of a repository (its own, and those deployed from it), as this transaction
+    // read them: until it discovers a service or stores an attempt deployed from that repository.
+    private readonly Dictionary<int, List<int>> _repositoryServices = [];
+    private int _discoveredAtRead;
+
     public ServiceDirectory Services { get; } = new(conn, tx);
 
     /// <summary>Forgets what this transaction wrote, after a rollback to a savepoint undid part of it.</summary>
@@ -139,6 +144,7 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
     {
         _queued.Clear();
         _queuedResolving.Clear();
+        _repositoryServices.Clear();
         Services.Forget();
     }
 
@@ -239,6 +245,11 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
             details = a.DetailsJson,
             raw_event_id = a.RawEventId,
         }), RowJson);
+        foreach (var repositoryId in attempts.Select(a => a.RepositoryId).OfType<int>())
+        {
+            _repositoryServices.Remove(repositoryId);
+        }
+
         var keep = attempts.Where(a => a.KeepStoredHint).Select(a => $"{a.Source} {a.ExternalId}").ToArray();
         var written = await conn.QueryAsync<(int Service, int? Previous)>(new CommandDefinition(UpsertAttempts,
             new { rows, keep, now = clock.GetUtcNow() }, tx, cancellationToken: ct));
@@ -280,13 +291,24 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
 
     private async Task QueueRepositoryAsync(int repositoryId, bool resolveChanges, CancellationToken ct)
     {
-        var services = await conn.QueryAsync<int>(new CommandDefinition(
-            """
-            SELECT id FROM services WHERE repository_id = @repositoryId
-            UNION
-            SELECT DISTINCT service_id FROM deployment_attempts WHERE repository_id = @repositoryId
-            """, new { repositoryId }, tx, cancellationToken: ct));
-        await QueueAsync(services.ToList(), resolveChanges, ct);
+        if (Services.Discovered != _discoveredAtRead)
+        {
+            _repositoryServices.Clear();
+            _discoveredAtRead = Services.Discovered;
+        }
+
+        if (!_repositoryServices.TryGetValue(repositoryId, out var services))
+        {
+            services = (await conn.QueryAsync<int>(new CommandDefinition(
+                """
+                SELECT id FROM services WHERE repository_id = @repositoryId
+                UNION
+                SELECT DISTINCT service_id FROM deployment_attempts WHERE repository_id = @repositoryId
+                """, new { repositoryId }, tx, cancellationToken: ct))).ToList();
+            _repositoryServices[repositoryId] = services;
+        }
+
+        await QueueAsync(services, resolveChanges, ct);
     }
 
     private static string? FirstLine(string? message)

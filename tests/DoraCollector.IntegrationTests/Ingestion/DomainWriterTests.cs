@@ -85,6 +85,28 @@ public sealed class DomainWriterTests
             "SELECT external_id || ' ' || revision FROM deployment_attempts ORDER BY external_id"));
     }
 
+    [Fact]
+    public async Task A_merged_pull_request_queues_every_service_deployed_from_its_repository_even_one_deployed_earlier_in_the_batch()
+    {
+        await using var host = await EngineHost.StartAsync(Now);
+        var (shop, cart) = await ServicesAsync(host);
+
+        await WriteAsync(host, async w =>
+        {
+            var repository = await w.Services.RepositoryAsync("acme/shop", CancellationToken.None);
+            await w.UpsertCommitsAsync(repository, [new CommitRow("c1", [], Now.AddDays(-1), Now.AddDays(-1), "dev", "first")], CancellationToken.None);
+            await w.UpsertAttemptsAsync([Attempt("a1", cart, "c1", hours: 2) with { RepositoryId = repository }], CancellationToken.None);
+            await w.UpsertPullRequestAsync(repository, new PullRequestRow(
+                7, "add cart", null, "dev", "main", "merged", Now.AddDays(-2), Now.AddHours(-3), Now.AddHours(-3), "c1", null, null, [], ["c1"],
+                Now.AddHours(-3)), CancellationToken.None);
+        });
+
+        // Nothing names shop with acme/shop, so only cart is queued, and with its changes resolved again.
+        Assert.Equal([$"{cart} True"], await host.QueryAsync<string>(
+            "SELECT service_id || ' ' || CASE WHEN resolve_changes THEN 'True' ELSE 'False' END FROM projection_queue ORDER BY service_id"));
+        Assert.NotEqual(shop, cart);
+    }
+
     private static AttemptRow Attempt(string id, int serviceId, string revision, int hours) =>
         new("test", id, serviceId, "production", null, revision, true, Now.AddHours(-hours - 1), Now.AddHours(-hours),
             DetailsJson: $$"""{"object":"{{id}}"}""");
