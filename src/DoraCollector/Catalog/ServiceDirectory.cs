@@ -164,12 +164,3 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
 
     public static string NormalizeRepository(string fullName) => fullName.Trim().TrimEnd('/').ToLowerInvariant();
 }
-
-/// <summary>A service's origin (<c>catalog</c> or <c>discovered</c>), folder, and repository (id and <c>owner/name</c>).</summary>
-internal sealed record ServiceScope
-{
-    public string Origin { get; init; } = "";
-    public string? Path { get; init; }
-    public int? RepositoryId { get; init; }
-    public string? Repository { get; init; }
-}
