@@ -19,7 +19,7 @@ internal sealed class ApiKeyFilter(IOptionsMonitor<ApiOptions> options, Collecto
         if (keys.Count == 0 || presented is null || !keys.Any(k => WebhookSecurity.SameSecret(presented, k.Trim())))
         {
             // Posts are the generic ingest source; reads are the API itself.
-            var source = HttpMethods.IsGet(context.HttpContext.Request.Method) ? "api" : "generic";
+            var source = HttpMethods.IsGet(context.HttpContext.Request.Method) ? "api" : GenericIngestEndpoints.Source;
             telemetry.WebhookRejected(source, keys.Count == 0 ? "disabled" : presented is null ? "missing_key" : "wrong_key");
             context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
             return TypedResults.Problem(

@@ -12,13 +12,16 @@ namespace DoraCollector.Api;
 /// </summary>
 internal static class GenericIngestEndpoints
 {
+    /// <summary>The source of what this API stores, in the inbox and in the collector's own metrics.</summary>
+    public const string Source = "generic";
+
     private static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
 
     public static RouteGroupBuilder MapGenericIngest(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1").WithTags("Ingest").AddEndpointFilter<ApiKeyFilter>();
-        group.MapPost("/deployments", PostDeployments).WithName("PostDeployments");
-        group.MapPost("/incidents", PostIncidents).WithName("PostIncidents");
+        group.MapPost("/deployments", PostDeployments).WithName("PostDeployments").TimedAs(Source);
+        group.MapPost("/incidents", PostIncidents).WithName("PostIncidents").TimedAs(Source);
         return group;
     }
 
@@ -47,7 +50,7 @@ internal static class GenericIngestEndpoints
         }
         catch (JsonException e)
         {
-            services.Telemetry.WebhookRejected("generic", "malformed");
+            services.Telemetry.WebhookRejected(Source, "malformed");
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed JSON",
                 detail: $"The body is not valid JSON: {e.Message}");
         }
@@ -60,7 +63,7 @@ internal static class GenericIngestEndpoints
             var limit = services.Options.CurrentValue.MaxBatchSize;
             if (elements.Count > limit)
             {
-                services.Telemetry.WebhookRejected("generic", "oversize");
+                services.Telemetry.WebhookRejected(Source, "oversize");
                 return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Batch too large",
                     detail: $"The batch has {elements.Count} items; at most {limit} are accepted per request (Dora:Api:MaxBatchSize).");
             }
@@ -96,14 +99,14 @@ internal static class GenericIngestEndpoints
 
             if (errors.Count > 0)
             {
-                services.Telemetry.WebhookRejected("generic", "invalid");
+                services.Telemetry.WebhookRejected(Source, "invalid");
                 var first = errors.First();
                 return TypedResults.ValidationProblem(errors, title: "The request is invalid",
                     detail: $"{(first.Key.Length == 0 ? "body" : first.Key)}: {first.Value[0]}{(errors.Count > 1 ? $" (and {errors.Count - 1} more)" : "")}");
             }
 
             var stored = await services.Inbox.UpsertAllAsync(
-                items.Select(item => new NewRawEvent("generic", kind, idOf(item), JsonSerializer.Serialize(item, PayloadJson), now)).ToList(), ct);
+                items.Select(item => new NewRawEvent(Source, kind, idOf(item), JsonSerializer.Serialize(item, PayloadJson), now)).ToList(), ct);
             services.Signal.Poke();
             var results = items.Select((item, i) => new IngestItem(idOf(item), stored[i] is null ? "unchanged" : "accepted")).ToList();
             return TypedResults.Accepted((string?)null, new IngestResult(results.Count(r => r.Result == "accepted"), results.Count(r => r.Result == "unchanged"), results));

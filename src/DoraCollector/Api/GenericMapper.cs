@@ -9,7 +9,7 @@ internal sealed class GenericMapper : IRawEventMapper
 {
     private static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
 
-    public string Source => "generic";
+    public string Source => GenericIngestEndpoints.Source;
 
     public async Task<bool> MapAsync(RawEventRecord raw, DomainWriter writer, CancellationToken ct)
     {
@@ -49,7 +49,7 @@ internal sealed class GenericMapper : IRawEventMapper
         }
 
         await writer.UpsertAttemptAsync(new AttemptRow(
-            "generic", d.Id, serviceId, d.Environment, repositoryId, d.Revision, d.Status == "success", d.StartedAt, d.FinishedAt,
+            GenericIngestEndpoints.Source, d.Id, serviceId, d.Environment, repositoryId, d.Revision, d.Status == "success", d.StartedAt, d.FinishedAt,
             ExplicitCommits: d.Commits?.Select(c => c.Sha).ToList(), RawEventId: raw.Id), ct);
     }
 
@@ -57,7 +57,7 @@ internal sealed class GenericMapper : IRawEventMapper
     {
         var serviceId = await writer.Services.EnsureAsync(i.Service, null, null, ct);
         await writer.UpsertSignalAsync(new SignalRow(
-            "generic", i.Id, serviceId, i.Service, i.Environment, i.Title, i.Severity, null, i.StartedAt, i.ResolvedAt,
+            GenericIngestEndpoints.Source, i.Id, serviceId, i.Service, i.Environment, i.Title, i.Severity, null, i.StartedAt, i.ResolvedAt,
             ClosedBy: i.ResolvedAt is null ? null : "source", DeploymentRef: i.DeploymentId, RevisionRef: i.Revision, RawEventId: raw.Id), ct);
     }
 

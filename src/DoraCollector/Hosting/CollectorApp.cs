@@ -65,6 +65,7 @@ internal static class CollectorApp
         builder.AddReports();
 
         var app = builder.Build();
+        app.UseWebhookTiming();
         app.MapHealth();
         app.MapMetricsEndpoint();
         app.MapGenericIngest();

@@ -1,15 +1,18 @@
 using System.Collections.Concurrent;
+using DoraCollector.Metrics.Exposition;
 
 namespace DoraCollector.Hosting;
 
 /// <summary>
 /// The collector's own counters (per replica, since start): ingested events and errors per
-/// source, webhook rejections by reason, job runs. Rendered as <c>dora_collector_*</c>.
+/// source, webhook rejections by reason, how long webhooks took to answer, job runs. Rendered as
+/// <c>dora_collector_*</c>.
 /// </summary>
 internal sealed class CollectorTelemetry(TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, SourceCounters> _sources = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Source, string Reason), long> _rejections = new();
+    private readonly ConcurrentDictionary<string, LatencyHistogram> _webhookDurations = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JobCounters> _jobs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _historyGaps = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Api, string Outcome), long> _githubRequests = new();
@@ -30,6 +33,10 @@ internal sealed class CollectorTelemetry(TimeProvider clock)
     /// <summary>A webhook request was refused (reason: <c>signature</c>, <c>unauthorized</c>, <c>malformed</c>, ...).</summary>
     public void WebhookRejected(string source, string reason) =>
         _rejections.AddOrUpdate((source, reason), 1, (_, n) => n + 1);
+
+    /// <summary>A webhook or ingest API request of <paramref name="source"/> was answered (whatever the answer) <paramref name="elapsed"/> after it arrived.</summary>
+    public void WebhookAnswered(string source, TimeSpan elapsed) =>
+        _webhookDurations.GetOrAdd(source, _ => new LatencyHistogram()).Observe(elapsed);
 
     /// <summary>
     /// A source's bounded history (Argo CD's <c>revisionHistoryLimit</c>, Flux's five
@@ -72,7 +79,8 @@ internal sealed class CollectorTelemetry(TimeProvider clock)
         new GitHubReading(
             _githubRequests.Select(r => new GitHubRequestReading(r.Key.Api, r.Key.Outcome, r.Value))
                 .OrderBy(r => r.Api, StringComparer.Ordinal).ThenBy(r => r.Outcome, StringComparer.Ordinal).ToList(),
-            _githubRateLimits.Select(r => new GitHubRateLimitReading(r.Key, r.Value)).OrderBy(r => r.Resource, StringComparer.Ordinal).ToList()));
+            _githubRateLimits.Select(r => new GitHubRateLimitReading(r.Key, r.Value)).OrderBy(r => r.Resource, StringComparer.Ordinal).ToList()),
+        _webhookDurations.Select(w => new WebhookDurationReading(w.Key, w.Value.Read())).OrderBy(w => w.Source, StringComparer.Ordinal).ToList());
 
     private sealed class SourceCounters
     {
@@ -92,11 +100,15 @@ internal sealed class CollectorTelemetry(TimeProvider clock)
 internal sealed record TelemetryReading(
     IReadOnlyList<SourceReading> Sources, IReadOnlyList<RejectionReading> Rejections, IReadOnlyList<JobReading> Jobs,
     IReadOnlyList<HistoryGapReading> HistoryGaps,
-    GitHubReading? GitHub = null);
+    GitHubReading? GitHub = null,
+    IReadOnlyList<WebhookDurationReading>? WebhookDurations = null);
 
 internal sealed record SourceReading(string Source, long Events, long Errors, DateTimeOffset? LastSuccessAt);
 
 internal sealed record RejectionReading(string Source, string Reason, long Count);
+
+/// <summary>How long the webhook requests of a source took to answer.</summary>
+internal sealed record WebhookDurationReading(string Source, HistogramReading Durations);
 
 internal sealed record JobReading(string Job, long Runs, long Failures, TimeSpan LastDuration);
 

@@ -16,7 +16,7 @@ public sealed partial class MetricNameTests
         var rendered = MetricNames.Rendered();
         var documented = DocumentedFamilies();
         var used = RepositoryFiles.Find("dashboards", "*").Concat(RepositoryFiles.Find("deploy", "*"))
-            .SelectMany(f => DashboardFiles.DoraNames(RepositoryFiles.Read(f)).Select(n => (File: f, Name: n)))
+            .SelectMany(f => DashboardFiles.DoraNames(RepositoryFiles.Read(f)).Select(n => (File: f, Name: MetricNames.FamilyOf(n))))
             .ToList();
 
         Assert.NotEmpty(used);

@@ -33,6 +33,7 @@ internal static class ContractFamilies
         "dora_collector_ingest_errors_total",
         "dora_collector_last_success_timestamp_seconds",
         "dora_collector_webhook_rejections_total",
+        "dora_collector_webhook_duration_seconds",
         "dora_collector_job_runs_total",
         "dora_collector_job_duration_seconds",
         "dora_collector_history_gaps_total",
@@ -41,6 +42,13 @@ internal static class ContractFamilies
     ];
 
     public static IEnumerable<string> All => Dora.Concat(Collector);
+
+    /// <summary>The histogram families: Prometheus stores each as three series names.</summary>
+    public static readonly string[] Histograms = ["dora_collector_webhook_duration_seconds"];
+
+    /// <summary>The names Prometheus stores: a histogram's <c>_bucket</c>, <c>_sum</c> and <c>_count</c>, every other family by its own name.</summary>
+    public static IEnumerable<string> SeriesNames =>
+        All.SelectMany(family => Histograms.Contains(family) ? [$"{family}_bucket", $"{family}_sum", $"{family}_count"] : new[] { family });
 
     /// <summary>
     /// The one finding of <c>promtool check metrics</c> the contract keeps on purpose:

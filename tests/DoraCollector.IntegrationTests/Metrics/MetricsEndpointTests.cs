@@ -136,6 +136,10 @@ public sealed class MetricsEndpointTests
         telemetry.IngestFailed("alertmanager");
         telemetry.WebhookRejected("github", "signature");
         telemetry.WebhookRejected("generic", "missing_key");
+        telemetry.WebhookAnswered("github", TimeSpan.FromMilliseconds(3));
+        telemetry.WebhookAnswered("github", TimeSpan.FromMilliseconds(20));
+        telemetry.WebhookAnswered("github", TimeSpan.FromMilliseconds(400));
+        telemetry.WebhookAnswered("generic", TimeSpan.FromMilliseconds(7));
         telemetry.JobFinished("metrics.compute", TimeSpan.FromMilliseconds(850), succeeded: true);
         telemetry.JobFinished("github.ingest", TimeSpan.FromSeconds(2.5), succeeded: false);
         telemetry.HistoryGap("argocd", 2);

@@ -22,11 +22,20 @@ public sealed class PrometheusScrapeTests
         await prometheus.WaitForAsync($"up{{job=\"{PrometheusServer.JobName}\"}} == 1", FirstScrape);
 
         var names = (await prometheus.QueryAsync("count by (__name__) ({__name__=~\"dora_.+\"})")).Select(s => s.Name).Order(StringComparer.Ordinal);
-        Assert.Equal(ContractFamilies.All.Order(StringComparer.Ordinal), names);
-        foreach (var family in ContractFamilies.All)
+        Assert.Equal(ContractFamilies.SeriesNames.Order(StringComparer.Ordinal), names);
+        foreach (var series in ContractFamilies.SeriesNames)
         {
-            Assert.NotEmpty(await prometheus.QueryAsync(family));
+            Assert.NotEmpty(await prometheus.QueryAsync(series));
         }
+
+        // A histogram arrives whole: the webhook durations recorded, in their buckets.
+        // (3 ms, 20 ms and 400 ms: two within 50 ms, and a median of 10 + 15 × 0.5 ms by Prometheus' interpolation).
+        var fast = Assert.Single(await prometheus.QueryAsync(
+            "dora_collector_webhook_duration_seconds_bucket{source=\"github\",le=\"0.05\"}"));
+        Assert.Equal(2, fast.Value);
+        var quantile = Assert.Single(await prometheus.QueryAsync(
+            "histogram_quantile(0.5, dora_collector_webhook_duration_seconds_bucket{source=\"github\"})"));
+        Assert.Equal(0.0175, quantile.Value, 9);
 
         // Values and escaped label values arrive as published.
         var leadTime = Assert.Single(await prometheus.QueryAsync(

@@ -61,6 +61,13 @@ internal static class CollectorExposition
             writer.Sample(rejection.Count, new Label("source", rejection.Source), new Label("reason", rejection.Reason));
         }
 
+        writer.Family("dora_collector_webhook_duration_seconds", MetricType.Histogram,
+            "How long this replica took to answer webhook and ingest API requests (stored, duplicate or refused), per source, in seconds.");
+        foreach (var source in telemetry.WebhookDurations ?? [])
+        {
+            writer.Histogram(source.Durations, new Label("source", source.Source));
+        }
+
         writer.Family("dora_collector_job_runs_total", MetricType.Counter,
             "Background job runs on this replica by outcome (success, failure) since it started.");
         foreach (var job in telemetry.Jobs)

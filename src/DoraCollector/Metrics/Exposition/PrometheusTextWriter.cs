@@ -80,6 +80,46 @@ internal sealed class PrometheusTextWriter
     /// <summary>A sample of the current family: the shared labels first, then its own.</summary>
     public void Sample(LabelSet shared, double value, params ReadOnlySpan<Label> labels)
     {
+        if (_type == MetricType.Histogram)
+        {
+            throw new InvalidOperationException($"{_family} is a histogram: write it with {nameof(Histogram)}.");
+        }
+
+        Write("", shared, value, labels, upperBound: null);
+    }
+
+    /// <summary>
+    /// A histogram series of the current family (<see cref="MetricType.Histogram"/>) with the given
+    /// labels: a <c>_bucket</c> sample per upper bound and <c>+Inf</c>, then <c>_sum</c> and <c>_count</c>.
+    /// </summary>
+    public void Histogram(HistogramReading histogram, params ReadOnlySpan<Label> labels)
+    {
+        if (_type != MetricType.Histogram)
+        {
+            throw new InvalidOperationException($"{_family ?? "No family"} is not a histogram.");
+        }
+
+        foreach (var label in labels)
+        {
+            if (label.Name == "le")
+            {
+                throw new ArgumentException("'le' is the bucket label of a histogram; a series cannot have one of its own.", nameof(labels));
+            }
+        }
+
+        for (var i = 0; i < histogram.UpperBounds.Count; i++)
+        {
+            Write("_bucket", LabelSet.Empty, histogram.CumulativeCounts[i], labels, histogram.UpperBounds[i]);
+        }
+
+        Write("_bucket", LabelSet.Empty, histogram.Count, labels, double.PositiveInfinity);
+        Write("_sum", LabelSet.Empty, histogram.Sum, labels, upperBound: null);
+        Write("_count", LabelSet.Empty, histogram.Count, labels, upperBound: null);
+    }
+
+    // One line: the family's name and suffix, the labels (shared, own, then the bucket's le).
+    private void Write(string suffix, LabelSet shared, double value, ReadOnlySpan<Label> labels, double? upperBound)
+    {
         var family = _family ?? throw new InvalidOperationException("Start a family before writing samples.");
         Validate(shared, labels);
         if (!_headerWritten)
@@ -90,8 +130,9 @@ internal sealed class PrometheusTextWriter
 
         var start = _length;
         AppendAscii(family);
+        AppendAscii(suffix);
         var labelsStart = _length;
-        if (shared.Names.Count > 0 || labels.Length > 0)
+        if (shared.Names.Count > 0 || labels.Length > 0 || upperBound is not null)
         {
             AppendByte((byte)'{');
             Append(shared.Utf8.Span);
@@ -108,13 +149,27 @@ internal sealed class PrometheusTextWriter
                 AppendByte((byte)'"');
             }
 
+            if (upperBound is { } le)
+            {
+                if (_length > labelsStart + 1)
+                {
+                    AppendByte((byte)',');
+                }
+
+                Append("le=\""u8);
+                Reserve(PrometheusNumber.MaxLength);
+                _length += PrometheusNumber.Format(le, _buffer.AsSpan(_length));
+                AppendByte((byte)'"');
+            }
+
             AppendByte((byte)'}');
         }
 
-        var labelBytes = _buffer.AsSpan(labelsStart, _length - labelsStart);
+        // A series is its name with its suffix and labels: a histogram's _sum and _count share labels.
+        var seriesBytes = _buffer.AsSpan(start, _length - start);
         var hash = new HashCode();
-        hash.AddBytes(labelBytes);
-        if (!_seriesOfFamily.Add(new Written(labelsStart, labelBytes.Length, hash.ToHashCode())))
+        hash.AddBytes(seriesBytes);
+        if (!_seriesOfFamily.Add(new Written(start, seriesBytes.Length, hash.ToHashCode())))
         {
             var series = Encoding.UTF8.GetString(_buffer, start, _length - start);
             _length = start;
@@ -170,6 +225,7 @@ internal sealed class PrometheusTextWriter
             MetricType.Gauge => " gauge\n"u8,
             MetricType.Counter => " counter\n"u8,
             MetricType.Summary => " summary\n"u8,
+            MetricType.Histogram => " histogram\n"u8,
             _ => throw new InvalidOperationException($"Unknown metric type {_type}."),
         });
     }
@@ -212,10 +268,10 @@ internal sealed class PrometheusTextWriter
 
     private delegate int EscapeInto(ReadOnlySpan<char> text, Span<byte> destination);
 
-    /// <summary>Where a series' labels (from <c>{</c> to <c>}</c>) were written in the buffer.</summary>
+    /// <summary>Where a series (its name, suffix and labels) was written in the buffer.</summary>
     private readonly record struct Written(int Start, int Length, int Hash);
 
-    /// <summary>Compares written label bytes in place, so remembering a series copies nothing.</summary>
+    /// <summary>Compares written series bytes in place, so remembering a series copies nothing.</summary>
     private sealed class WrittenComparer(PrometheusTextWriter writer) : IEqualityComparer<Written>
     {
         public bool Equals(Written x, Written y) =>

@@ -20,7 +20,7 @@ internal static class AlertmanagerWebhookEndpoint
 
     public static IEndpointRouteBuilder MapAlertmanagerWebhook(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Path, ReceiveAsync).WithName("AlertmanagerWebhook").WithTags("Webhooks");
+        app.MapPost(Path, ReceiveAsync).WithName("AlertmanagerWebhook").WithTags("Webhooks").TimedAs(AlertmanagerMapper.SourceName);
         return app;
     }
 

@@ -20,7 +20,7 @@ internal static class ArgoCdWebhookEndpoints
 
     public static IEndpointRouteBuilder MapArgoCdWebhook(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Path, ReceiveAsync).WithTags("Webhooks").WithName("ArgoCdWebhook");
+        app.MapPost(Path, ReceiveAsync).WithTags("Webhooks").WithName("ArgoCdWebhook").TimedAs(ArgoCdMapper.SourceName);
         return app;
     }
 

@@ -21,7 +21,7 @@ internal static class FluxWebhookEndpoints
 
     public static IEndpointRouteBuilder MapFluxWebhook(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Path, ReceiveAsync).WithTags("Webhooks").WithName("FluxWebhook");
+        app.MapPost(Path, ReceiveAsync).WithTags("Webhooks").WithName("FluxWebhook").TimedAs(FluxAttemptStream.SourceName);
         return app;
     }
 

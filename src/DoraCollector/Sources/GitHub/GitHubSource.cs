@@ -51,5 +51,5 @@ internal static class GitHubSource
 
     /// <summary><c>POST /webhooks/github</c>.</summary>
     public static RouteHandlerBuilder MapGitHubWebhook(this IEndpointRouteBuilder app) =>
-        app.MapPost("/webhooks/github", GitHubWebhookEndpoints.ReceiveAsync).WithName("GitHubWebhook").WithTags("Webhooks");
+        app.MapPost("/webhooks/github", GitHubWebhookEndpoints.ReceiveAsync).WithName("GitHubWebhook").WithTags("Webhooks").TimedAs(GitHubWebhookEndpoints.Source);
 }

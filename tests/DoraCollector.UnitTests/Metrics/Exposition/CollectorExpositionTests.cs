@@ -104,6 +104,40 @@ public sealed class CollectorExpositionTests
         Assert.DoesNotContain("dora_collector_last_success_timestamp_seconds", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Webhook_durations_are_a_histogram_per_source()
+    {
+        var telemetry = new CollectorTelemetry(new ManualClock(ComputedAt));
+        telemetry.WebhookAnswered("flux", TimeSpan.FromMilliseconds(4));
+        telemetry.WebhookAnswered("flux", TimeSpan.FromMilliseconds(70));
+        telemetry.WebhookAnswered("argocd", TimeSpan.FromSeconds(11));
+
+        var text = Render(DoraSnapshot.Empty, telemetry.Read(), ComputedAt);
+
+        Assert.Contains(
+            """
+            # TYPE dora_collector_webhook_duration_seconds histogram
+            dora_collector_webhook_duration_seconds_bucket{source="argocd",le="0.005"} 0
+            """, text, StringComparison.Ordinal);
+        Assert.Contains(
+            """
+            dora_collector_webhook_duration_seconds_bucket{source="argocd",le="10"} 0
+            dora_collector_webhook_duration_seconds_bucket{source="argocd",le="+Inf"} 1
+            dora_collector_webhook_duration_seconds_sum{source="argocd"} 11
+            dora_collector_webhook_duration_seconds_count{source="argocd"} 1
+            dora_collector_webhook_duration_seconds_bucket{source="flux",le="0.005"} 1
+            dora_collector_webhook_duration_seconds_bucket{source="flux",le="0.01"} 1
+            dora_collector_webhook_duration_seconds_bucket{source="flux",le="0.025"} 1
+            dora_collector_webhook_duration_seconds_bucket{source="flux",le="0.05"} 1
+            dora_collector_webhook_duration_seconds_bucket{source="flux",le="0.1"} 2
+            """, text, StringComparison.Ordinal);
+        Assert.Contains(
+            """
+            dora_collector_webhook_duration_seconds_sum{source="flux"} 0.074
+            dora_collector_webhook_duration_seconds_count{source="flux"} 2
+            """, text, StringComparison.Ordinal);
+    }
+
     private static string Render(DoraSnapshot snapshot, TelemetryReading telemetry, DateTimeOffset now)
     {
         var writer = new PrometheusTextWriter(throwOnDuplicate: true);

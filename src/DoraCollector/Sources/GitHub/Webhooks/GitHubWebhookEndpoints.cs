@@ -14,7 +14,7 @@ namespace DoraCollector.Sources.GitHub.Webhooks;
 /// </summary>
 internal static class GitHubWebhookEndpoints
 {
-    private const string Source = "github";
+    public const string Source = "github";
 
     internal static async Task<IResult> ReceiveAsync(
         HttpRequest request, WebhookInbox inbox, IOptionsMonitor<GitHubOptions> options, TimeProvider clock, CancellationToken ct)
