@@ -69,7 +69,7 @@ internal static class IngestBenchmark
         var warmup = deliveries.Take(deliveries.Count / 4).ToList();
         var measured = deliveries.Skip(warmup.Count).ToList();
         using var sender = new OpenLoopSender(url, connections);
-        await using var timeline = new RunTimeline(process.Id, CpuUsage.Postmaster(dataDirectory), dataDirectory);
+        await using var timeline = new RunTimeline(process.Id, CpuUsage.Postmaster(dataDirectory), dataDirectory, url, db.ConnectionString);
         var window = args.Number("--window", 5);
         output.WriteLine($"ingest: warm-up, {warmup.Count:N0} deliveries at {rate / 2:N0}/s ...");
         var warm = await sender.SendAsync(warmup, rate / 2);
@@ -80,14 +80,20 @@ internal static class IngestBenchmark
         }
 
         output.WriteLine($"ingest: sending {measured.Count:N0} deliveries at {rate:N0}/s over at most {connections} connections ...");
+        using var metrics = new HttpClient { BaseAddress = url };
+        var answeredBefore = await CollectorAnswers.ReadAsync(metrics, CancellationToken.None);
         var before = cpu.Sample();
         var startedAt = DateTime.UtcNow;
         var results = await sender.SendAsync(measured, rate);
         var runTimeline = timeline.Describe(results, window);
         var after = cpu.Sample();
+        var answered = (await CollectorAnswers.ReadAsync(metrics, CancellationToken.None)).Since(answeredBefore);
 
         var check = InboxCheck.Of(deliveries, warm.Statuses.Concat(results.Statuses).ToList(), await db.InboxKeysAsync());
-        var drained = await DrainAsync(db, TimeSpan.FromSeconds(args.Number("--drain-timeout", 600)));
+        // Without the pipeline nothing is mapped, so there is nothing to wait for.
+        var drained = pipeline
+            ? await DrainAsync(db, TimeSpan.FromSeconds(args.Number("--drain-timeout", 600)))
+            : "pipeline: off (--pipeline off), nothing mapped";
 
         var steady = new Percentiles(Enumerable.Range(0, results.Count).Select(results.Latency));
         var first = new Percentiles(Enumerable.Range(0, warm.Count).Select(warm.Latency));
@@ -111,6 +117,8 @@ internal static class IngestBenchmark
         output.Write(warmTimeline);
         output.WriteLine();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sender lag behind schedule: p99 {lag.At(0.99):0.0} ms, max {lag.Max:0.0} ms"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"the collector's own timing (dora_collector_webhook_duration_seconds, headers read to answer written): {answered.Count:N0} answers, {answered.Over(0.05):N0} over 50 ms, p99 at most {answered.AtMost(0.99) * 1000:0} ms"));
         output.WriteLine($"CPU, cores busy while sending: {CpuUsage.Describe(before, after)}");
         output.WriteLine($"inbox: {check.Describe()}");
         output.WriteLine(drained);

@@ -8,8 +8,10 @@ namespace DoraCollector.Benchmarks.Load;
 /// The machine second by second during a run, so that a stretch of slow acknowledgements can be
 /// put beside what happened then: the CPU of the collector and of PostgreSQL, time the
 /// hypervisor took from this machine (steal), tasks waiting for a core, the collector's threads
-/// (the thread pool adds threads when its work items wait), and the disk's flushes (each commit
-/// waits for one).
+/// (the thread pool adds threads when its work items wait), the disk's flushes (each commit
+/// waits for one), the collector's own timing of its answers, to tell a stretch slow inside the
+/// collector from one slow before it, and the longest commit of a probe beside it, to tell a
+/// stretch in which the disk made every commit wait.
 /// </summary>
 internal sealed class RunTimeline : IAsyncDisposable
 {
@@ -19,10 +21,15 @@ internal sealed class RunTimeline : IAsyncDisposable
     private readonly List<Sample> _samples = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _sampling;
+    private readonly HttpClient _metrics;
 
-    public RunTimeline(int collector, int postmaster, string dataDirectory)
+    private readonly CommitProbe _probe;
+
+    public RunTimeline(int collector, int postmaster, string dataDirectory, Uri collectorUrl, string connectionString)
     {
+        _probe = new CommitProbe(connectionString);
         _collector = collector;
+        _metrics = new HttpClient { BaseAddress = collectorUrl, Timeout = TimeSpan.FromSeconds(5) };
         _postmaster = postmaster;
         _disk = DiskOf(dataDirectory);
         _sampling = Task.Run(SampleAsync);
@@ -38,8 +45,8 @@ internal sealed class RunTimeline : IAsyncDisposable
         }
 
         var text = new StringBuilder();
-        text.AppendLine("| seconds | p99 ms | max ms | collector cores | PostgreSQL cores | load generator cores | steal cores | waited for a core | collector threads | disk flushes /s | flush ms |");
-        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        text.AppendLine("| seconds | p99 ms | max ms | collector's own p99 ms | collector's own over 50 ms | longest probe commit ms | collector cores | PostgreSQL cores | load generator cores | steal cores | waited for a core | collector threads | disk flushes /s | flush ms |");
+        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         var slices = Enumerable.Range(0, results.Count).GroupBy(i => (int)(results.DueAt(i) / window)).OrderBy(g => g.Key);
         foreach (var slice in slices)
         {
@@ -59,8 +66,10 @@ internal sealed class RunTimeline : IAsyncDisposable
             var generator = (last.Generator - first.Generator) / seconds;
             var flushes = last.Flushes - first.Flushes;
             var threads = samples.Where(s => s.At >= first.At && s.At <= last.At).Max(s => s.Threads);
+            var own = last.Answers.Since(first.Answers);
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {slice.Key * window}-{(slice.Key + 1) * window} | {latencies.At(0.99):0} | {latencies.Max:0} | {collector:0.00} | {postgres:0.00} | {generator:0.00} | " +
+                $"| {slice.Key * window}-{(slice.Key + 1) * window} | {latencies.At(0.99):0} | {latencies.Max:0} | ≤ {own.AtMost(0.99) * 1000:0} | {own.Over(0.05)} of {own.Count} | {_probe.LongestBetween(from, to):0} | " +
+                $"{collector:0.00} | {postgres:0.00} | {generator:0.00} | " +
                 $"{(last.Steal - first.Steal) / seconds:0.00} | {(last.Waiting - first.Waiting) / seconds:0%} | {threads} | " +
                 $"{flushes / seconds:0} | {(flushes == 0 ? 0 : (last.FlushMilliseconds - first.FlushMilliseconds) / (double)flushes):0.00} |"));
         }
@@ -72,7 +81,9 @@ internal sealed class RunTimeline : IAsyncDisposable
     {
         await _stop.CancelAsync();
         await _sampling;
+        await _probe.DisposeAsync();
         _stop.Dispose();
+        _metrics.Dispose();
     }
 
     private async Task SampleAsync()
@@ -80,7 +91,7 @@ internal sealed class RunTimeline : IAsyncDisposable
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
         do
         {
-            var sample = Take();
+            var sample = Take() with { Answers = await CollectorAnswers.ReadAsync(_metrics, _stop.Token) };
             lock (_samples)
             {
                 _samples.Add(sample);
@@ -164,5 +175,8 @@ internal sealed class RunTimeline : IAsyncDisposable
         return File.Exists(Path.Combine(resolved, "partition")) ? Path.GetFileName(Path.GetDirectoryName(resolved)) : Path.GetFileName(resolved);
     }
 
-    private sealed record Sample(long At, double Generator, double Steal, double Waiting, double Collector, double Postgres, int Threads, long Flushes, long FlushMilliseconds);
+    private sealed record Sample(long At, double Generator, double Steal, double Waiting, double Collector, double Postgres, int Threads, long Flushes, long FlushMilliseconds)
+    {
+        public CollectorAnswers Answers { get; init; } = CollectorAnswers.None;
+    }
 }

@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace DoraCollector.Benchmarks.Load;
+
+/// <summary>
+/// The collector's own view of its answers: <c>dora_collector_webhook_duration_seconds</c> read
+/// from its <c>/metrics</c>, every source added up. Two readings give the answers in between, so
+/// a slow stretch seen by the sender can be told apart: slow inside the collector (its own
+/// durations rise too) or before it (they do not).
+/// </summary>
+internal sealed partial record CollectorAnswers(IReadOnlyDictionary<double, long> Buckets)
+{
+    public static readonly CollectorAnswers None = new(new Dictionary<double, long>());
+
+    /// <summary>Answers counted (the <c>+Inf</c> bucket).</summary>
+    public long Count => Buckets.GetValueOrDefault(double.PositiveInfinity);
+
+    public static async Task<CollectorAnswers> ReadAsync(HttpClient client, CancellationToken ct)
+    {
+        try
+        {
+            return Parse(await client.GetStringAsync("metrics", ct));
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        {
+            // Stopping, or the collector is gone: the timeline shows no answers for that moment.
+            return None;
+        }
+    }
+
+    public static CollectorAnswers Parse(string exposition)
+    {
+        var buckets = new Dictionary<double, long>();
+        foreach (Match bucket in Bucket().Matches(exposition))
+        {
+            var le = bucket.Groups[1].Value == "+Inf" ? double.PositiveInfinity : double.Parse(bucket.Groups[1].Value, CultureInfo.InvariantCulture);
+            buckets[le] = buckets.GetValueOrDefault(le) + long.Parse(bucket.Groups[2].Value, CultureInfo.InvariantCulture);
+        }
+
+        return new CollectorAnswers(buckets);
+    }
+
+    /// <summary>What was answered between <paramref name="earlier"/> and this reading.</summary>
+    public Between Since(CollectorAnswers earlier) =>
+        new(Buckets.OrderBy(b => b.Key).Select(b => (b.Key, b.Value - earlier.Buckets.GetValueOrDefault(b.Key))).ToList());
+
+    [GeneratedRegex("""^dora_collector_webhook_duration_seconds_bucket\{[^}]*le="([^"]+)"\} (\d+)$""", RegexOptions.Multiline)]
+    private static partial Regex Bucket();
+
+    /// <summary>Answers between two readings, per upper bound (cumulative).</summary>
+    public sealed record Between(IReadOnlyList<(double UpperBound, long Count)> Buckets)
+    {
+        public long Count => Buckets.Count == 0 ? 0 : Buckets[^1].Count;
+
+        /// <summary>Answers that took longer than <paramref name="seconds"/> (a bucket bound).</summary>
+        public long Over(double seconds) => Count - Buckets.FirstOrDefault(b => b.UpperBound == seconds).Count;
+
+        /// <summary>The bucket bound the p-th percentile is within (at most this many seconds); NaN without answers.</summary>
+        public double AtMost(double p) =>
+            Count == 0 ? double.NaN : Buckets.First(b => b.Count >= Math.Ceiling(p * Count)).UpperBound;
+    }
+}
