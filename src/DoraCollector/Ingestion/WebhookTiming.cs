@@ -7,8 +7,9 @@ namespace DoraCollector.Ingestion;
 /// Times every webhook and ingest API request, from the moment the collector starts on it (its
 /// headers read) until its answer is written, whatever the answer: stored, duplicate, refused or
 /// 503. Counted per source in <c>dora_collector_webhook_duration_seconds</c>, so an operator
-/// sees how close the answers come to a sender's timeout, and can tell a slow collector from a
-/// slow network in front of it.
+/// sees how close the answers come to a sender's timeout. The time includes reading the body
+/// and storing the delivery; a sender that waited longer than this waited in front of the
+/// collector (a proxy, the network, a full connection pool).
 /// </summary>
 internal static class WebhookTiming
 {

@@ -11,12 +11,8 @@ namespace DoraCollector.Benchmarks.Load;
 /// </summary>
 internal sealed partial record CollectorAnswers(IReadOnlyDictionary<double, long> Buckets)
 {
-    public static readonly CollectorAnswers None = new(new Dictionary<double, long>());
-
-    /// <summary>Answers counted (the <c>+Inf</c> bucket).</summary>
-    public long Count => Buckets.GetValueOrDefault(double.PositiveInfinity);
-
-    public static async Task<CollectorAnswers> ReadAsync(HttpClient client, CancellationToken ct)
+    /// <summary>The answers so far; null when <c>/metrics</c> could not be read (none yet is an empty reading).</summary>
+    public static async Task<CollectorAnswers?> ReadAsync(HttpClient client, CancellationToken ct)
     {
         try
         {
@@ -24,8 +20,8 @@ internal sealed partial record CollectorAnswers(IReadOnlyDictionary<double, long
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
         {
-            // Stopping, or the collector is gone: the timeline shows no answers for that moment.
-            return None;
+            // Stopping, or the collector is gone: the timeline shows nothing for that moment.
+            return null;
         }
     }
 
@@ -35,7 +31,8 @@ internal sealed partial record CollectorAnswers(IReadOnlyDictionary<double, long
         foreach (Match bucket in Bucket().Matches(exposition))
         {
             var le = bucket.Groups[1].Value == "+Inf" ? double.PositiveInfinity : double.Parse(bucket.Groups[1].Value, CultureInfo.InvariantCulture);
-            buckets[le] = buckets.GetValueOrDefault(le) + long.Parse(bucket.Groups[2].Value, CultureInfo.InvariantCulture);
+            // Counts from a million up are written in exponent form (1e+06).
+            buckets[le] = buckets.GetValueOrDefault(le) + (long)double.Parse(bucket.Groups[2].Value, CultureInfo.InvariantCulture);
         }
 
         return new CollectorAnswers(buckets);
@@ -45,7 +42,7 @@ internal sealed partial record CollectorAnswers(IReadOnlyDictionary<double, long
     public Between Since(CollectorAnswers earlier) =>
         new(Buckets.OrderBy(b => b.Key).Select(b => (b.Key, b.Value - earlier.Buckets.GetValueOrDefault(b.Key))).ToList());
 
-    [GeneratedRegex("""^dora_collector_webhook_duration_seconds_bucket\{[^}]*le="([^"]+)"\} (\d+)$""", RegexOptions.Multiline)]
+    [GeneratedRegex("""^dora_collector_webhook_duration_seconds_bucket\{[^}]*le="([^"]+)"\} ([0-9.e+]+)$""", RegexOptions.Multiline)]
     private static partial Regex Bucket();
 
     /// <summary>Answers between two readings, per upper bound (cumulative).</summary>

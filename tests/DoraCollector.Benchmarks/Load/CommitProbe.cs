@@ -24,6 +24,9 @@ internal sealed class CommitProbe : IAsyncDisposable
         _probing = Task.Run(ProbeAsync);
     }
 
+    /// <summary>Why the probe stopped before the run ended (its connection failed); null while it runs.</summary>
+    public string? Failure { get; private set; }
+
     /// <summary>The longest commit that started between two moments (Stopwatch timestamps); NaN without any.</summary>
     public double LongestBetween(long from, long to)
     {
@@ -68,6 +71,11 @@ internal sealed class CommitProbe : IAsyncDisposable
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
             // The run is over.
+        }
+        catch (NpgsqlException e)
+        {
+            // Reported with the timeline; the run itself goes on without the probe.
+            Failure = e.Message;
         }
     }
 }

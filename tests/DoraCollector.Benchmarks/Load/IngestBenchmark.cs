@@ -87,7 +87,8 @@ internal static class IngestBenchmark
         var results = await sender.SendAsync(measured, rate);
         var runTimeline = timeline.Describe(results, window);
         var after = cpu.Sample();
-        var answered = (await CollectorAnswers.ReadAsync(metrics, CancellationToken.None)).Since(answeredBefore);
+        var answeredAfter = await CollectorAnswers.ReadAsync(metrics, CancellationToken.None);
+        var answered = answeredAfter is not null && answeredBefore is not null ? answeredAfter.Since(answeredBefore) : null;
 
         var check = InboxCheck.Of(deliveries, warm.Statuses.Concat(results.Statuses).ToList(), await db.InboxKeysAsync());
         // Without the pipeline nothing is mapped, so there is nothing to wait for.
@@ -117,8 +118,10 @@ internal static class IngestBenchmark
         output.Write(warmTimeline);
         output.WriteLine();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sender lag behind schedule: p99 {lag.At(0.99):0.0} ms, max {lag.Max:0.0} ms"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"the collector's own timing (dora_collector_webhook_duration_seconds, headers read to answer written): {answered.Count:N0} answers, {answered.Over(0.05):N0} over 50 ms, p99 at most {answered.AtMost(0.99) * 1000:0} ms"));
+        output.WriteLine(answered is null
+            ? "the collector's own timing: its /metrics could not be read"
+            : string.Create(CultureInfo.InvariantCulture,
+                $"the collector's own timing (dora_collector_webhook_duration_seconds, headers read to answer written): {answered.Count:N0} answers, {answered.Over(0.05):N0} over 50 ms, p99 at most {answered.AtMost(0.99) * 1000:0} ms"));
         output.WriteLine($"CPU, cores busy while sending: {CpuUsage.Describe(before, after)}");
         output.WriteLine($"inbox: {check.Describe()}");
         output.WriteLine(drained);

@@ -22,16 +22,15 @@ internal sealed class RunTimeline : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _sampling;
     private readonly HttpClient _metrics;
-
     private readonly CommitProbe _probe;
 
     public RunTimeline(int collector, int postmaster, string dataDirectory, Uri collectorUrl, string connectionString)
     {
-        _probe = new CommitProbe(connectionString);
         _collector = collector;
-        _metrics = new HttpClient { BaseAddress = collectorUrl, Timeout = TimeSpan.FromSeconds(5) };
         _postmaster = postmaster;
         _disk = DiskOf(dataDirectory);
+        _metrics = new HttpClient { BaseAddress = collectorUrl, Timeout = TimeSpan.FromSeconds(5) };
+        _probe = new CommitProbe(connectionString);
         _sampling = Task.Run(SampleAsync);
     }
 
@@ -66,12 +65,17 @@ internal sealed class RunTimeline : IAsyncDisposable
             var generator = (last.Generator - first.Generator) / seconds;
             var flushes = last.Flushes - first.Flushes;
             var threads = samples.Where(s => s.At >= first.At && s.At <= last.At).Max(s => s.Threads);
-            var own = last.Answers.Since(first.Answers);
+            var own = last.Answers is { } end && first.Answers is { } begin ? end.Since(begin) : null;
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {slice.Key * window}-{(slice.Key + 1) * window} | {latencies.At(0.99):0} | {latencies.Max:0} | ≤ {own.AtMost(0.99) * 1000:0} | {own.Over(0.05)} of {own.Count} | {_probe.LongestBetween(from, to):0} | " +
+                $"| {slice.Key * window}-{(slice.Key + 1) * window} | {latencies.At(0.99):0} | {latencies.Max:0} | {(own is null ? "n/a" : $"≤ {own.AtMost(0.99) * 1000:0}")} | {(own is null ? "n/a" : $"{own.Over(0.05)} of {own.Count}")} | {_probe.LongestBetween(from, to):0} | " +
                 $"{collector:0.00} | {postgres:0.00} | {generator:0.00} | " +
                 $"{(last.Steal - first.Steal) / seconds:0.00} | {(last.Waiting - first.Waiting) / seconds:0%} | {threads} | " +
                 $"{flushes / seconds:0} | {(flushes == 0 ? 0 : (last.FlushMilliseconds - first.FlushMilliseconds) / (double)flushes):0.00} |"));
+        }
+
+        if (_probe.Failure is { } failure)
+        {
+            text.AppendLine().AppendLine($"the commit probe stopped: {failure}");
         }
 
         return text.ToString();
@@ -80,10 +84,16 @@ internal sealed class RunTimeline : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        await _sampling;
-        await _probe.DisposeAsync();
-        _stop.Dispose();
-        _metrics.Dispose();
+        try
+        {
+            await _sampling;
+        }
+        finally
+        {
+            await _probe.DisposeAsync();
+            _stop.Dispose();
+            _metrics.Dispose();
+        }
     }
 
     private async Task SampleAsync()
@@ -91,7 +101,9 @@ internal sealed class RunTimeline : IAsyncDisposable
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
         do
         {
-            var sample = Take() with { Answers = await CollectorAnswers.ReadAsync(_metrics, _stop.Token) };
+            // The scrape first: it answers from memory, and the sample's time is then when both were read.
+            var answers = await CollectorAnswers.ReadAsync(_metrics, _stop.Token);
+            var sample = Take() with { Answers = answers };
             lock (_samples)
             {
                 _samples.Add(sample);
@@ -177,6 +189,7 @@ internal sealed class RunTimeline : IAsyncDisposable
 
     private sealed record Sample(long At, double Generator, double Steal, double Waiting, double Collector, double Postgres, int Threads, long Flushes, long FlushMilliseconds)
     {
-        public CollectorAnswers Answers { get; init; } = CollectorAnswers.None;
+        /// <summary>The collector's answers so far; null when its <c>/metrics</c> could not be read.</summary>
+        public CollectorAnswers? Answers { get; init; }
     }
 }
