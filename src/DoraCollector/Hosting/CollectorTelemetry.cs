@@ -76,11 +76,11 @@ internal sealed class CollectorTelemetry(TimeProvider clock)
                 TimeSpan.FromMilliseconds(Interlocked.Read(ref j.Value.LastDurationMicros) / 1000.0)))
             .OrderBy(j => j.Job, StringComparer.Ordinal).ToList(),
         _historyGaps.Select(g => new HistoryGapReading(g.Key, g.Value)).OrderBy(g => g.Source, StringComparer.Ordinal).ToList(),
+        _webhookDurations.Select(w => new WebhookDurationReading(w.Key, w.Value.Read())).OrderBy(w => w.Source, StringComparer.Ordinal).ToList(),
         new GitHubReading(
             _githubRequests.Select(r => new GitHubRequestReading(r.Key.Api, r.Key.Outcome, r.Value))
                 .OrderBy(r => r.Api, StringComparer.Ordinal).ThenBy(r => r.Outcome, StringComparer.Ordinal).ToList(),
-            _githubRateLimits.Select(r => new GitHubRateLimitReading(r.Key, r.Value)).OrderBy(r => r.Resource, StringComparer.Ordinal).ToList()),
-        _webhookDurations.Select(w => new WebhookDurationReading(w.Key, w.Value.Read())).OrderBy(w => w.Source, StringComparer.Ordinal).ToList());
+            _githubRateLimits.Select(r => new GitHubRateLimitReading(r.Key, r.Value)).OrderBy(r => r.Resource, StringComparer.Ordinal).ToList()));
 
     private sealed class SourceCounters
     {
@@ -99,9 +99,8 @@ internal sealed class CollectorTelemetry(TimeProvider clock)
 
 internal sealed record TelemetryReading(
     IReadOnlyList<SourceReading> Sources, IReadOnlyList<RejectionReading> Rejections, IReadOnlyList<JobReading> Jobs,
-    IReadOnlyList<HistoryGapReading> HistoryGaps,
-    GitHubReading? GitHub = null,
-    IReadOnlyList<WebhookDurationReading>? WebhookDurations = null);
+    IReadOnlyList<HistoryGapReading> HistoryGaps, IReadOnlyList<WebhookDurationReading> WebhookDurations,
+    GitHubReading? GitHub = null);
 
 internal sealed record SourceReading(string Source, long Events, long Errors, DateTimeOffset? LastSuccessAt);
 

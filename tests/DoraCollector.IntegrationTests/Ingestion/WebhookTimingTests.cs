@@ -1,5 +1,8 @@
 using System.Net;
+using DoraCollector.Hosting;
+using DoraCollector.IntegrationTests.Infrastructure;
 using DoraCollector.IntegrationTests.Sources.Flux;
+using Npgsql;
 using static DoraCollector.IntegrationTests.Sources.GitOpsKit;
 
 namespace DoraCollector.IntegrationTests.Ingestion;
@@ -30,5 +33,23 @@ public sealed class WebhookTimingTests
             ["dora_collector_webhook_duration_seconds_count{source=\"flux\"} 3", "dora_collector_webhook_duration_seconds_count{source=\"generic\"} 1"],
             counts);
         Assert.Contains("dora_collector_webhook_duration_seconds_bucket{source=\"flux\",le=\"+Inf\"} 3\n", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_503_while_the_database_is_down_is_timed_too()
+    {
+        await using var host = await FluxHost.StartAsync(Now);
+        await using (var admin = await (await PostgresServer.SharedAsync()).OpenAdminAsync())
+        await using (var drop = new NpgsqlCommand(
+            $"DROP DATABASE {new NpgsqlConnectionStringBuilder(host.Engine.ConnectionString).Database} WITH (FORCE)", admin))
+        {
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        var response = await host.SignedAsync(FluxHost.Event("podinfo", "main@sha1:" + new string('b', 40), Now).ToJsonString());
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var flux = Assert.Single(host.Engine.Service<CollectorTelemetry>().Read().WebhookDurations, d => d.Source == "flux");
+        Assert.Equal(1, flux.Durations.Count);
     }
 }

@@ -63,7 +63,7 @@ internal static class CollectorExposition
 
         writer.Family("dora_collector_webhook_duration_seconds", MetricType.Histogram,
             "How long this replica took to answer webhook and ingest API requests (stored, duplicate or refused), per source, in seconds.");
-        foreach (var source in telemetry.WebhookDurations ?? [])
+        foreach (var source in telemetry.WebhookDurations)
         {
             writer.Histogram(source.Durations, new Label("source", source.Source));
         }
