@@ -274,7 +274,7 @@ internal static class TruthEngine
         !ReferenceEquals(candidate, deployment) && (candidate.FinishedAt > deployment.FinishedAt
             || (candidate.FinishedAt == deployment.FinishedAt && candidate.Attempts[0].Sequence > deployment.Attempts[0].Sequence));
 
-    /// <summary>The same commit: equal without case, or one an abbreviation (seven or more characters) of the other.</summary>
+    /// <summary>The same commit: equal without case, or one an abbreviation (seven or more hexadecimal digits) of the other.</summary>
     public static bool SameRevision(string a, string b)
     {
         if (string.Equals(a, b, StringComparison.OrdinalIgnoreCase))
@@ -283,6 +283,6 @@ internal static class TruthEngine
         }
 
         var (shorter, longer) = a.Length <= b.Length ? (a, b) : (b, a);
-        return shorter.Length >= 7 && longer.StartsWith(shorter, StringComparison.OrdinalIgnoreCase);
+        return shorter.Length >= 7 && $"{a}{b}".All(char.IsAsciiHexDigit) && longer.StartsWith(shorter, StringComparison.OrdinalIgnoreCase);
     }
 }

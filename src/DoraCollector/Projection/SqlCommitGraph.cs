@@ -160,10 +160,10 @@ internal sealed class SqlCommitGraph(NpgsqlConnection conn, NpgsqlTransaction? t
         var rows = (await conn.QueryAsync<StoredCommit>(new CommandDefinition(
             """
             SELECT sha AS Sha, committed_at AS CommittedAt FROM commits
-            WHERE repository_id = @repositoryId AND (sha = @normalized OR (length(@normalized) >= 7 AND sha LIKE @normalized || '%'))
+            WHERE repository_id = @repositoryId AND (sha = @normalized OR (@abbreviates AND sha LIKE @normalized || '%'))
             ORDER BY sha = @normalized DESC LIMIT 2
             """,
-            new { repositoryId, normalized }, tx, cancellationToken: ct))).ToList();
+            new { repositoryId, normalized, abbreviates = Revisions.IsSha(normalized) }, tx, cancellationToken: ct))).ToList();
 
         // An abbreviation that names two commits names none.
         return rows.Count > 0 && (rows[0].Sha == normalized || rows.Count == 1) ? (rows[0].Sha, rows[0].CommittedAt) : null;

@@ -157,6 +157,26 @@ public sealed class EngineFlowTests
     }
 
     [Fact]
+    public async Task A_revision_that_is_not_a_sha_names_only_itself()
+    {
+        // From Apache DevLake's DORA fixtures, whose revisions are build names: commit10 is not an
+        // abbreviation of commit1, so both are deployments, neither a redeploy (docs/metrics.md).
+        await using var host = await EngineHost.StartAsync(Now);
+        await host.IngestAsync("/api/v1/deployments", new object[]
+        {
+            new { id = "b1", service = "shop", environment = "production", revision = "commit1", status = "success", finishedAt = Ago(days: 2) },
+            new { id = "b2", service = "shop", environment = "production", revision = "commit10", status = "success", finishedAt = Ago(days: 1) },
+            new { id = "b3", service = "shop", environment = "production", revision = "release_1", status = "success", finishedAt = Ago(hours: 12) },
+            new { id = "b4", service = "shop", environment = "production", revision = "releasex1", status = "success", finishedAt = Ago(hours: 6) },
+        });
+
+        var week = (await host.SettleAsync()).Series.Single(s => s.Key.Scope == "service" && s.Window == "7d").Values;
+
+        Assert.Equal(4.0 / 7, week.DeploymentFrequencyPerDay, 12);
+        Assert.Equal(0, await host.ScalarAsync<long>("SELECT count(*) FROM deployments WHERE is_redeploy"));
+    }
+
+    [Fact]
     public async Task Recompute_rebuilds_the_same_numbers_from_the_inbox_alone()
     {
         await using var host = await EngineHost.StartAsync(Now);
