@@ -104,7 +104,7 @@ internal static class PublishedMetrics
         {
             var labels = Labels(s.Scope, s.Service, s.Team, s.Environment, s.Window);
             yield return ($"dora_deployment_frequency_per_day{{{labels}}}", s.DeploymentFrequencyPerDay, false);
-            yield return ($"dora_deployment_days_ratio{{{labels}}}", s.DeploymentDaysRatio, false);
+            yield return ($"dora_deployment_day_coverage_ratio{{{labels}}}", s.DeploymentDaysRatio, false);
             foreach (var (name, quantiles) in new[]
                      {
                          ("dora_lead_time_for_changes_seconds", s.LeadTimeForChanges), ("dora_lead_time_coding_seconds", s.LeadTimeCoding),

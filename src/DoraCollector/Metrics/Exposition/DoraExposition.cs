@@ -51,7 +51,7 @@ internal static class DoraExposition
         Gauge(writer, series, "dora_deployment_frequency_per_day",
             "Successful, non-redeploy deployments per day in the window.",
             v => v.DeploymentFrequencyPerDay);
-        Gauge(writer, series, "dora_deployment_days_ratio",
+        Gauge(writer, series, "dora_deployment_day_coverage_ratio",
             "Share of the window's UTC days with at least one successful, non-redeploy deployment (0 to 1).",
             v => v.DeploymentDaysRatio);
         Quantiles(writer, series, "dora_lead_time_for_changes_seconds",

@@ -48,10 +48,10 @@ public sealed class DoraExpositionTests
             # TYPE dora_deployment_frequency_per_day gauge
             dora_deployment_frequency_per_day{scope="organization",environment="production",window="7d"} 0.5714285714285714
             dora_deployment_frequency_per_day{scope="service",service="checkout",environment="production",window="7d"} 0.2857142857142857
-            # HELP dora_deployment_days_ratio Share of the window's UTC days with at least one successful, non-redeploy deployment (0 to 1).
-            # TYPE dora_deployment_days_ratio gauge
-            dora_deployment_days_ratio{scope="organization",environment="production",window="7d"} 0.42857142857142855
-            dora_deployment_days_ratio{scope="service",service="checkout",environment="production",window="7d"} 0.2857142857142857
+            # HELP dora_deployment_day_coverage_ratio Share of the window's UTC days with at least one successful, non-redeploy deployment (0 to 1).
+            # TYPE dora_deployment_day_coverage_ratio gauge
+            dora_deployment_day_coverage_ratio{scope="organization",environment="production",window="7d"} 0.42857142857142855
+            dora_deployment_day_coverage_ratio{scope="service",service="checkout",environment="production",window="7d"} 0.2857142857142857
             # HELP dora_lead_time_for_changes_seconds Lead time for changes in seconds, from a change's start (first commit by default) to the finish of the first successful deployment that carries it; p50 and p90 over the changes deployed in the window.
             # TYPE dora_lead_time_for_changes_seconds summary
             dora_lead_time_for_changes_seconds{scope="organization",environment="production",window="7d",quantile="0.5"} 3600
@@ -192,7 +192,7 @@ public sealed class DoraExpositionTests
         }
 
         Assert.Single(Samples(text, "dora_deployment_frequency_per_day"));
-        Assert.Single(Samples(text, "dora_deployment_days_ratio"));
+        Assert.Single(Samples(text, "dora_deployment_day_coverage_ratio"));
     }
 
     [Fact]
