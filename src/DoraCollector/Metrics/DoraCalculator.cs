@@ -1,7 +1,7 @@
 namespace DoraCollector.Metrics;
 
 /// <summary>
-/// Computes the metrics of DESIGN §2 from domain facts, per service, team and organisation,
+/// Computes the metrics of docs/metrics.md ("The metrics") from domain facts, per service, team and organisation,
 /// per environment and window. Team and organisation values are computed over the union of
 /// their services' deployments, changes and incidents (true medians), never from service values.
 /// </summary>

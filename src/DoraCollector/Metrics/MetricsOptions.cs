@@ -1,6 +1,6 @@
 namespace DoraCollector.Metrics;
 
-/// <summary><c>Dora:Metrics</c>: the configurable rules of the metric definitions (DESIGN §2).</summary>
+/// <summary><c>Dora:Metrics</c>: the configurable rules of the metric definitions (docs/metrics.md).</summary>
 internal sealed class MetricsOptions
 {
     public const string Section = "Dora:Metrics";

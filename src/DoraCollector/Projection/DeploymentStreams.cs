@@ -1,7 +1,7 @@
 namespace DoraCollector.Projection;
 
 /// <summary>
-/// Turns the attempts of one service in one environment into deployments (DESIGN §2): retried
+/// Turns the attempts of one service in one environment into deployments (docs/metrics.md, "What is counted"): retried
 /// attempts of a failed revision collapse, an attempt of the live revision is a redeploy, and a
 /// return to an older revision is a rollback that fails the deployment it replaces.
 /// </summary>

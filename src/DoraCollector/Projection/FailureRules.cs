@@ -1,7 +1,7 @@
 namespace DoraCollector.Projection;
 
 /// <summary>
-/// Judges each deployment of a stream once changes and incidents are known (DESIGN §2):
+/// Judges each deployment of a stream once changes and incidents are known (docs/metrics.md, "What is counted"):
 /// which are failed deployments, which are rework, and when each failure was recovered.
 /// </summary>
 internal static class FailureRules

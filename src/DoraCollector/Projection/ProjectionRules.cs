@@ -3,7 +3,7 @@ using DoraCollector.Metrics;
 
 namespace DoraCollector.Projection;
 
-/// <summary>The configurable rules of DESIGN §2 that shape deployments and incidents.</summary>
+/// <summary>The configurable rules of docs/metrics.md that shape deployments and incidents.</summary>
 internal sealed record ProjectionRules(
     TimeSpan AttributionWindow,
     TimeSpan IncidentMergeGap,

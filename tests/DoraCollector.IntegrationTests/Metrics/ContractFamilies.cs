@@ -1,6 +1,6 @@
 namespace DoraCollector.IntegrationTests.Metrics;
 
-/// <summary>The metric families of the outside contract (DESIGN §3, docs/metrics.md) that dashboards and alerts query.</summary>
+/// <summary>The metric families of the outside contract (docs/metrics.md, "Prometheus metrics") that dashboards and alerts query.</summary>
 internal static class ContractFamilies
 {
     public static readonly string[] Dora =

@@ -2,7 +2,7 @@ using static DoraCollector.UnitTests.Projection.Scenario;
 
 namespace DoraCollector.UnitTests.Projection;
 
-/// <summary>Collapse of retried attempts, redeploys, rollbacks and failure verdicts (DESIGN §2).</summary>
+/// <summary>Collapse of retried attempts, redeploys, rollbacks and failure verdicts (docs/metrics.md, "What is counted").</summary>
 public sealed class DeploymentRulesTests
 {
     [Fact]

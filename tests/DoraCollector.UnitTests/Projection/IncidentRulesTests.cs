@@ -2,7 +2,7 @@ using static DoraCollector.UnitTests.Projection.Scenario;
 
 namespace DoraCollector.UnitTests.Projection;
 
-/// <summary>Incident merging, attribution and what incidents do to deployments (DESIGN §2).</summary>
+/// <summary>Incident merging, attribution and what incidents do to deployments (docs/metrics.md, "What is counted").</summary>
 public sealed class IncidentRulesTests
 {
     [Fact]

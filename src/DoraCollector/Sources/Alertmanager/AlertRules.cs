@@ -3,8 +3,8 @@ using Microsoft.Extensions.Options;
 namespace DoraCollector.Sources.Alertmanager;
 
 /// <summary>
-/// DESIGN §2's incident rules for an Alertmanager alert, from the options: which alerts
-/// qualify (every matcher holds), which labels may name the service and the environment, and
+/// The incident rules of docs/metrics.md ("What is counted") for an Alertmanager alert, from
+/// the options: which alerts qualify (every matcher holds), which labels may name the service and the environment, and
 /// what the incident signal shows. Pure: the catalog lookup is the mapper's.
 /// </summary>
 internal sealed class AlertRules

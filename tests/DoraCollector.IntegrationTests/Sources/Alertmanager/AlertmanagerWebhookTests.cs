@@ -10,7 +10,7 @@ namespace DoraCollector.IntegrationTests.Sources.Alertmanager;
 
 /// <summary>
 /// <c>POST /webhooks/alertmanager</c> through the real pipeline on a real database: the rules of
-/// DESIGN §2 for alerts, and bad input that leaves nothing behind.
+/// docs/metrics.md ("What is counted") for alerts, and bad input that leaves nothing behind.
 /// </summary>
 public sealed class AlertmanagerWebhookTests
 {

@@ -3,7 +3,7 @@ using DoraCollector.Sources.Alertmanager;
 
 namespace DoraCollector.UnitTests.Sources.Alertmanager;
 
-/// <summary>Which alerts count and what their signal says (DESIGN §2), on the real payload shape.</summary>
+/// <summary>Which alerts count and what their signal says (docs/metrics.md, "What is counted"), on the real payload shape.</summary>
 public sealed class AlertRulesTests
 {
     private static readonly AlertRules Defaults = new(new AlertmanagerOptions());
