@@ -144,6 +144,23 @@ public sealed class GitHubWebhookTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pinned_incident_issue_without_a_state_maps_as_the_open_issue_it_is()
+    {
+        // GitHub's own example: the pinned and unpinned deliveries' issue has no state.
+        var pinned = JsonNode.Parse(GitHubHost.Payload("webhook.issues.pinned.payload.json"))!;
+        pinned["issue"]!["labels"] = new JsonArray(new JsonObject { ["name"] = "incident" });
+        var unpinned = pinned.DeepClone();
+        unpinned["action"] = "unpinned";
+
+        await _host.DeliverAsync("issues", pinned.ToJsonString());
+        await _host.DeliverAsync("issues", unpinned.ToJsonString());
+        await _host.SettleAsync();
+
+        Assert.Equal(0, await _host.ScalarAsync<long>("SELECT count(*) FROM raw_events WHERE state <> 'processed'"));
+        Assert.Equal(1, await _host.ScalarAsync<long>("SELECT count(*) FROM incident_signals WHERE resolved_at IS NULL"));
+    }
+
+    [Fact]
     public async Task An_issue_without_the_incident_label_is_no_incident()
     {
         await _host.DeliverAsync("issues", GitHubHost.Payload("webhook.issues.opened.payload.json"));

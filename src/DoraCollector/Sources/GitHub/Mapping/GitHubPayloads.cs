@@ -82,12 +82,16 @@ internal sealed record RestWorkflowRun(
 
 internal sealed record WorkflowRunEvent(string? Action, [property: JsonRequired] RestWorkflowRun WorkflowRun, [property: JsonRequired] RestRepository Repository);
 
-/// <summary>An issue; REST lists pull requests as issues too, with a <c>pull_request</c> member.</summary>
+/// <summary>
+/// An issue; REST lists pull requests as issues too, with a <c>pull_request</c> member. The
+/// <c>pinned</c> and <c>unpinned</c> deliveries carry an issue without <c>state</c>: then
+/// <c>closed_at</c> tells.
+/// </summary>
 internal sealed record RestIssue(
     [property: JsonRequired] int Number,
     string? Title,
     string? HtmlUrl,
-    [property: JsonRequired] string State,                  // open | closed
+    string? State,                                          // open | closed
     string? Body,
     List<RestLabel>? Labels,
     [property: JsonRequired] DateTimeOffset CreatedAt,

@@ -21,7 +21,7 @@ internal static partial class IncidentMapping
 
         var service = Labelled(labels, "service");
         var (serviceId, _) = await GitHubServices.ResolveAsync(writer, repository, service, ct);
-        var closed = issue.State == "closed" ? issue.ClosedAt : null;
+        var closed = issue.State is "closed" or null ? issue.ClosedAt : null;
         await writer.UpsertSignalAsync(new SignalRow(
             "github", $"{repository.ToLowerInvariant()}#{issue.Number}", serviceId, service ?? repository.ToLowerInvariant(),
             Labelled(labels, "environment") ?? Labelled(labels, "env"), issue.Title, Labelled(labels, "severity"), issue.HtmlUrl,
