@@ -10,7 +10,9 @@ namespace DoraCollector.IntegrationTests.Infrastructure;
 internal static class Kubectl
 {
     private const string HowToInstall =
-        "Run `make test` (scripts/deps.sh installs kubectl), or install Debian's kubectl package.";
+        "The deployment tests need kubectl 1.27 or newer (its built-in Kustomize 5 builds the overlays); Debian 12's " +
+        "kubernetes-client package is 1.20, too old. Install kubectl from the Kubernetes project's apt repository " +
+        "(pkgs.k8s.io) or as a single binary, as the README says.";
 
     /// <summary>The objects a kustomization folder (relative to the repository root) renders to; fails with kubectl's error.</summary>
     public static async Task<IReadOnlyList<JsonNode>> KustomizeAsync(string folder)
