@@ -1,293 +1,93 @@
 using System.Globalization;
-using System.Text;
+using GraphQLParser;
+using GraphQLParser.AST;
+using GraphQLParser.Exceptions;
 
 namespace DoraCollector.Simulator.GitHub.GraphQL;
 
 /// <summary>
-/// Just enough of a GraphQL parser for the fake GitHub to answer the collector's queries the way
-/// GitHub does, from what they select: one operation with variable definitions, fields with
-/// aliases, arguments and <c>@include</c>/<c>@skip</c>, inline fragments. A syntax error is an error,
-/// as it is on GitHub.
+/// A query the fake GitHub answers the way GitHub does, from what it selects. GraphQL-Parser reads
+/// the whole language (a syntax error is an error, as it is on GitHub); this keeps what the
+/// executor needs: the operation's name and variable types, fields with aliases, arguments and
+/// <c>@include</c>/<c>@skip</c>, and inline fragments. The collector sends no named fragments.
 /// </summary>
 internal sealed class GraphQLDocument
 {
-    private readonly List<Token> _tokens;
-    private int _at;
+    private GraphQLDocument(string operationName, Dictionary<string, string> variableTypes, List<Selection> selections)
+    {
+        OperationName = operationName;
+        VariableTypes = variableTypes;
+        Selections = selections;
+    }
 
-    private GraphQLDocument(List<Token> tokens) => _tokens = tokens;
+    public string OperationName { get; }
 
-    public string OperationName { get; private set; } = "";
+    public Dictionary<string, string> VariableTypes { get; }
 
-    public Dictionary<string, string> VariableTypes { get; } = new(StringComparer.Ordinal);
-
-    public List<Selection> Selections { get; private set; } = [];
+    public List<Selection> Selections { get; }
 
     public static GraphQLDocument Parse(string text)
     {
-        var document = new GraphQLDocument(Lex(text));
-        document.ParseOperation();
-        return document;
+        GraphQLParser.AST.GraphQLDocument document;
+        try
+        {
+            document = Parser.Parse(text);
+        }
+        catch (GraphQLSyntaxErrorException e)
+        {
+            throw new GraphQLException($"Parse error: {e.Description} ({e.Location.Line}:{e.Location.Column})");
+        }
+
+        if (document.Definitions is not [GraphQLOperationDefinition { Operation: OperationType.Query } operation])
+        {
+            throw new GraphQLException("Send exactly one query operation and no fragment definitions");
+        }
+
+        var variables = (operation.Variables?.Items ?? []).ToDictionary(
+            v => v.Variable.Name.StringValue, v => TypeName(v.Type), StringComparer.Ordinal);
+        return new GraphQLDocument(operation.Name?.StringValue ?? "", variables, SelectionsOf(operation.SelectionSet));
     }
 
-    private void ParseOperation()
+    private static List<Selection> SelectionsOf(GraphQLSelectionSet set) => set.Selections.Select(SelectionOf).ToList();
+
+    private static Selection SelectionOf(ASTNode node) => node switch
     {
-        if (Peek("query"))
-        {
-            Next();
-            if (PeekKind(TokenKind.Name))
-            {
-                OperationName = Next().Text;
-            }
+        GraphQLField f => new Field(
+            f.Alias?.Name.StringValue ?? f.Name.StringValue,
+            f.Name.StringValue,
+            Arguments(f.Arguments?.Items),
+            Directives(f.Directives),
+            f.SelectionSet is { } children ? SelectionsOf(children) : null),
+        GraphQLInlineFragment { TypeCondition: { } on } i => new InlineFragment(on.Type.Name.StringValue, Directives(i.Directives), SelectionsOf(i.SelectionSet)),
+        _ => throw new GraphQLException("Fragment spreads and untyped inline fragments are not used by the collector"),
+    };
 
-            if (Accept("("))
-            {
-                while (!Accept(")"))
-                {
-                    Expect("$");
-                    var name = Expect(TokenKind.Name);
-                    Expect(":");
-                    var type = new StringBuilder();
-                    while (!Peek(")") && !Peek("$") && !Peek("="))
-                    {
-                        type.Append(Next().Text);
-                    }
+    private static List<Directive> Directives(GraphQLDirectives? directives) =>
+        (directives?.Items ?? []).Select(d => new Directive(d.Name.StringValue, Arguments(d.Arguments?.Items))).ToList();
 
-                    if (Accept("="))
-                    {
-                        ParseValue();
-                    }
+    private static Dictionary<string, Value> Arguments(List<GraphQLArgument>? arguments) =>
+        (arguments ?? []).ToDictionary(a => a.Name.StringValue, a => ValueOf(a.Value), StringComparer.Ordinal);
 
-                    VariableTypes[name] = type.ToString();
-                }
-            }
-        }
-
-        Selections = ParseSelectionSet();
-        if (_at != _tokens.Count)
-        {
-            throw new GraphQLException($"Parse error on \"{_tokens[_at].Text}\": expected the end of the document");
-        }
-    }
-
-    private List<Selection> ParseSelectionSet()
+    private static Value ValueOf(GraphQLValue value) => value switch
     {
-        Expect("{");
-        var selections = new List<Selection>();
-        while (!Accept("}"))
-        {
-            if (Accept("..."))
-            {
-                if (!Accept("on"))
-                {
-                    throw new GraphQLException("Fragment spreads are not used by the collector");
-                }
+        GraphQLVariable v => new VariableValue(v.Name.StringValue),
+        GraphQLListValue l => new ListValue((l.Values ?? []).Select(ValueOf).ToList()),
+        GraphQLObjectValue o => new ObjectValue((o.Fields ?? []).ToDictionary(f => f.Name.StringValue, f => ValueOf(f.Value), StringComparer.Ordinal)),
+        GraphQLStringValue s => new ConstValue(s.Value.ToString()),
+        GraphQLIntValue i => new ConstValue(long.Parse(i.Value.Span, CultureInfo.InvariantCulture)),
+        GraphQLBooleanValue b => new ConstValue(b.BoolValue),
+        GraphQLNullValue => new ConstValue(null),
+        GraphQLEnumValue e => new EnumValue(e.Name.StringValue),
+        _ => throw new GraphQLException($"Values of kind {value.Kind} are not used by the collector"),
+    };
 
-                var type = Expect(TokenKind.Name);
-                selections.Add(new InlineFragment(type, ParseDirectives(), ParseSelectionSet()));
-                continue;
-            }
-
-            var first = Expect(TokenKind.Name);
-            var (alias, name) = Accept(":") ? (first, Expect(TokenKind.Name)) : (first, first);
-            var arguments = new Dictionary<string, Value>(StringComparer.Ordinal);
-            if (Accept("("))
-            {
-                while (!Accept(")"))
-                {
-                    var argument = Expect(TokenKind.Name);
-                    Expect(":");
-                    arguments[argument] = ParseValue();
-                }
-            }
-
-            var directives = ParseDirectives();
-            var children = Peek("{") ? ParseSelectionSet() : null;
-            selections.Add(new Field(alias, name, arguments, directives, children));
-        }
-
-        return selections;
-    }
-
-    private List<Directive> ParseDirectives()
+    private static string TypeName(GraphQLType type) => type switch
     {
-        var directives = new List<Directive>();
-        while (Accept("@"))
-        {
-            var name = Expect(TokenKind.Name);
-            var arguments = new Dictionary<string, Value>(StringComparer.Ordinal);
-            if (Accept("("))
-            {
-                while (!Accept(")"))
-                {
-                    var argument = Expect(TokenKind.Name);
-                    Expect(":");
-                    arguments[argument] = ParseValue();
-                }
-            }
-
-            directives.Add(new Directive(name, arguments));
-        }
-
-        return directives;
-    }
-
-    private Value ParseValue()
-    {
-        if (Accept("$"))
-        {
-            return new VariableValue(Expect(TokenKind.Name));
-        }
-
-        if (Accept("["))
-        {
-            var items = new List<Value>();
-            while (!Accept("]"))
-            {
-                items.Add(ParseValue());
-            }
-
-            return new ListValue(items);
-        }
-
-        if (Accept("{"))
-        {
-            var fields = new Dictionary<string, Value>(StringComparer.Ordinal);
-            while (!Accept("}"))
-            {
-                var name = Expect(TokenKind.Name);
-                Expect(":");
-                fields[name] = ParseValue();
-            }
-
-            return new ObjectValue(fields);
-        }
-
-        var token = Next();
-        return token.Kind switch
-        {
-            TokenKind.String => new ConstValue(token.Text),
-            TokenKind.Number => new ConstValue(long.Parse(token.Text, CultureInfo.InvariantCulture)),
-            TokenKind.Name when token.Text is "true" or "false" => new ConstValue(token.Text == "true"),
-            TokenKind.Name when token.Text == "null" => new ConstValue(null),
-            TokenKind.Name => new EnumValue(token.Text),
-            _ => throw new GraphQLException($"Parse error on \"{token.Text}\": expected a value"),
-        };
-    }
-
-    private bool Peek(string text) => _at < _tokens.Count && _tokens[_at].Text == text && _tokens[_at].Kind != TokenKind.String;
-
-    private bool PeekKind(TokenKind kind) => _at < _tokens.Count && _tokens[_at].Kind == kind;
-
-    private bool Accept(string text)
-    {
-        if (!Peek(text))
-        {
-            return false;
-        }
-
-        _at++;
-        return true;
-    }
-
-    private Token Next() => _at < _tokens.Count ? _tokens[_at++] : throw new GraphQLException("Parse error: unexpected end of document");
-
-    private void Expect(string text)
-    {
-        if (!Accept(text))
-        {
-            throw new GraphQLException($"Parse error on \"{(_at < _tokens.Count ? _tokens[_at].Text : "end of document")}\": expected \"{text}\"");
-        }
-    }
-
-    private string Expect(TokenKind kind)
-    {
-        var token = Next();
-        return token.Kind == kind ? token.Text : throw new GraphQLException($"Parse error on \"{token.Text}\": expected a {kind}");
-    }
-
-    private static List<Token> Lex(string text)
-    {
-        var tokens = new List<Token>();
-        var i = 0;
-        while (i < text.Length)
-        {
-            var c = text[i];
-            if (char.IsWhiteSpace(c) || c == ',')
-            {
-                i++;
-            }
-            else if (c == '#')
-            {
-                while (i < text.Length && text[i] != '\n')
-                {
-                    i++;
-                }
-            }
-            else if (text.AsSpan(i).StartsWith("..."))
-            {
-                tokens.Add(new Token(TokenKind.Punctuator, "..."));
-                i += 3;
-            }
-            else if ("!$():=@[]{}|".Contains(c, StringComparison.Ordinal))
-            {
-                tokens.Add(new Token(TokenKind.Punctuator, c.ToString()));
-                i++;
-            }
-            else if (c == '"')
-            {
-                var value = new StringBuilder();
-                i++;
-                while (i < text.Length && text[i] != '"')
-                {
-                    if (text[i] == '\\' && i + 1 < text.Length)
-                    {
-                        i++;
-                    }
-
-                    value.Append(text[i++]);
-                }
-
-                i++;
-                tokens.Add(new Token(TokenKind.String, value.ToString()));
-            }
-            else if (char.IsDigit(c) || c == '-')
-            {
-                var start = i++;
-                while (i < text.Length && char.IsDigit(text[i]))
-                {
-                    i++;
-                }
-
-                tokens.Add(new Token(TokenKind.Number, text[start..i]));
-            }
-            else if (char.IsLetter(c) || c == '_')
-            {
-                var start = i;
-                while (i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '_'))
-                {
-                    i++;
-                }
-
-                tokens.Add(new Token(TokenKind.Name, text[start..i]));
-            }
-            else
-            {
-                throw new GraphQLException($"Parse error: unexpected character '{c}'");
-            }
-        }
-
-        return tokens;
-    }
-
-    private enum TokenKind
-    {
-        Name,
-        Punctuator,
-        String,
-        Number,
-    }
-
-    private sealed record Token(TokenKind Kind, string Text);
+        GraphQLNonNullType n => TypeName(n.Type) + "!",
+        GraphQLListType l => "[" + TypeName(l.Type) + "]",
+        GraphQLNamedType named => named.Name.StringValue,
+        _ => throw new GraphQLException($"Unknown type {type.Kind}"),
+    };
 }
 
 internal abstract record Selection;
