@@ -29,12 +29,6 @@ internal sealed class ArgoCdApplication(string name, string @namespace = "argocd
 
     public string Namespace => @namespace;
 
-    /// <summary>The revision of the newest history entry: what runs.</summary>
-    public string? LiveRevision => _history.Count == 0 ? null : (string?)_history[^1]["revision"];
-
-    /// <summary>The newest history entry's source (what Argo CD's rollback to it would sync).</summary>
-    public int HistoryCount => _history.Count;
-
     public static JsonObject Source(string repoUrl, string? path, string targetRevision, string? chart = null, string? @ref = null)
     {
         var source = new JsonObject { ["repoURL"] = repoUrl, ["targetRevision"] = targetRevision };

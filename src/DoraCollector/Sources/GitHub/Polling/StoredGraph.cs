@@ -72,16 +72,6 @@ internal sealed class StoredGraph(NpgsqlDataSource db)
             .Select(p => (p.Revision, p.Base)).ToList();
     }
 
-    /// <summary>Whether a commit (full or abbreviated SHA) is stored.</summary>
-    public async Task<bool> HasCommitAsync(int repositoryId, string revision, CancellationToken ct)
-    {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        var normalized = revision.Trim().ToLowerInvariant();
-        return await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT EXISTS (SELECT 1 FROM commits WHERE repository_id = @repositoryId AND (sha = @normalized OR (length(@normalized) >= 7 AND sha LIKE @normalized || '%')))",
-            new { repositoryId, normalized }, cancellationToken: ct));
-    }
-
     /// <summary>The monorepo paths of the repository's catalog services, sorted.</summary>
     public async Task<IReadOnlyList<string>> ServicePathsAsync(int repositoryId, CancellationToken ct)
     {
