@@ -365,8 +365,26 @@ internal static class HtmlReportWriter
         var stale = quality.Sources.Where(s => s.Stale).ToList();
         var discarded = report.Changes.Where(c => c.Discarded).ToList();
         html.Append($"""<section aria-labelledby="quality"><h2 id="quality">Data quality</h2><ul class="notes">""");
-        html.Append($"""<li>{ReportText.Count(quality.UnattributedTotal, "incident signal", "incident signals")} open in {report.Period.Label} could not be matched to any service (organisation-wide), so they count for no one's time to restore.</li>""");
-        html.Append($"""<li>{ReportText.Count(quality.DiscardedLeadTimes, "change", "changes")} of {report.Scope.Title} left out of lead time because it came out zero or negative (clock skew, or a change dated after its deployment).</li>""");
+        if (quality.UnattributedTotal == 0)
+        {
+            html.Append($"""<li>Every incident signal open in {report.Period.Label} was matched to a service.</li>""");
+        }
+        else
+        {
+            var verb = quality.UnattributedTotal == 1 ? "it counts" : "they count";
+            html.Append($"""<li>{ReportText.Count(quality.UnattributedTotal, "incident signal", "incident signals")} open in {report.Period.Label} could not be matched to any service (organisation-wide), so {verb} for no one's time to restore.</li>""");
+        }
+
+        if (quality.DiscardedLeadTimes == 0)
+        {
+            html.Append($"""<li>No change of {report.Scope.Title} was left out of lead time.</li>""");
+        }
+        else
+        {
+            var which = quality.DiscardedLeadTimes == 1 ? "it" : "each";
+            html.Append($"""<li>{ReportText.Count(quality.DiscardedLeadTimes, "change", "changes")} of {report.Scope.Title} left out of lead time because {which} came out zero or negative (clock skew, or a change dated after its deployment).</li>""");
+        }
+
         html.Append($"""<li>{(stale.Count == 0 ? "No source is stale or failing." : $"{ReportText.Count(stale.Count, "source is", "sources are")} stale or failing: data after their last success may be missing.")}</li>""");
         html.Append($"</ul>\n");
 

@@ -30,7 +30,7 @@ internal static class MarkdownReportWriter
         foreach (var section in report.Environments)
         {
             md.Append("**").Append(Escape(section.Environment)).Append("**")
-                .Append(section.IsProduction ? " (production)" : " (not production: no levels)").Append("\n\n");
+                .Append(section.IsProduction ? " (production: levels judged)" : " (not production: no levels)").Append("\n\n");
             md.Append("| Metric | ").Append(period.Label).Append(" | Level | ").Append(previous.Label).Append(" | Change |\n");
             md.Append("| --- | --- | --- | --- | --- |\n");
             foreach (var metric in ReportMetric.Headlines)
@@ -44,9 +44,11 @@ internal static class MarkdownReportWriter
             }
 
             var v = section.Current;
-            md.Append('\n').Append(v.Deployments.Live).Append(" deployments went live (").Append(v.Deployments.Failed).Append(" failed later), ")
-                .Append(v.Deployments.RolloutFailed).Append(" rollouts failed, ").Append(v.Changes).Append(" changes, ")
-                .Append(v.ResolvedIncidents).Append(" incidents resolved, ").Append(v.OpenIncidents).Append(" open.\n\n");
+            md.Append('\n').Append(ReportText.Count(v.Deployments.Live, "deployment", "deployments")).Append(" went live (")
+                .Append(v.Deployments.Failed).Append(" failed later), ")
+                .Append(ReportText.Count(v.Deployments.RolloutFailed, "rollout", "rollouts")).Append(" failed, ")
+                .Append(ReportText.Count(v.Changes, "change", "changes")).Append(", ")
+                .Append(ReportText.Count(v.ResolvedIncidents, "incident", "incidents")).Append(" resolved, ").Append(v.OpenIncidents).Append(" open.\n\n");
         }
 
         if (report.BreakdownKind is { } kind && report.Breakdown.Count > 0)
@@ -71,7 +73,7 @@ internal static class MarkdownReportWriter
         var slowest = report.Changes.Where(c => !c.Discarded).Take(Math.Min(5, report.Limits.SlowestChanges)).ToList();
         if (slowest.Count > 0)
         {
-            md.Append("**Slowest changes**\n\n");
+            md.Append("**Slowest changes** (for a pull request: coding, first commit → opened; review, opened → merged; deploy, merged → live)\n\n");
             foreach (var c in slowest)
             {
                 var name = c.PullRequestNumber is { } n ? $"{c.Repository}#{n}" : $"commit {ReportText.ShortSha(c.HeadSha)}";
@@ -81,7 +83,8 @@ internal static class MarkdownReportWriter
                     md.Append(' ').Append(Escape(c.Title));
                 }
 
-                md.Append(" (").Append(Escape(c.Service)).Append("): ").Append(ReportText.Duration(c.LeadTimeSeconds));
+                md.Append(" (").Append(Escape(c.Service)).Append(", ").Append(Escape(c.Environment)).Append("): ")
+                    .Append(ReportText.Duration(c.LeadTimeSeconds));
                 if (c.CodingSeconds is not null || c.ReviewSeconds is not null || c.DeploySeconds is not null)
                 {
                     md.Append(" = coding ").Append(Part(c.CodingSeconds)).Append(" + review ").Append(Part(c.ReviewSeconds))
@@ -151,7 +154,8 @@ internal static class MarkdownReportWriter
         _ => metric.Key,
     };
 
-    private static string Part(double? seconds) => seconds is { } s ? ReportText.Duration(s) : "?";
+    // A part the change has no times for (a direct commit has no review) is unknown, not zero.
+    private static string Part(double? seconds) => seconds is { } s ? ReportText.Duration(s) : "unknown";
 
     private static string Link(string text, string? url) =>
         Reports.HtmlBuilder.SafeUrl(url) is { } safe

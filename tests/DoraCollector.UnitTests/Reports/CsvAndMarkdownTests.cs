@@ -62,6 +62,19 @@ public sealed class CsvAndMarkdownTests
     }
 
     [Fact]
+    public void Markdown_names_each_slowest_change_environment_and_explains_its_parts()
+    {
+        var md = MarkdownReportWriter.Write(SampleReports.Hostile());
+
+        Assert.Contains($" (production: levels judged)", md, StringComparison.Ordinal);
+        Assert.Contains($"({MarkdownReportWriter.Escape(SampleReports.Service)}, {MarkdownReportWriter.Escape("prod<b>")}): 2 h", md, StringComparison.Ordinal);
+        Assert.Contains("coding, first commit → opened; review, opened → merged; deploy, merged → live", md, StringComparison.Ordinal);
+        Assert.Contains("3 deployments went live", md, StringComparison.Ordinal);
+        Assert.Contains("0 incidents resolved", md, StringComparison.Ordinal);
+        Assert.DoesNotContain(" ?", md, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Markdown_escaping_flattens_lines_and_leaves_ordinary_punctuation_alone()
     {
         Assert.Equal("checkout-api: fix (v1.2) #3", MarkdownReportWriter.Escape("checkout-api: fix (v1.2) #3"));

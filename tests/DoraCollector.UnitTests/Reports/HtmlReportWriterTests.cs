@@ -28,6 +28,17 @@ public sealed partial class HtmlReportWriterTests
     }
 
     [Fact]
+    public void Data_quality_notes_agree_in_number_and_say_so_when_nothing_was_left_out()
+    {
+        var html = HtmlReportWriter.Write(SampleReports.Hostile());
+
+        Assert.Contains("1 incident signal open in", html, StringComparison.Ordinal);
+        Assert.Contains("so it counts for no one", html, StringComparison.Ordinal);
+        Assert.Contains("was left out of lead time.", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("0 changes", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_link_goes_only_to_an_http_address_escaped_for_its_attribute()
     {
         var unsafeUrl = HtmlReportWriter.Write(SampleReports.Hostile(url: "javascript:alert(5)"));
