@@ -21,7 +21,7 @@ internal sealed record DemoOptions
           --teams N, --services N
                                 size of the organisation (default 4 teams, 10 services)
           --speed N             simulated seconds per real second once the past is sent (default 60)
-          --catch-up DURATION   how long the fast phase lasts before real time (default 10m)
+          --catch-up DURATION   how long the fast phase lasts before real time (default 1m)
           --out DIR             catalog, settings, expected values, Prometheus data (default .local/demo)
           --prometheus-port N   a local Prometheus with the shipped rules scrapes the collector (default 9090)
           --no-prometheus       do not start Prometheus
@@ -51,7 +51,7 @@ internal sealed record DemoOptions
             Services = Whole("services", 10),
             MonorepoServices = 3,
             Speed = speed,
-            CatchUp = speed > 1 ? Span("catch-up") ?? TimeSpan.FromMinutes(10) : null,
+            CatchUp = speed > 1 ? Span("catch-up") ?? TimeSpan.FromMinutes(1) : null,
         };
         // A small organisation may not have three teams to share the monorepo.
         simulation = simulation with { MonorepoServices = simulation.Teams >= 2 ? Math.Min(3, simulation.Teams) : 0 };

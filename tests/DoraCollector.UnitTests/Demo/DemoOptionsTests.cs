@@ -30,7 +30,7 @@ public sealed class DemoOptionsTests
         Assert.Equal(90, options.Simulation.Days);
         Assert.Equal(10, options.Simulation.Services);
         Assert.Equal(60, options.Simulation.Speed);
-        Assert.Equal(TimeSpan.FromMinutes(10), options.Simulation.CatchUp);
+        Assert.Equal(TimeSpan.FromMinutes(1), options.Simulation.CatchUp);
         Assert.Equal(9090, options.PrometheusPort);
     }
 
