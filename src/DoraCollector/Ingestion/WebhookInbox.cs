@@ -46,8 +46,10 @@ internal sealed partial class WebhookInbox(
         return TypedResults.Problem(statusCode: status, title: status switch
         {
             StatusCodes.Status401Unauthorized => "Unauthorized",
+            StatusCodes.Status404NotFound => "Not found",
             StatusCodes.Status413PayloadTooLarge => "Payload too large",
             StatusCodes.Status415UnsupportedMediaType => "Unsupported media type",
+            StatusCodes.Status503ServiceUnavailable => "Service unavailable",
             _ => "Bad request",
         }, detail: detail);
     }
