@@ -46,12 +46,13 @@ internal static class AlertmanagerWebhookEndpoint
                 "Send the configured bearer token or basic-auth credentials (http_config in the Alertmanager receiver).");
         }
 
-        var body = await WebhookInbox.ReadBodyAsync(request, ct);
-        if (body is null)
+        var read = await inbox.ReadBodyAsync(request, source, settings.MaxWebhookBytes, "Dora:Alertmanager:MaxWebhookBytes", ct);
+        if (read.Body is not { } received)
         {
-            return inbox.Reject(source, "oversize", StatusCodes.Status413PayloadTooLarge,
-                $"The body is larger than {WebhookInbox.MaxBodyBytes} bytes.");
+            return read.Refusal!;
         }
+
+        var body = received.ToArray();
 
         AlertmanagerNotification? notification;
         var problems = new PayloadProblems();
