@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using DoraCollector.Ingestion;
 using Microsoft.Extensions.Options;
 
@@ -53,6 +54,10 @@ internal static class AlertmanagerWebhookEndpoint
         }
 
         var body = received.ToArray();
+        if (!Utf8.IsValid(body))
+        {
+            return inbox.Reject(source, "malformed", StatusCodes.Status400BadRequest, "The body is not UTF-8 text.");
+        }
 
         AlertmanagerNotification? notification;
         var problems = new PayloadProblems();
@@ -64,6 +69,11 @@ internal static class AlertmanagerWebhookEndpoint
         catch (JsonException e)
         {
             return inbox.Reject(source, "malformed", StatusCodes.Status400BadRequest, $"The body is not valid JSON: {e.Message}");
+        }
+        catch (InvalidOperationException)
+        {
+            // A string escape that is no text ("\ud800" alone) cannot be read as a string.
+            return inbox.Reject(source, "malformed", StatusCodes.Status400BadRequest, "The body holds a string with a lone surrogate, which is not text.");
         }
 
         if (notification is null)
