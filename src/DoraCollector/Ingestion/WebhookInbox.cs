@@ -20,11 +20,12 @@ internal sealed partial class WebhookInbox(
     private const int RetryAfterSeconds = 5;
 
     /// <summary>
-    /// The raw body (signatures are over these exact bytes), read only after the endpoint has checked
-    /// every credential it can without it, and only when it is within <paramref name="maxBytes"/>
-    /// (the source's <paramref name="setting"/>) and the webhooks' shared memory budget. Otherwise
-    /// the refusal to answer: 413 over the limit, 503 with <c>Retry-After</c> when the budget is
-    /// spent, 400 when the body is cut short.
+    /// The raw body (signatures are over these exact bytes), to be read only after the endpoint has
+    /// checked every credential it can without it; read only when it is within <paramref name="maxBytes"/>
+    /// (the source's <paramref name="setting"/>) and the webhooks' shared memory budget, and turned
+    /// into an array only once the sender is known (<see cref="WebhookBody.ToArray"/>). Otherwise the
+    /// refusal to answer: 413 over the limit, 503 with <c>Retry-After</c> when the budget is spent,
+    /// 400 when the body is cut short.
     /// </summary>
     public async Task<WebhookRead> ReadBodyAsync(HttpRequest request, string source, int maxBytes, string setting, CancellationToken ct)
     {
