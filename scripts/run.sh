@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The demo: installs what is missing (PostgreSQL, Prometheus), starts the project's own PostgreSQL
-# with a fresh database `dora_demo`, and runs the collector's `demo` verb on http://localhost:8080:
+# with a fresh database `dora_demo`, and runs the collector's `demo` verb on http://127.0.0.1:8080:
 # a simulated organisation played against it through its real ingestion paths, and a local
 # Prometheus (port 9090, or a free one) scraping it with the shipped rules. Ctrl+C stops it.
 # Extra arguments go to the demo (--duration 5m, --seed 7, --speed 1, --help for all).

@@ -54,6 +54,15 @@ internal static class GenericIngestEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed JSON",
                 detail: $"The body is not valid JSON: {e.Message}");
         }
+        catch (BadHttpRequestException e)
+        {
+            // The server's own limits (MaxRequestBodySize) and framing: the client's doing, not a fault here.
+            var oversize = e.StatusCode == StatusCodes.Status413PayloadTooLarge;
+            services.Telemetry.WebhookRejected(Source, oversize ? "oversize" : "incomplete");
+            GenericIngestLog.Refused(services.Logs.CreateLogger(typeof(GenericIngestEndpoints).FullName!), e.StatusCode, e.Message);
+            return TypedResults.Problem(statusCode: e.StatusCode, title: oversize ? "Payload too large" : "Bad request",
+                detail: oversize ? $"The body is larger than the server takes: {e.Message}" : e.Message);
+        }
 
         using (document)
         {
@@ -121,4 +130,15 @@ internal sealed record IngestItem(string Id, string Result);
 
 /// <summary>What the ingest handlers use, bound from the container.</summary>
 internal sealed record IngestServices(
-    RawEventStore Inbox, InboxSignal Signal, IOptionsMonitor<ApiOptions> Options, Hosting.CollectorTelemetry Telemetry, TimeProvider Clock);
+    RawEventStore Inbox,
+    InboxSignal Signal,
+    IOptionsMonitor<ApiOptions> Options,
+    Hosting.CollectorTelemetry Telemetry,
+    TimeProvider Clock,
+    ILoggerFactory Logs);
+
+internal static partial class GenericIngestLog
+{
+    [LoggerMessage(EventId = 1601, Level = LogLevel.Information, Message = "Refused an ingest request ({Status}): {Reason}")]
+    public static partial void Refused(ILogger logger, int status, string reason);
+}

@@ -26,7 +26,12 @@ internal sealed partial class JsonFields(JsonElement element, string path, Dicti
             return Fail<string>(name, "must be a string");
         }
 
-        var text = value.GetString()!.Trim();
+        if (Text(name, value) is not { } raw)
+        {
+            return null;
+        }
+
+        var text = raw.Trim();
         if (text.Length == 0)
         {
             return required ? Fail<string>(name, "must not be empty") : null;
@@ -48,6 +53,11 @@ internal sealed partial class JsonFields(JsonElement element, string path, Dicti
     public DateTimeOffset? Instant(string name, bool required)
     {
         if (!TryGet(name, required, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.String && Text(name, value) is null)
         {
             return null;
         }
@@ -87,12 +97,30 @@ internal sealed partial class JsonFields(JsonElement element, string path, Dicti
         }
 
         if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() > maxItems
-            || value.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(v.GetString())))
+            || value.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.String))
         {
             return Fail<IReadOnlyList<string>>(name, $"must be an array of at most {maxItems} non-empty strings");
         }
 
-        return value.EnumerateArray().Select(v => v.GetString()!.Trim()).ToList();
+        var items = new List<string>();
+        var index = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            var text = Text($"{name}[{index++}]", item)?.Trim();
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (text.Length == 0)
+            {
+                return Fail<IReadOnlyList<string>>(name, $"must be an array of at most {maxItems} non-empty strings");
+            }
+
+            items.Add(text);
+        }
+
+        return items;
     }
 
     /// <summary>The field as an array of objects (null when absent), each read by <paramref name="read"/>.</summary>
@@ -148,6 +176,24 @@ internal sealed partial class JsonFields(JsonElement element, string path, Dicti
     }
 
     public void Fail(string name, string message) => errors[Join(name)] = [message];
+
+    // The value of a JSON string, or null (and a message) when it is not text that can be stored:
+    // invalid UTF-8 or a lone surrogate ("\ud800"), which cannot be read at all, or NUL ("\u0000"),
+    // which PostgreSQL refuses.
+    private string? Text(string name, JsonElement value)
+    {
+        string text;
+        try
+        {
+            text = value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            return Fail<string>(name, "is not valid text: it holds bytes that are not UTF-8 or a lone surrogate");
+        }
+
+        return text.Contains('\0', StringComparison.Ordinal) ? Fail<string>(name, "must not contain NUL characters (\\u0000)") : text;
+    }
 
     private bool TryGet(string name, bool required, out JsonElement value)
     {

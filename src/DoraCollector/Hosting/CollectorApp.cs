@@ -17,7 +17,11 @@ namespace DoraCollector.Hosting;
 /// <summary>The table of contents of the service: what it registers and what it maps.</summary>
 internal static class CollectorApp
 {
-    public const string DefaultUrls = "http://0.0.0.0:8080";
+    /// <summary>
+    /// Loopback unless told otherwise (<c>--urls</c>, <c>ASPNETCORE_URLS</c>): a collector started on a
+    /// laptop is not reachable from the network. The container image sets <c>http://0.0.0.0:8080</c>.
+    /// </summary>
+    public const string DefaultUrls = "http://127.0.0.1:8080";
 
     /// <param name="args">The verb's configuration arguments.</param>
     /// <param name="defaults">

@@ -17,6 +17,9 @@ internal static class IngestionExtensions
         services.TryAddSingleton<CollectorTelemetry>();
         services.TryAddSingleton<SnapshotHolder>();
         services.AddSingleton<RawEventStore>();
+        services.AddValidatedOptions<WebhookOptions, WebhookOptionsValidator>(WebhookOptions.Section);
+        services.AddSingleton<WebhookBodyBudget>();
+        services.AddSingleton<WebhookBodyReader>();
         services.AddSingleton<WebhookInbox>();
         services.AddSingleton<WebhookPressure>();
         services.AddHostedSingleton<DeliveryBatcher>();

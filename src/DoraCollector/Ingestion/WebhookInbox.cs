@@ -9,33 +9,42 @@ namespace DoraCollector.Ingestion;
 /// A database outage is a 503 so the sender retries; input that can never succeed is a 4xx.
 /// </summary>
 internal sealed partial class WebhookInbox(
-    DeliveryBatcher store, InboxSignal signal, WebhookPressure pressure, CollectorTelemetry telemetry, ILogger<WebhookInbox> logger)
+    DeliveryBatcher store,
+    InboxSignal signal,
+    WebhookPressure pressure,
+    WebhookBodyReader reader,
+    CollectorTelemetry telemetry,
+    ILogger<WebhookInbox> logger)
 {
-    /// <summary>GitHub caps webhook payloads at 25 MB; nobody else sends more.</summary>
-    public const int MaxBodyBytes = 25 * 1024 * 1024;
+    /// <summary>Seconds a sender refused for want of memory is asked to wait before it sends again.</summary>
+    private const int RetryAfterSeconds = 5;
 
-    /// <summary>The raw body (signatures are over these exact bytes); null when it is larger than <see cref="MaxBodyBytes"/>.</summary>
-    public static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    /// <summary>
+    /// The raw body (signatures are over these exact bytes), to be read only after the endpoint has
+    /// checked every credential it can without it; read only when it is within <paramref name="maxBytes"/>
+    /// (the source's <paramref name="setting"/>) and the webhooks' shared memory budget, and turned
+    /// into an array only once the sender is known (<see cref="WebhookBody.ToArray"/>). Otherwise the
+    /// refusal to answer: 413 over the limit, 503 with <c>Retry-After</c> when the budget is spent,
+    /// 400 when the body is cut short.
+    /// </summary>
+    public async Task<WebhookRead> ReadBodyAsync(HttpRequest request, string source, int maxBytes, string setting, CancellationToken ct)
     {
-        if (request.ContentLength > MaxBodyBytes)
+        var (body, refusal) = await reader.ReadAsync(request, maxBytes, ct);
+        switch (refusal)
         {
-            return null;
+            case BodyRefusal.None:
+                return new WebhookRead(body, null);
+            case BodyRefusal.TooLarge:
+                return new WebhookRead(null, Reject(source, "oversize", StatusCodes.Status413PayloadTooLarge,
+                    $"The body is larger than {maxBytes} bytes ({setting})."));
+            case BodyRefusal.Busy:
+                request.HttpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return new WebhookRead(null, Reject(source, "busy", StatusCodes.Status503ServiceUnavailable,
+                    $"The collector holds as many webhook bodies as it may (Dora:Webhooks:MaxBufferedBytes); send it again in {RetryAfterSeconds} seconds."));
+            default:
+                return new WebhookRead(null, Reject(source, "incomplete", StatusCodes.Status400BadRequest,
+                    "The body ended before its Content-Length, or the connection broke."));
         }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 
     /// <summary>A refusal: counted by reason, answered with problem details, never stored.</summary>
@@ -46,8 +55,10 @@ internal sealed partial class WebhookInbox(
         return TypedResults.Problem(statusCode: status, title: status switch
         {
             StatusCodes.Status401Unauthorized => "Unauthorized",
+            StatusCodes.Status404NotFound => "Not found",
             StatusCodes.Status413PayloadTooLarge => "Payload too large",
             StatusCodes.Status415UnsupportedMediaType => "Unsupported media type",
+            StatusCodes.Status503ServiceUnavailable => "Service unavailable",
             _ => "Bad request",
         }, detail: detail);
     }
@@ -81,6 +92,9 @@ internal sealed partial class WebhookInbox(
     [LoggerMessage(EventId = 1502, Level = LogLevel.Warning, Message = "Could not store a {Source} webhook; the sender will retry: {Reason}")]
     private partial void LogUnavailable(string source, string reason);
 }
+
+/// <summary>A webhook's body as read, or the answer that refuses it.</summary>
+internal sealed record WebhookRead(WebhookBody? Body, IResult? Refusal);
 
 /// <summary>What a webhook sender is told: <c>accepted</c> (stored now) or <c>duplicate</c> (stored before).</summary>
 internal sealed record WebhookReceipt(string Status, string Delivery);

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
@@ -11,25 +13,27 @@ namespace DoraCollector.Ingestion;
 /// </summary>
 internal static class WebhookSecurity
 {
+    private const string Sha256Prefix = "sha256=";
+
+    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
+
+    /// <summary>
+    /// True when <paramref name="header"/> has the form of a signature, <c>sha256=</c> and 64 hexadecimal
+    /// digits: what can be checked before the body is read.
+    /// </summary>
+    public static bool IsSha256Signature([NotNullWhen(true)] string? header) =>
+        header is not null && header.Length == Sha256Prefix.Length + 64 && header.StartsWith(Sha256Prefix, StringComparison.OrdinalIgnoreCase)
+        && !header.AsSpan(Sha256Prefix.Length).ContainsAnyExcept(HexDigits);
+
     /// <summary>True when <paramref name="header"/> is <c>sha256=&lt;hex&gt;</c> of the HMAC of <paramref name="body"/>.</summary>
     public static bool HasValidSha256Signature(ReadOnlySpan<byte> body, string? header, string secret)
     {
-        const string prefix = "sha256=";
-        if (header is null || !header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) || header.Length != prefix.Length + 64)
+        if (!IsSha256Signature(header))
         {
             return false;
         }
 
-        byte[] presented;
-        try
-        {
-            presented = Convert.FromHexString(header.AsSpan(prefix.Length));
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-
+        var presented = Convert.FromHexString(header.AsSpan(Sha256Prefix.Length));
         var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body);
         return CryptographicOperations.FixedTimeEquals(expected, presented);
     }

@@ -35,6 +35,7 @@ internal static class ReportEndpoints
 
         // The same data as the read API, so the same protection: with Dora:Api:ProtectReads a key is needed.
         group.AddEndpointFilter<ReadEndpoints.ProtectedReadsFilter>();
+        group.AddEndpointFilter<QueryText>();
         group.MapGet("/", OrganizationReport).WithName("OrganizationReport").WithSummary("Delivery report of the whole organisation");
         group.MapGet("/teams/{team}", TeamReport).WithName("TeamReport").WithSummary("Delivery report of one team");
         group.MapGet("/services/{service}", ServiceReport).WithName("ServiceReport").WithSummary("Delivery report of one service");

@@ -37,6 +37,11 @@ public sealed class GenericIngestValidationTests : IAsyncLifetime
     [InlineData("/api/v1/deployments", """ "deploy" """, "The request is invalid", "$")]
     [InlineData("/api/v1/incidents", """{ "id": "i1", "service": "checkout", "startedAt": "2026-03-10T10:00:00Z", "resolvedAt": "2026-03-10T09:00:00Z" }""", "The request is invalid", "resolvedAt")]
     [InlineData("/api/v1/incidents", """{ "service": "checkout", "startedAt": "2026-03-10T10:00:00Z" }""", "The request is invalid", "id")]
+    [InlineData("/api/v1/deployments", """{ "service": "a\ud800", "environment": "production", "revision": "abc1234", "status": "success", "finishedAt": "2026-03-10T10:00:00Z" }""", "The request is invalid", "service")]
+    [InlineData("/api/v1/deployments", """{ "service": "a", "environment": "production", "revision": "abc1234", "status": "success", "finishedAt": "2026-03-10T10:00:00Z\udc00" }""", "The request is invalid", "finishedAt")]
+    [InlineData("/api/v1/deployments", """{ "service": "a", "environment": "production", "revision": "abc1234", "status": "success", "finishedAt": "2026-03-10T10:00:00Z", "commits": [ { "sha": "abc1234", "authoredAt": "2026-03-10T09:00:00Z", "pullRequest": { "number": 1, "labels": [ "ok", "a\u0000b" ] } } ] }""", "The request is invalid", "commits[0].pullRequest.labels[1]")]
+    [InlineData("/api/v1/deployments", """{ "service": "a", "environment": "production", "revision": "abc1234", "status": "success", "finishedAt": "2026-03-10T10:00:00Z", "commits": [ { "sha": "abc1234", "authoredAt": "2026-03-10T09:00:00Z", "pullRequest": { "number": 1, "labels": [ "\ud800" ] } } ] }""", "The request is invalid", "commits[0].pullRequest.labels[0]")]
+    [InlineData("/api/v1/incidents", """{ "id": "i1", "service": "checkout", "title": "down\u0000", "startedAt": "2026-03-10T10:00:00Z" }""", "The request is invalid", "title")]
     public async Task Bad_input_is_a_400_naming_the_field_and_stores_nothing(string path, string body, string title, string field)
     {
         var response = await PostRawAsync(path, body);
@@ -111,6 +116,24 @@ public sealed class GenericIngestValidationTests : IAsyncLifetime
         var response = await _host.Client.PostAsync("/api/v1/deployments", new StringContent(Valid, Encoding.UTF8, "text/plain"));
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
+    public async Task Bytes_that_are_not_utf8_are_a_400_naming_the_field_and_store_nothing()
+    {
+        var text = Encoding.UTF8.GetBytes("""{ "service": "a~", "environment": "production", "revision": "abc1234", "status": "success", "finishedAt": "2026-03-10T10:00:00Z" }""");
+        text[Array.IndexOf(text, (byte)'~')] = 0xC3;   // a lead byte followed by '"': not UTF-8
+        var content = new ByteArrayContent(text);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        var response = await _host.Client.PostAsync("/api/v1/deployments", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.True(problem.TryGetProperty("errors", out var errors) ? errors.TryGetProperty("service", out _) : problem.GetProperty("title").GetString() == "Malformed JSON",
+            problem.ToString());
         await AssertNothingStoredAsync();
     }
 

@@ -37,6 +37,22 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task A_github_webhook_secret_shorter_than_16_characters_is_refused_by_name_without_echoing_it()
+    {
+        var (exit, _, stderr) = await CollectorProcess.RunAsync(
+            ["check-config"],
+            new Dictionary<string, string?>
+            {
+                ["ConnectionStrings__Dora"] = "Host=127.0.0.1;Port=1;Database=dora",
+                ["Dora__GitHub__WebhookSecret"] = "short-secret",
+            });
+
+        Assert.Equal(2, exit);
+        Assert.Contains(Lines(stderr), l => l.StartsWith("error: Dora:GitHub:WebhookSecret: is shorter than 16 characters", StringComparison.Ordinal));
+        Assert.DoesNotContain("short-secret", stderr);
+    }
+
+    [Fact]
     public async Task Serve_refuses_to_start_on_a_bad_value_with_the_same_line()
     {
         var (exit, _, stderr) = await CollectorProcess.RunAsync(

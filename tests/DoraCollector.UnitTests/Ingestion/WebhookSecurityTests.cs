@@ -28,6 +28,18 @@ public sealed class WebhookSecurityTests
     public void Missing_malformed_or_wrong_signatures_are_invalid(string? header) =>
         Assert.False(WebhookSecurity.HasValidSha256Signature(Body, header, "secret"));
 
+    [Theory]
+    [InlineData("sha256=0123456789abcdef0123456789ABCDEF0123456789abcdef0123456789abcdef", true)]
+    [InlineData("SHA256=0000000000000000000000000000000000000000000000000000000000000000", true)]
+    [InlineData("sha256=0000000000000000000000000000000000000000000000000000000000000000 ", false)]
+    [InlineData("sha256=000000000000000000000000000000000000000000000000000000000000000g", false)]
+    [InlineData("sha256=00", false)]
+    [InlineData("sha1=0000000000000000000000000000000000000000000000000000000000000000", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    public void The_form_of_a_signature_is_known_before_the_body_is_read(string? header, bool wellFormed) =>
+        Assert.Equal(wellFormed, WebhookSecurity.IsSha256Signature(header));
+
     [Fact]
     public void A_signature_over_other_bytes_is_invalid()
     {

@@ -29,6 +29,7 @@ internal static class ReadEndpoints
     {
         var group = app.MapGroup("/api/v1").WithTags("Read");
         group.AddEndpointFilter<ProtectedReadsFilter>();
+        group.AddEndpointFilter<QueryText>();
         group.MapServiceReads();
         group.MapDeploymentReads();
         group.MapChangeReads();

@@ -20,6 +20,9 @@ internal sealed class AlertmanagerOptions
 
     public string? WebhookPassword { get; set; }
 
+    /// <summary>Largest notification taken, in bytes. Alertmanager sends at most <c>max_alerts</c> alerts per notification.</summary>
+    public int MaxWebhookBytes { get; set; } = 5 * 1024 * 1024;
+
     /// <summary>
     /// Prometheus matchers an alert must satisfy to count, all of them. Default
     /// <c>severity=~"critical|page"</c>. An entry may hold several, comma-separated.

@@ -1,4 +1,5 @@
 using DoraCollector.Hosting;
+using DoraCollector.Ingestion;
 using Microsoft.Extensions.Options;
 
 namespace DoraCollector.Sources.Alertmanager;
@@ -22,6 +23,7 @@ internal sealed class AlertmanagerOptionsValidator : IValidateOptions<Alertmanag
                 $"'{options.Matchers[i]}' is not a Prometheus matcher such as severity=~\"critical|page\" ({problem})".ReplaceLineEndings(" "));
         }
 
+        WebhookOptions.CheckBodyLimit(errors, options.MaxWebhookBytes, nameof(options.MaxWebhookBytes));
         errors.CheckPositive(options.ReconcileInterval, nameof(options.ReconcileInterval));
         return errors.Result;
     }

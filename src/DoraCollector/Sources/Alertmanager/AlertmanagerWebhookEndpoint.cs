@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using DoraCollector.Ingestion;
 using Microsoft.Extensions.Options;
 
@@ -46,11 +47,16 @@ internal static class AlertmanagerWebhookEndpoint
                 "Send the configured bearer token or basic-auth credentials (http_config in the Alertmanager receiver).");
         }
 
-        var body = await WebhookInbox.ReadBodyAsync(request, ct);
-        if (body is null)
+        var read = await inbox.ReadBodyAsync(request, source, settings.MaxWebhookBytes, "Dora:Alertmanager:MaxWebhookBytes", ct);
+        if (read.Body is not { } received)
         {
-            return inbox.Reject(source, "oversize", StatusCodes.Status413PayloadTooLarge,
-                $"The body is larger than {WebhookInbox.MaxBodyBytes} bytes.");
+            return read.Refusal!;
+        }
+
+        var body = received.ToArray();
+        if (!Utf8.IsValid(body))
+        {
+            return inbox.Reject(source, "malformed", StatusCodes.Status400BadRequest, "The body is not UTF-8 text.");
         }
 
         AlertmanagerNotification? notification;
@@ -63,6 +69,11 @@ internal static class AlertmanagerWebhookEndpoint
         catch (JsonException e)
         {
             return inbox.Reject(source, "malformed", StatusCodes.Status400BadRequest, $"The body is not valid JSON: {e.Message}");
+        }
+        catch (InvalidOperationException)
+        {
+            // A string escape that is no text ("\ud800" alone) cannot be read as a string.
+            return inbox.Reject(source, "malformed", StatusCodes.Status400BadRequest, "The body holds a string with a lone surrogate, which is not text.");
         }
 
         if (notification is null)

@@ -14,6 +14,9 @@ internal sealed class ArgoCdOptions
     /// <summary>Bearer token Argo CD Notifications sends to <c>/webhooks/argocd</c>.</summary>
     public string? WebhookToken { get; set; }
 
+    /// <summary>Largest notification taken, in bytes: an Application with its history and resources.</summary>
+    public int MaxWebhookBytes { get; set; } = 5 * 1024 * 1024;
+
     /// <summary>Read Application resources from the Kubernetes API in-cluster instead of the Argo CD API.</summary>
     public bool UseKubernetesApi { get; set; }
 

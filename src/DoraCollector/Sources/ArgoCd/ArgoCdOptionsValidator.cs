@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using DoraCollector.Hosting;
+using DoraCollector.Ingestion;
 using Microsoft.Extensions.Options;
 
 namespace DoraCollector.Sources.ArgoCd;
@@ -17,6 +18,7 @@ internal sealed class ArgoCdOptionsValidator : IValidateOptions<ArgoCdOptions>
         errors.Check(options.PollInterval >= TimeSpan.FromSeconds(10), nameof(options.PollInterval), "must be at least 10s");
         errors.Check(options.WebhookToken is null || options.WebhookToken.Length >= 16, nameof(options.WebhookToken),
             "is shorter than 16 characters");
+        WebhookOptions.CheckBodyLimit(errors, options.MaxWebhookBytes, nameof(options.MaxWebhookBytes));
         errors.Check(!string.IsNullOrWhiteSpace(options.DefaultEnvironment), nameof(options.DefaultEnvironment), "is required");
         errors.Check(options.Namespaces.Count == 0 || options.UseKubernetesApi, nameof(options.Namespaces),
             "applies to the Kubernetes API only (UseKubernetesApi)");

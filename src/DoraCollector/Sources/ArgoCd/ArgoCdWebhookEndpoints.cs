@@ -41,12 +41,13 @@ internal static class ArgoCdWebhookEndpoints
                 "Send Authorization: Bearer with the token in Dora:ArgoCd:WebhookToken.");
         }
 
-        var body = await WebhookInbox.ReadBodyAsync(request, ct);
-        if (body is null)
+        var read = await inbox.ReadBodyAsync(request, source, options.CurrentValue.MaxWebhookBytes, "Dora:ArgoCd:MaxWebhookBytes", ct);
+        if (read.Body is not { } received)
         {
-            return inbox.Reject(source, "oversize", StatusCodes.Status413PayloadTooLarge,
-                $"The body is larger than {WebhookInbox.MaxBodyBytes} bytes.");
+            return read.Refusal!;
         }
+
+        var body = received.ToArray();
 
         ArgoApplication app;
         try

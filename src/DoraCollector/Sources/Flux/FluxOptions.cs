@@ -11,6 +11,9 @@ internal sealed class FluxOptions
     /// <summary>Bearer token of a <c>generic</c> Provider.</summary>
     public string? WebhookToken { get; set; }
 
+    /// <summary>Largest event taken, in bytes. Flux's events are a few kilobytes.</summary>
+    public int MaxWebhookBytes { get; set; } = 1024 * 1024;
+
     /// <summary>Also read Kustomizations from the Kubernetes API to reconcile missed events.</summary>
     public bool UseKubernetesApi { get; set; }
 

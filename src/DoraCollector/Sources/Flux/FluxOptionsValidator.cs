@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using DoraCollector.Hosting;
+using DoraCollector.Ingestion;
 using Microsoft.Extensions.Options;
 
 namespace DoraCollector.Sources.Flux;
@@ -13,6 +14,7 @@ internal sealed class FluxOptionsValidator : IValidateOptions<FluxOptions>
             "is shorter than 16 characters");
         errors.Check(options.WebhookToken is null || options.WebhookToken.Length >= 16, nameof(options.WebhookToken),
             "is shorter than 16 characters");
+        WebhookOptions.CheckBodyLimit(errors, options.MaxWebhookBytes, nameof(options.MaxWebhookBytes));
         errors.Check(options.PollInterval >= TimeSpan.FromSeconds(10), nameof(options.PollInterval), "must be at least 10s");
         errors.Check(!string.IsNullOrWhiteSpace(options.DefaultEnvironment), nameof(options.DefaultEnvironment), "is required");
         errors.Check((options.Namespaces.Count == 0 && options.Selector is null) || options.UseKubernetesApi, nameof(options.Namespaces),

@@ -11,8 +11,9 @@ namespace DoraCollector.Sources.Flux;
 /// <c>POST /webhooks/flux</c>: events of the notification-controller's <c>generic-hmac</c>
 /// Provider (<c>X-Signature: sha256=&lt;hex HMAC of the body&gt;</c>, keyed with
 /// <c>Dora:Flux:WebhookSecret</c>) or <c>generic</c> Provider (<c>Authorization: Bearer</c> from
-/// the Secret's <c>headers</c>, <c>Dora:Flux:WebhookToken</c>). The credential is checked before
-/// the body is parsed; a body that is not an event is refused with 400 and stored nowhere.
+/// the Secret's <c>headers</c>, <c>Dora:Flux:WebhookToken</c>). The token, or the signature's
+/// presence and form, is checked before the body is read (at most <c>Dora:Flux:MaxWebhookBytes</c>),
+/// the signature itself before it is parsed; a body that is not an event is refused with 400 and stored nowhere.
 /// Events carry no delivery id: a retry is recognised by its digest.
 /// </summary>
 internal static class FluxWebhookEndpoints
@@ -37,19 +38,25 @@ internal static class FluxWebhookEndpoints
                 detail: "The Flux webhook is off: set Dora:Flux:WebhookSecret (generic-hmac) or Dora:Flux:WebhookToken (generic).");
         }
 
-        var body = await WebhookInbox.ReadBodyAsync(request, ct);
-        if (body is null)
+        // The credential is checked as far as it can be before a byte of the body is read.
+        var (refusal, signed) = Credential(request, settings);
+        if (refusal is not null)
         {
-            return inbox.Reject(source, "oversize", StatusCodes.Status413PayloadTooLarge,
-                $"The body is larger than {WebhookInbox.MaxBodyBytes} bytes.");
+            return Unauthorized(inbox, refusal);
         }
 
-        if (Refusal(request, body, settings) is { } reason)
+        var read = await inbox.ReadBodyAsync(request, source, settings.MaxWebhookBytes, "Dora:Flux:MaxWebhookBytes", ct);
+        if (read.Body is not { } received)
         {
-            return inbox.Reject(source, reason, StatusCodes.Status401Unauthorized, reason == "signature"
-                ? "X-Signature is missing or is not sha256=<HMAC of the body> with Dora:Flux:WebhookSecret."
-                : "Send Authorization: Bearer with the token in Dora:Flux:WebhookToken.");
+            return read.Refusal!;
         }
+
+        if (signed && !received.IsSignedWith(request.Headers["X-Signature"].ToString(), settings.WebhookSecret!))
+        {
+            return Unauthorized(inbox, "signature");
+        }
+
+        var body = received.ToArray();
 
         FluxEvent? e;
         try
@@ -71,15 +78,21 @@ internal static class FluxWebhookEndpoints
         return await inbox.StoreAsync(new NewRawEvent(source, FluxMapper.EventKind, digest, Encoding.UTF8.GetString(body)), ct);
     }
 
+    private static IResult Unauthorized(WebhookInbox inbox, string reason) =>
+        inbox.Reject(FluxAttemptStream.SourceName, reason, StatusCodes.Status401Unauthorized, reason == "signature"
+            ? "X-Signature is missing or is not sha256=<HMAC of the body> with Dora:Flux:WebhookSecret."
+            : "Send Authorization: Bearer with the token in Dora:Flux:WebhookToken.");
+
     // A signed request must carry a good signature; otherwise the bearer token, when one is set.
-    private static string? Refusal(HttpRequest request, byte[] body, FluxOptions settings)
+    // Before the body is read: the refusal so far, and whether the body's signature is still to check.
+    private static (string? Refusal, bool Signed) Credential(HttpRequest request, FluxOptions settings)
     {
         var signature = request.Headers["X-Signature"].ToString();
         if (!string.IsNullOrEmpty(settings.WebhookSecret) && (signature.Length > 0 || string.IsNullOrEmpty(settings.WebhookToken)))
         {
-            return WebhookSecurity.HasValidSha256Signature(body, signature.Length > 0 ? signature : null, settings.WebhookSecret) ? null : "signature";
+            return (WebhookSecurity.IsSha256Signature(signature) ? null : "signature", true);
         }
 
-        return !string.IsNullOrEmpty(settings.WebhookToken) && WebhookSecurity.HasBearerToken(request, settings.WebhookToken) ? null : "unauthorized";
+        return (!string.IsNullOrEmpty(settings.WebhookToken) && WebhookSecurity.HasBearerToken(request, settings.WebhookToken) ? null : "unauthorized", false);
     }
 }

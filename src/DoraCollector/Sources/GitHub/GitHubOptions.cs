@@ -44,6 +44,9 @@ internal sealed class GitHubOptions
     /// <summary>Secret of the webhook; deliveries without a valid <c>X-Hub-Signature-256</c> are refused.</summary>
     public string? WebhookSecret { get; set; }
 
+    /// <summary>Largest delivery taken, in bytes; GitHub's own cap (25 MB) by default.</summary>
+    public int MaxWebhookBytes { get; set; } = Ingestion.WebhookOptions.LargestBody;
+
     /// <summary>How much history the first backfill of a repository fetches, in days.</summary>
     public int BackfillDays { get; set; } = 90;
 

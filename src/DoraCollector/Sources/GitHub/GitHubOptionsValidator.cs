@@ -1,5 +1,6 @@
 using DoraCollector.Catalog;
 using DoraCollector.Hosting;
+using DoraCollector.Ingestion;
 using Microsoft.Extensions.Options;
 
 namespace DoraCollector.Sources.GitHub;
@@ -17,6 +18,9 @@ internal sealed class GitHubOptionsValidator : IValidateOptions<GitHubOptions>
             "is required with AppId (the App's PEM private key, or PrivateKeyFile)");
         errors.Check(options.AppId is null or > 0, nameof(options.AppId), "must be a positive number");
         errors.Check(options.InstallationId is null or > 0, nameof(options.InstallationId), "must be a positive number");
+        errors.Check(string.IsNullOrEmpty(options.WebhookSecret) || options.WebhookSecret.Length >= 16, nameof(options.WebhookSecret),
+            "is shorter than 16 characters; use a random secret (e.g. openssl rand -hex 32)");
+        WebhookOptions.CheckBodyLimit(errors, options.MaxWebhookBytes, nameof(options.MaxWebhookBytes));
         if (!string.IsNullOrWhiteSpace(options.PrivateKey))
         {
             errors.Check(options.PrivateKey.Contains("PRIVATE KEY", StringComparison.Ordinal), nameof(options.PrivateKey),

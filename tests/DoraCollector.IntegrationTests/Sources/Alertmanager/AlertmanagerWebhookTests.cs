@@ -248,6 +248,29 @@ public sealed class AlertmanagerWebhookTests
         Assert.Equal(0, await host.ScalarAsync<long>("SELECT count(*) FROM incident_signals"));
     }
 
+    [Theory]
+    [InlineData("invalid-utf8")]
+    [InlineData("lone-surrogate")]
+    public async Task A_body_that_is_not_text_is_400_not_a_failure(string kind)
+    {
+        await using var host = await StartAsync();
+        var text = Notification(Firing("aa01", T0, Labels(), "5xx above 5%"));
+        var body = Encoding.UTF8.GetBytes(text.Replace("5xx above 5%", kind == "lone-surrogate" ? "5xx \\ud800 above" : "5xx ~", StringComparison.Ordinal));
+        if (kind == "invalid-utf8")
+        {
+            body[Array.IndexOf(body, (byte)'~')] = 0xC3;   // a lead byte followed by '"': not UTF-8
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/alertmanager") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+
+        var response = await host.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(0, await host.ScalarAsync<long>("SELECT count(*) FROM raw_events"));
+    }
+
     [Fact]
     public async Task The_problem_names_the_field_that_is_wrong()
     {

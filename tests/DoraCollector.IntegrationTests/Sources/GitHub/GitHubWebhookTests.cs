@@ -232,6 +232,7 @@ public sealed class GitHubWebhookTests : IAsyncLifetime
         var response = await host.DeliverAsync("push", GitHubHost.Payload("webhook.push.payload.json"));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("Not found", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["title"]!.GetValue<string>());
         Assert.Equal(0, await host.ScalarAsync<long>("SELECT count(*) FROM raw_events"));
     }
 }

@@ -7,9 +7,10 @@ using Microsoft.Extensions.Options;
 namespace DoraCollector.Sources.GitHub.Webhooks;
 
 /// <summary>
-/// <c>POST /webhooks/github</c>: checks <c>X-Hub-Signature-256</c> (HMAC-SHA256 of the raw body
-/// with the webhook secret) before reading anything else, stores the delivery verbatim under its
-/// <c>X-GitHub-Delivery</c> id (a redelivery is a duplicate) and answers at once; mapping follows
+/// <c>POST /webhooks/github</c>: checks that <c>X-Hub-Signature-256</c> is there and well formed
+/// before reading the body (at most <c>Dora:GitHub:MaxWebhookBytes</c>), and that it is the
+/// HMAC-SHA256 of the raw body with the webhook secret before looking at anything else; stores
+/// the delivery verbatim under its <c>X-GitHub-Delivery</c> id (a redelivery is a duplicate) and answers at once; mapping follows
 /// in the background. <c>ping</c> and events the collector does not use are acknowledged, not stored.
 /// </summary>
 internal static class GitHubWebhookEndpoints
@@ -26,12 +27,7 @@ internal static class GitHubWebhookEndpoints
                 "GitHub webhooks are not enabled here: set Dora:GitHub:WebhookSecret to the webhook's secret.");
         }
 
-        var body = await WebhookInbox.ReadBodyAsync(request, ct);
-        if (body is null)
-        {
-            return inbox.Reject(Source, "oversize", StatusCodes.Status413PayloadTooLarge, "The delivery is larger than GitHub's 25 MB limit.");
-        }
-
+        // Everything that can be refused without the body is refused before a byte of it is read.
         var signature = request.Headers["X-Hub-Signature-256"].ToString();
         if (signature.Length == 0)
         {
@@ -39,11 +35,25 @@ internal static class GitHubWebhookEndpoints
                 "X-Hub-Signature-256 is missing: give the webhook the secret set in Dora:GitHub:WebhookSecret.");
         }
 
-        if (!WebhookSecurity.HasValidSha256Signature(body, signature, secret))
+        if (!WebhookSecurity.IsSha256Signature(signature))
+        {
+            return inbox.Reject(Source, "signature", StatusCodes.Status401Unauthorized,
+                "X-Hub-Signature-256 is not sha256= followed by 64 hexadecimal digits.");
+        }
+
+        var read = await inbox.ReadBodyAsync(request, Source, options.CurrentValue.MaxWebhookBytes, "Dora:GitHub:MaxWebhookBytes", ct);
+        if (read.Body is not { } received)
+        {
+            return read.Refusal!;
+        }
+
+        if (!received.IsSignedWith(signature, secret))
         {
             return inbox.Reject(Source, "signature", StatusCodes.Status401Unauthorized,
                 "X-Hub-Signature-256 does not match the body signed with the webhook secret.");
         }
+
+        var body = received.ToArray();
 
         var name = request.Headers["X-GitHub-Event"].ToString().Trim();
         var delivery = request.Headers["X-GitHub-Delivery"].ToString().Trim();
