@@ -23,6 +23,9 @@ public sealed class WebhookFloodTests(ITestOutputHelper output)
 
     private static readonly string WrongSignature = "sha256=" + new string('0', 64);
 
+    // Not a status: the connection was closed while the refused body was still being sent.
+    private const HttpStatusCode ClosedEarly = 0;
+
     [Fact]
     public async Task Floods_of_large_unauthenticated_or_oversized_posts_are_refused_within_the_memory_budget()
     {
@@ -62,8 +65,17 @@ public sealed class WebhookFloodTests(ITestOutputHelper output)
         {
             await Task.WhenAll(round.Select(async request =>
             {
-                using var response = await http.SendAsync(request);
-                statuses.Add(response.StatusCode);
+                try
+                {
+                    using var response = await http.SendAsync(request);
+                    statuses.Add(response.StatusCode);
+                }
+                catch (HttpRequestException)
+                {
+                    // The server answered before the body was sent and closed the connection
+                    // (Kestrel does not drain a refused upload): a refusal as well.
+                    statuses.Add(ClosedEarly);
+                }
             }));
         }
 
@@ -76,7 +88,7 @@ public sealed class WebhookFloodTests(ITestOutputHelper output)
         output.WriteLine(string.Join(", ", statuses.GroupBy(s => s).OrderBy(g => g.Key).Select(g => $"{(int)g.Key}: {g.Count()}")));
 
         Assert.Equal(2 * Concurrent, statuses.Count);
-        Assert.All(statuses, s => Assert.Contains(s, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.RequestEntityTooLarge, HttpStatusCode.ServiceUnavailable }));
+        Assert.All(statuses, s => Assert.Contains(s, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.RequestEntityTooLarge, HttpStatusCode.ServiceUnavailable, ClosedEarly }));
         Assert.True(peak - before < 150 * Megabyte, $"RSS grew from {before / Megabyte} MB to {peak / Megabyte} MB");
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
         Assert.DoesNotContain("Unhandled exception", collector.Output, StringComparison.OrdinalIgnoreCase);
