@@ -32,11 +32,18 @@ internal sealed partial class RawEventProcessor(
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(5);
 
     private const string Claim = """
-        SELECT id, source, kind, external_id AS ExternalId, received_at AS ReceivedAt, payload::text AS Payload
-        FROM raw_events WHERE state = 'pending'
-        ORDER BY id
+        SELECT r.id, r.source, r.kind, r.external_id AS ExternalId, r.received_at AS ReceivedAt, b.body AS Body
+        FROM raw_events r JOIN raw_event_bodies b ON b.raw_event_id = r.id
+        WHERE r.state = 'pending'
+        ORDER BY r.id
         LIMIT @limit
-        FOR UPDATE SKIP LOCKED
+        FOR UPDATE OF r SKIP LOCKED
+        """;
+
+    private const string ReadAll = """
+        SELECT r.id, r.source, r.kind, r.external_id AS ExternalId, r.received_at AS ReceivedAt, b.body AS Body
+        FROM raw_events r JOIN raw_event_bodies b ON b.raw_event_id = r.id
+        WHERE r.id > @after ORDER BY r.id LIMIT 1000
         """;
 
     private const string Settle = """
@@ -103,7 +110,8 @@ internal sealed partial class RawEventProcessor(
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await DomainWriteLock.ForMappingAsync(conn, tx, ct);
-        var batch = (await conn.QueryAsync<RawEventRecord>(new CommandDefinition(Claim, new { limit = BatchSize }, tx, cancellationToken: ct))).ToList();
+        var batch = (await conn.QueryAsync<StoredEvent>(new CommandDefinition(Claim, new { limit = BatchSize }, tx, cancellationToken: ct)))
+            .Select(e => e.Decoded()).ToList();
         if (batch.Count == 0)
         {
             return 0;
@@ -159,11 +167,8 @@ internal sealed partial class RawEventProcessor(
         long after = 0;
         while (true)
         {
-            var batch = (await conn.QueryAsync<RawEventRecord>(new CommandDefinition(
-                """
-                SELECT id, source, kind, external_id AS ExternalId, received_at AS ReceivedAt, payload::text AS Payload
-                FROM raw_events WHERE id > @after ORDER BY id LIMIT 1000
-                """, new { after }, tx, cancellationToken: ct))).ToList();
+            var batch = (await conn.QueryAsync<StoredEvent>(new CommandDefinition(ReadAll, new { after }, tx, cancellationToken: ct)))
+                .Select(e => e.Decoded()).ToList();
             if (batch.Count == 0)
             {
                 return (mapped, failed);
@@ -238,6 +243,15 @@ internal sealed partial class RawEventProcessor(
         }, tx, cancellationToken: ct));
 
     private sealed record Outcome(long Id, string Source, string State, string? Error);
+
+    /// <summary>A raw event as stored: its body still bytes.</summary>
+    private sealed record StoredEvent(long Id, string Source, string Kind, string ExternalId, DateTimeOffset ReceivedAt, byte[] Body)
+    {
+        public RawEventRecord Decoded() => new()
+        {
+            Id = Id, Source = Source, Kind = Kind, ExternalId = ExternalId, ReceivedAt = ReceivedAt, Payload = PayloadText.Decode(Body),
+        };
+    }
 
     [LoggerMessage(EventId = 1401, Level = LogLevel.Warning, Message = "Raw event {Id} ({Source} {Kind}) cannot be mapped: {Reason}")]
     private partial void LogMappingFailed(long id, string source, string kind, string reason);

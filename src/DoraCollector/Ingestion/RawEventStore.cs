@@ -1,29 +1,40 @@
+using System.Text;
 using Dapper;
 using Npgsql;
 
 namespace DoraCollector.Ingestion;
 
 /// <summary>
-/// The inbox: payloads land here verbatim before they are mapped. Webhook deliveries are
+/// The inbox: payloads land here byte for byte before they are mapped. Webhook deliveries are
 /// immutable (a redelivery is a duplicate); polled resources are replaced when they change.
 /// </summary>
 internal sealed class RawEventStore(NpgsqlDataSource db, TimeProvider clock)
 {
+    // The row and its body in one statement: a row never exists without the bytes it stands for.
     private const string Insert = """
-        INSERT INTO raw_events (source, kind, external_id, received_at, payload)
-        VALUES (@source, @kind, @externalId, @receivedAt, @payload::jsonb)
-        ON CONFLICT (source, kind, external_id) DO NOTHING
-        RETURNING id
+        WITH stored AS (
+            INSERT INTO raw_events (source, kind, external_id, received_at, digest)
+            VALUES (@source, @kind, @externalId, @receivedAt, sha256(@body))
+            ON CONFLICT (source, kind, external_id) DO NOTHING
+            RETURNING id),
+        body AS (INSERT INTO raw_event_bodies (raw_event_id, body) SELECT id, @body FROM stored)
+        SELECT id FROM stored
         """;
 
+    // A resource fetched again unchanged has the same digest, and its row is left as it is.
     private const string Upsert = """
-        INSERT INTO raw_events (source, kind, external_id, received_at, payload)
-        VALUES (@source, @kind, @externalId, @receivedAt, @payload::jsonb)
-        ON CONFLICT (source, kind, external_id) DO UPDATE
-           SET payload = EXCLUDED.payload, received_at = EXCLUDED.received_at,
-               state = 'pending', attempts = 0, error = NULL, processed_at = NULL
-         WHERE raw_events.payload IS DISTINCT FROM EXCLUDED.payload
-        RETURNING id
+        WITH stored AS (
+            INSERT INTO raw_events (source, kind, external_id, received_at, digest)
+            VALUES (@source, @kind, @externalId, @receivedAt, sha256(@body))
+            ON CONFLICT (source, kind, external_id) DO UPDATE
+               SET digest = EXCLUDED.digest, received_at = EXCLUDED.received_at,
+                   state = 'pending', attempts = 0, error = NULL, processed_at = NULL
+             WHERE raw_events.digest IS DISTINCT FROM EXCLUDED.digest
+            RETURNING id),
+        body AS (
+            INSERT INTO raw_event_bodies (raw_event_id, body) SELECT id, @body FROM stored
+            ON CONFLICT (raw_event_id) DO UPDATE SET body = EXCLUDED.body)
+        SELECT id FROM stored
         """;
 
     /// <summary>Stores a delivery; null when it was stored before (a duplicate changes nothing).</summary>
@@ -82,14 +93,21 @@ internal sealed class RawEventStore(NpgsqlDataSource db, TimeProvider clock)
         kind = raw.Kind,
         externalId = raw.ExternalId,
         receivedAt = raw.ReceivedAt ?? clock.GetUtcNow(),
-        payload = raw.Payload,
+        body = raw.Body,
     };
 }
 
-/// <summary>A payload to store: source, upstream kind, delivery id or natural key, JSON text.</summary>
-internal sealed record NewRawEvent(string Source, string Kind, string ExternalId, string Payload, DateTimeOffset? ReceivedAt = null);
+/// <summary>A payload to store: source, upstream kind, delivery id or natural key, and the bytes as they came.</summary>
+internal sealed record NewRawEvent(string Source, string Kind, string ExternalId, byte[] Body, DateTimeOffset? ReceivedAt = null)
+{
+    /// <summary>A payload the caller holds as text (a poller's JSON, a posted item), stored as UTF-8.</summary>
+    public NewRawEvent(string source, string kind, string externalId, string payload, DateTimeOffset? receivedAt = null)
+        : this(source, kind, externalId, Encoding.UTF8.GetBytes(payload), receivedAt)
+    {
+    }
+}
 
-/// <summary>A stored payload, as the mappers read it.</summary>
+/// <summary>A stored payload, as the mappers read it: its bytes decoded by <see cref="PayloadText"/>.</summary>
 internal sealed record RawEventRecord
 {
     public long Id { get; init; }

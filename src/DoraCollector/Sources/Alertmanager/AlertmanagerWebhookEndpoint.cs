@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using DoraCollector.Ingestion;
 using Microsoft.Extensions.Options;
@@ -76,7 +75,7 @@ internal static class AlertmanagerWebhookEndpoint
         // other contents is a new delivery, and the mapper's natural keys make it idempotent.
         var delivery = Convert.ToHexStringLower(SHA256.HashData(body));
         var result = await inbox.StoreAsync(
-            new NewRawEvent(source, AlertmanagerMapper.NotificationKind, delivery, Encoding.UTF8.GetString(body), clock.GetUtcNow()), ct);
+            new NewRawEvent(source, AlertmanagerMapper.NotificationKind, delivery, body, clock.GetUtcNow()), ct);
         if (notification.TruncatedAlerts > 0 && result is not IStatusCodeHttpResult { StatusCode: StatusCodes.Status503ServiceUnavailable })
         {
             await reconcile.RequestAsync(notification.TruncatedAlerts, ct);

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using DoraCollector.Hosting;
 using DoraCollector.Ingestion;
@@ -66,6 +65,6 @@ internal static class ArgoCdWebhookEndpoints
         }
 
         var digest = Convert.ToHexStringLower(SHA256.HashData(body));
-        return await inbox.StoreAsync(new NewRawEvent(source, ArgoCdMapper.NotificationKind, digest, Encoding.UTF8.GetString(body)), ct);
+        return await inbox.StoreAsync(new NewRawEvent(source, ArgoCdMapper.NotificationKind, digest, body), ct);
     }
 }

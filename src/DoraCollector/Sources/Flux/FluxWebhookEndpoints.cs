@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using DoraCollector.Hosting;
 using DoraCollector.Ingestion;
@@ -68,7 +67,7 @@ internal static class FluxWebhookEndpoints
         }
 
         var digest = Convert.ToHexStringLower(SHA256.HashData(body));
-        return await inbox.StoreAsync(new NewRawEvent(source, FluxMapper.EventKind, digest, Encoding.UTF8.GetString(body)), ct);
+        return await inbox.StoreAsync(new NewRawEvent(source, FluxMapper.EventKind, digest, body), ct);
     }
 
     // A signed request must carry a good signature; otherwise the bearer token, when one is set.

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using DoraCollector.Ingestion;
 using DoraCollector.Sources.GitHub.Mapping;
@@ -99,6 +98,6 @@ internal static class GitHubWebhookEndpoints
             return TypedResults.Ok(new WebhookReceipt("ignored", delivery));
         }
 
-        return await inbox.StoreAsync(new NewRawEvent(Source, name, delivery, Encoding.UTF8.GetString(body), clock.GetUtcNow()), ct);
+        return await inbox.StoreAsync(new NewRawEvent(Source, name, delivery, body, clock.GetUtcNow()), ct);
     }
 }
