@@ -57,6 +57,7 @@ internal sealed partial class RawEventProcessor(
     private const string Failed = "failed";
     private const string BatchSavepoint = "raw_batch";
     private const string EventSavepoint = "raw_event";
+    private const string NoMapperReason = "no_mapper";
 
     private readonly Dictionary<string, IRawEventMapper> _mappers = mappers.ToDictionary(m => m.Source, StringComparer.Ordinal);
     private long _mappedEvents;
@@ -152,6 +153,11 @@ internal sealed partial class RawEventProcessor(
             {
                 telemetry.IngestFailed(group.Key, group.Count() - ok);
             }
+
+            foreach (var reason in group.Where(o => o.Reason is not null).GroupBy(o => o.Reason!))
+            {
+                telemetry.EventsIgnored(group.Key, reason.Key, reason.Count());
+            }
         }
 
         projection.Poke();
@@ -192,6 +198,7 @@ internal sealed partial class RawEventProcessor(
         var outcomes = new List<Outcome>(batch.Count);
         foreach (var raw in batch)
         {
+            writer.Arrived = raw.ReceivedAt;
             outcomes.Add(_mappers.TryGetValue(raw.Source, out var mapper)
                 ? new Outcome(raw.Id, raw.Source, await mapper.MapAsync(raw, writer, ct) ? Processed : Ignored, null)
                 : NoMapper(raw));
@@ -201,7 +208,8 @@ internal sealed partial class RawEventProcessor(
     }
 
     // One event under a savepoint: a payload that cannot be mapped is marked failed with the
-    // reason and does not hold back the others.
+    // reason and does not hold back the others; one that holds an implausible value is ignored
+    // with the reason, and nothing it wrote before the check stays.
     private async Task<Outcome> MapOneAsync(RawEventRecord raw, DomainWriter writer, CancellationToken ct)
     {
         if (!_mappers.TryGetValue(raw.Source, out var mapper))
@@ -210,12 +218,20 @@ internal sealed partial class RawEventProcessor(
         }
 
         var tx = writer.Transaction;
+        writer.Arrived = raw.ReceivedAt;
         await tx.SaveAsync(EventSavepoint, ct);
         try
         {
             var mapped = await mapper.MapAsync(raw, writer, ct);
             await tx.ReleaseAsync(EventSavepoint, ct);
             return new Outcome(raw.Id, raw.Source, mapped ? Processed : Ignored, null);
+        }
+        catch (ImplausibleEventException e)
+        {
+            await tx.RollbackAsync(EventSavepoint, ct);
+            writer.Forget();
+            LogImplausible(raw.Id, raw.Source, raw.Kind, e.Message);
+            return new Outcome(raw.Id, raw.Source, Ignored, e.Message, e.Reason);
         }
         catch (Exception e) when (IsMappingFailure(e))
         {
@@ -226,10 +242,11 @@ internal sealed partial class RawEventProcessor(
         }
     }
 
-    private static Outcome NoMapper(RawEventRecord raw) => new(raw.Id, raw.Source, Ignored, $"no mapper for source '{raw.Source}'");
+    private static Outcome NoMapper(RawEventRecord raw) =>
+        new(raw.Id, raw.Source, Ignored, $"{NoMapperReason}: no mapper for source '{raw.Source}'", NoMapperReason);
 
     private static bool IsMappingFailure(Exception e) =>
-        e is InvalidPayloadException or PostgresException { SqlState: not ("40001" or "40P01") } or FormatException
+        e is InvalidPayloadException or ImplausibleEventException or PostgresException { SqlState: not ("40001" or "40P01") } or FormatException
             or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException;
 
     // Every event of the batch settled in one statement.
@@ -242,7 +259,8 @@ internal sealed partial class RawEventProcessor(
             now = clock.GetUtcNow(),
         }, tx, cancellationToken: ct));
 
-    private sealed record Outcome(long Id, string Source, string State, string? Error);
+    /// <param name="Reason">Why an event was ignored, when it was for a reason worth counting (<c>implausible_time</c>, ...).</param>
+    private sealed record Outcome(long Id, string Source, string State, string? Error, string? Reason = null);
 
     /// <summary>A raw event as stored: its body still bytes.</summary>
     private sealed record StoredEvent(long Id, string Source, string Kind, string ExternalId, DateTimeOffset ReceivedAt, byte[] Body)
@@ -255,6 +273,9 @@ internal sealed partial class RawEventProcessor(
 
     [LoggerMessage(EventId = 1401, Level = LogLevel.Warning, Message = "Raw event {Id} ({Source} {Kind}) cannot be mapped: {Reason}")]
     private partial void LogMappingFailed(long id, string source, string kind, string reason);
+
+    [LoggerMessage(EventId = 1403, Level = LogLevel.Information, Message = "Raw event {Id} ({Source} {Kind}) is ignored: {Reason}")]
+    private partial void LogImplausible(long id, string source, string kind, string reason);
 
     [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "Mapping raw events failed, retrying: {Reason}")]
     private partial void LogBatchFailed(string reason);
