@@ -367,6 +367,11 @@ internal static class HtmlReportWriter
         html.Append($"""<section aria-labelledby="quality"><h2 id="quality">Data quality</h2><ul class="notes">""");
         html.Append($"""<li>{ReportText.Count(quality.UnattributedTotal, "incident signal", "incident signals")} open in {report.Period.Label} could not be matched to any service (organisation-wide), so they count for no one's time to restore.</li>""");
         html.Append($"""<li>{ReportText.Count(quality.DiscardedLeadTimes, "change", "changes")} of {report.Scope.Title} left out of lead time because it came out zero or negative (clock skew, or a change dated after its deployment).</li>""");
+        if (quality.IgnoredSummary() is ({ } ignored and > 0, var reasons))
+        {
+            html.Append($"""<li>{ReportText.Count(ignored, "event", "events")} received in {report.Period.Label} ignored, never counted ({reasons}): an instant before 2000 or more than a day ahead, or a name too long to be real.</li>""");
+        }
+
         html.Append($"""<li>{(stale.Count == 0 ? "No source is stale or failing." : $"{ReportText.Count(stale.Count, "source is", "sources are")} stale or failing: data after their last success may be missing.")}</li>""");
         html.Append($"</ul>\n");
 

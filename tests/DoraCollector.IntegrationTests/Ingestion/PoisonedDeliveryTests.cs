@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Dapper;
 using DoraCollector.Ingestion;
+using DoraCollector.Reports;
 using DoraCollector.IntegrationTests.Infrastructure;
 using DoraCollector.IntegrationTests.Sources.Alertmanager;
 using DoraCollector.IntegrationTests.Sources.ArgoCd;
@@ -105,6 +106,11 @@ public sealed class PoisonedDeliveryTests
         var metrics = await host.Client.GetStringAsync("/metrics");
         Assert.Contains("dora_collector_events_ignored_total{source=\"github\",reason=\"implausible_time\"} 2", metrics, StringComparison.Ordinal);
         Assert.Contains("dora_collector_events_ignored_total{source=\"argocd\",reason=\"name_too_long\"} 1", metrics, StringComparison.Ordinal);
+
+        Assert.Equal(
+            new IgnoredEvents[] { new("alertmanager", "implausible_time", 1), new("argocd", "name_too_long", 1), new("flux", "implausible_time", 1),
+             new("flux", "name_too_long", 1), new("github", "implausible_time", 2) },
+            await host.Service<SourceHealth>().IgnoredAsync(Now.AddDays(-1), Now, CancellationToken.None));
 
         // recompute maps the same stored bytes to the same rows, and ignores the same events.
         var before = await DomainRowsAsync(host);
