@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace DoraCollector.Ingestion;
 
@@ -16,21 +15,6 @@ internal sealed partial class DeliveryBatcher(NpgsqlDataSource db, TimeProvider 
     // burst in a few; several writers keep one commit's wait from holding up the next batch.
     private const int MaxBatch = 100;
     private const int Writers = 3;
-
-    // Rows and their bodies in one statement. Each key is sent once (the first copy), so every
-    // stored row finds exactly one body.
-    private const string Insert = """
-        WITH d AS (SELECT * FROM unnest(@sources, @kinds, @externalIds, @receivedAts, @bodies) AS d (s, k, e, r, b)),
-        stored AS (
-            INSERT INTO raw_events (source, kind, external_id, received_at, digest)
-            SELECT s, k, e, r, sha256(b) FROM d
-            ON CONFLICT (source, kind, external_id) DO NOTHING
-            RETURNING id, source, kind, external_id),
-        body AS (
-            INSERT INTO raw_event_bodies (raw_event_id, body)
-            SELECT stored.id, d.b FROM stored JOIN d ON d.s = stored.source AND d.k = stored.kind AND d.e = stored.external_id)
-        SELECT id, source, kind, external_id FROM stored
-        """;
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
 
@@ -133,7 +117,7 @@ internal sealed partial class DeliveryBatcher(NpgsqlDataSource db, TimeProvider 
     private static bool IsRefusedData(PostgresException e) => e.SqlState.StartsWith("22", StringComparison.Ordinal)
         || e.SqlState.StartsWith("23", StringComparison.Ordinal) || e.SqlState.StartsWith("54", StringComparison.Ordinal);
 
-    private async Task<Dictionary<(string, string, string), long>> InsertAsync(IEnumerable<NewRawEvent> deliveries, CancellationToken ct)
+    private async Task<Dictionary<(string, string, string), long?>> InsertAsync(IEnumerable<NewRawEvent> deliveries, CancellationToken ct)
     {
         // Rows go in key order: two batches that hold the same deliveries (a sender's retry, Argo
         // CD's two notifications of one sync) then wait for each other in one direction only;
@@ -141,31 +125,11 @@ internal sealed partial class DeliveryBatcher(NpgsqlDataSource db, TimeProvider 
         // takes a second (deadlock_timeout) to break by failing one batch. A stable sort keeps
         // the first copy first, and only it is sent.
         var rows = deliveries.OrderBy(d => d, KeyOrder.Instance).DistinctBy(d => (d.Source, d.Kind, d.ExternalId)).ToList();
-        await using var cmd = db.CreateCommand(Insert);
-        cmd.Parameters.Add(Array("sources", rows.Select(d => d.Source)));
-        cmd.Parameters.Add(Array("kinds", rows.Select(d => d.Kind)));
-        cmd.Parameters.Add(Array("externalIds", rows.Select(d => d.ExternalId)));
-        cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("receivedAts", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
-        {
-            TypedValue = rows.Select(d => (d.ReceivedAt ?? clock.GetUtcNow()).ToUniversalTime()).ToArray(),
-        });
-        cmd.Parameters.Add(new NpgsqlParameter<byte[][]>("bodies", NpgsqlDbType.Array | NpgsqlDbType.Bytea)
-        {
-            TypedValue = rows.Select(d => d.Body).ToArray(),
-        });
-
-        var stored = new Dictionary<(string, string, string), long>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            stored[(reader.GetString(1), reader.GetString(2), reader.GetString(3))] = reader.GetInt64(0);
-        }
-
-        return stored;
+        return await RawEventStore.WriteAsync(db, RawEventStore.Insert, rows, clock.GetUtcNow(), ct);
     }
 
     // A key twice in one batch: the first copy is the stored one, the second a duplicate.
-    private static void Settle(List<Pending> batch, Dictionary<(string, string, string), long> stored)
+    private static void Settle(List<Pending> batch, Dictionary<(string, string, string), long?> stored)
     {
         foreach (var pending in batch)
         {
@@ -173,9 +137,6 @@ internal sealed partial class DeliveryBatcher(NpgsqlDataSource db, TimeProvider 
             pending.Done.TrySetResult(stored.Remove(key, out var id) ? id : null);
         }
     }
-
-    private static NpgsqlParameter<string[]> Array(string name, IEnumerable<string> values) =>
-        new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = values.ToArray() };
 
     private sealed record Pending(NewRawEvent Delivery, TaskCompletionSource<long?> Done);
 
