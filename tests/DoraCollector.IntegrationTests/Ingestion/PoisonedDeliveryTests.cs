@@ -31,14 +31,7 @@ public sealed class PoisonedDeliveryTests
     [Fact]
     public async Task Poisoned_deliveries_among_valid_ones_are_stored_as_sent_and_ignored_with_a_reason_and_recompute_gives_the_same_rows()
     {
-        await using var host = await EngineHost.StartAsync(Now, new Dictionary<string, string?>
-        {
-            ["Dora:GitHub:WebhookSecret"] = GitHubHost.WebhookSecret,
-            ["Dora:ArgoCd:WebhookToken"] = ArgoCdHost.WebhookToken,
-            ["Dora:Flux:WebhookSecret"] = FluxSecret,
-            ["Dora:Alertmanager:WebhookToken"] = AlertPayloads.Token,
-            ["Dora:Catalog:Services:0:Name"] = "checkout",
-        });
+        await using var host = await StartAsync();
 
         var valid = new List<Delivery>();
         for (var i = 0; i < 14; i++)
@@ -142,6 +135,40 @@ public sealed class PoisonedDeliveryTests
         Assert.Equal(422, Assert.IsType<ProblemHttpResult>(result).StatusCode);
     }
 
+    [Fact]
+    public async Task Bytes_that_are_not_utf8_where_a_receiver_reads_a_name_are_a_400_not_a_server_error()
+    {
+        await using var host = await StartAsync();
+        byte[] bad = [0xC3, 0x28, 0xFF];
+        var github = JsonNode.Parse(DeploymentStatus(1, Now.AddHours(-1)))!;
+        github["repository"]!["full_name"] = "INVALID";
+        var deliveries = new[]
+        {
+            GitHub("gh-bad-name", Replace(Encoding.UTF8.GetBytes(github.ToJsonString()), "INVALID", bad)),
+            ArgoCdBody(Replace(Encoding.UTF8.GetBytes(Argo(new ArgoCdApplication("INVALID").Synced(Now.AddHours(-2), Now.AddHours(-1), Sha("ab")))), "INVALID", bad)),
+            Flux(FluxHost.Event("INVALID", $"main@sha1:{Sha("f1")}", Now.AddHours(-1)).ToJsonString(), bad),
+            Alertmanager(AlertPayloads.Notification(AlertPayloads.Firing("fpbad", Now.AddHours(-1), AlertPayloads.Labels(service: "INVALID"))), bad),
+        };
+
+        var answers = new List<HttpStatusCode>();
+        foreach (var d in deliveries)
+        {
+            answers.Add(await PostAsync(host, d));
+        }
+
+        Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest], answers);
+        Assert.Equal(0, await host.ScalarAsync<long>("SELECT count(*) FROM raw_events"));
+    }
+
+    private static Task<EngineHost> StartAsync() => EngineHost.StartAsync(Now, new Dictionary<string, string?>
+    {
+        ["Dora:GitHub:WebhookSecret"] = GitHubHost.WebhookSecret,
+        ["Dora:ArgoCd:WebhookToken"] = ArgoCdHost.WebhookToken,
+        ["Dora:Flux:WebhookSecret"] = FluxSecret,
+        ["Dora:Alertmanager:WebhookToken"] = AlertPayloads.Token,
+        ["Dora:Catalog:Services:0:Name"] = "checkout",
+    });
+
     private static async Task<List<string>> DomainRowsAsync(EngineHost host) =>
     [
         .. await host.QueryAsync<string>(
@@ -192,9 +219,9 @@ public sealed class PoisonedDeliveryTests
 
     private static Delivery ArgoCdBody(byte[] body) => new("/webhooks/argocd", body, [("Authorization", $"Bearer {ArgoCdHost.WebhookToken}")]);
 
-    private static Delivery Flux(string json)
+    private static Delivery Flux(string json, byte[]? invalid = null)
     {
-        var body = Encoding.UTF8.GetBytes(json);
+        var body = invalid is null ? Encoding.UTF8.GetBytes(json) : Replace(Encoding.UTF8.GetBytes(json), "INVALID", invalid);
         return new("/webhooks/flux", body,
         [
             ("X-Signature", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(FluxSecret), body))),
@@ -202,8 +229,9 @@ public sealed class PoisonedDeliveryTests
         ]);
     }
 
-    private static Delivery Alertmanager(string json) =>
-        new("/webhooks/alertmanager", Encoding.UTF8.GetBytes(json), [("Authorization", $"Bearer {AlertPayloads.Token}")]);
+    private static Delivery Alertmanager(string json, byte[]? invalid = null) => new("/webhooks/alertmanager",
+        invalid is null ? Encoding.UTF8.GetBytes(json) : Replace(Encoding.UTF8.GetBytes(json), "INVALID", invalid),
+        [("Authorization", $"Bearer {AlertPayloads.Token}")]);
 
     /// <summary>GitHub's example deployment status, made a deployment of its own that finished at <paramref name="at"/>.</summary>
     private static byte[] DeploymentStatus(int n, DateTimeOffset at, string description = "Deployment finished successfully.")

@@ -59,7 +59,9 @@ internal static class AlertmanagerWebhookEndpoint
             using var document = JsonDocument.Parse(body);
             notification = AlertmanagerPayloadReader.ReadNotification(document.RootElement, problems);
         }
-        catch (JsonException e)
+        // A string that is not UTF-8 where a name is read cannot be read at all (no sender
+        // writes one): it is as malformed as bad JSON.
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return inbox.Reject(source, "malformed", StatusCodes.Status400BadRequest, $"The body is not valid JSON: {e.Message}");
         }

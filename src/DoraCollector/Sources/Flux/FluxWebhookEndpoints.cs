@@ -55,7 +55,9 @@ internal static class FluxWebhookEndpoints
         {
             e = JsonSerializer.Deserialize<FluxEvent>(body, FluxMapper.Json);
         }
-        catch (JsonException x)
+        // A string that is not UTF-8 where a name is read cannot be read at all (no sender
+        // writes one): it is as malformed as bad JSON.
+        catch (Exception x) when (x is JsonException or InvalidOperationException)
         {
             return inbox.Reject(source, "malformed", StatusCodes.Status400BadRequest, $"The body is not a Flux event in JSON: {x.Message}");
         }
