@@ -142,7 +142,7 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
     public async Task<int> RepositoryAsync(string fullName, CancellationToken ct)
     {
         fullName = NormalizeRepository(fullName);
-        Plausible.Name(fullName, "repository name");
+        Plausible.Key(fullName, "repository name");
         if (!_repositories.TryGetValue(fullName, out var id))
         {
             id = await conn.ExecuteScalarAsync<int?>(new CommandDefinition(FindRepository, new { fullName }, tx, cancellationToken: ct))

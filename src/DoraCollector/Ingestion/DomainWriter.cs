@@ -171,8 +171,8 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
         foreach (var c in commits)
         {
             Plausible.Key(c.Sha, "commit sha");
-            CheckInstant(c.AuthoredAt, $"commit {Short(c.Sha)} authored at");
-            CheckInstant(c.CommittedAt, $"commit {Short(c.Sha)} committed at");
+            Plausible.CommitInstant(c.AuthoredAt, $"commit {Short(c.Sha)} authored at");
+            Plausible.CommitInstant(c.CommittedAt, $"commit {Short(c.Sha)} committed at");
             foreach (var parent in c.Parents)
             {
                 Plausible.Key(parent, "parent sha");
@@ -208,7 +208,7 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
         CheckInstant(pr.OpenedAt, $"{what} opened at");
         CheckInstant(pr.MergedAt, $"{what} merged at");
         CheckInstant(pr.ClosedAt, $"{what} closed at");
-        CheckInstant(pr.FirstCommitAt, $"{what} first commit at");
+        Plausible.CommitInstant(pr.FirstCommitAt, $"{what} first commit at");
         CheckInstant(pr.FirstReviewAt, $"{what} first review at");
         Plausible.Key(pr.MergeCommitSha, $"{what} merge commit sha");
         foreach (var sha in pr.Commits)

@@ -13,10 +13,10 @@ internal static class Plausible
 
     public static readonly TimeSpan Ahead = TimeSpan.FromDays(1);
 
-    /// <summary>Service, team, repository and environment names, as the generic API takes them.</summary>
+    /// <summary>Service, team and environment names, as the generic API takes them.</summary>
     public const int MaxNameLength = 200;
 
-    /// <summary>Keys a source builds from its names (an attempt's or alert's id, a revision, a SHA).</summary>
+    /// <summary>Keys a source builds from its names (an attempt's or alert's id, a revision, a SHA), and repository names (a posted service's commits live in <c>generic/&lt;service&gt;</c>).</summary>
     public const int MaxKeyLength = 500;
 
     public static bool IsInstant(DateTimeOffset at, DateTimeOffset now) => at >= Earliest && at <= now + Ahead;
@@ -27,9 +27,19 @@ internal static class Plausible
         if (at is { } instant && !IsInstant(instant, now))
         {
             throw new ImplausibleEventException(ImplausibleEventException.Time,
-                $"{what} {instant.ToUniversalTime():O} is before 2000 or more than a day after the event arrived ({now.ToUniversalTime():O})");
+                instant < Earliest
+                    ? $"{what} {instant.ToUniversalTime():O} is before 2000"
+                    : $"{what} {instant.ToUniversalTime():O} is more than a day after the event arrived ({now.ToUniversalTime():O})");
         }
     }
+
+    /// <summary>
+    /// A commit's time is its author's clock: one ahead of the collector's is kept, and the lead
+    /// time it makes, zero or negative, is discarded (docs/metrics.md); only one before 2000 is
+    /// implausible.
+    /// </summary>
+    /// <exception cref="ImplausibleEventException">The instant is before 2000.</exception>
+    public static void CommitInstant(DateTimeOffset? at, string what) => Instant(at, DateTimeOffset.MaxValue - Ahead, what);
 
     /// <exception cref="ImplausibleEventException">The name is longer than <see cref="MaxNameLength"/> characters.</exception>
     public static void Name(string? name, string what) => Length(name, MaxNameLength, what);

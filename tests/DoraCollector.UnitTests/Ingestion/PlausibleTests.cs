@@ -30,6 +30,15 @@ public sealed class PlausibleTests
     }
 
     [Fact]
+    public void A_commit_may_be_dated_ahead_by_its_authors_clock_but_not_before_2000()
+    {
+        Plausible.CommitInstant(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero), "commit authored at");
+
+        var e = Assert.Throws<ImplausibleEventException>(() => Plausible.CommitInstant(DateTimeOffset.UnixEpoch, "commit authored at"));
+        Assert.Equal("implausible_time: commit authored at 1970-01-01T00:00:00.0000000+00:00 is before 2000", e.Message);
+    }
+
+    [Fact]
     public void A_missing_instant_or_name_is_not_implausible()
     {
         Plausible.Instant(null, Arrived, "resolved at");
