@@ -107,8 +107,15 @@ internal sealed partial class DeliveryBatcher(NpgsqlDataSource db, TimeProvider 
             }
             catch (PostgresException e) when (IsRefusedData(e))
             {
-                LogRefused(pending.Delivery.Source, pending.Delivery.ExternalId, e.SqlState, e.MessageText);
+                var delivery = pending.Delivery.ExternalId;
+                LogRefused(pending.Delivery.Source, delivery.Length <= 100 ? delivery : delivery[..100] + "…", e.SqlState, e.MessageText);
                 pending.Done.TrySetException(new UnstorableDeliveryException($"{e.MessageText} (SQLSTATE {e.SqlState})"));
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                // The database went away meanwhile: this one and the rest get a 503, as a batch would.
+                LogBatchFailed(1, e.Message);
+                pending.Done.TrySetException(e);
             }
         }
     }
