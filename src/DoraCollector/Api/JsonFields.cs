@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using DoraCollector.Ingestion;
 
 namespace DoraCollector.Api;
 
@@ -10,10 +11,6 @@ namespace DoraCollector.Api;
 /// </summary>
 internal sealed partial class JsonFields(JsonElement element, string path, Dictionary<string, string[]> errors, DateTimeOffset now)
 {
-    // Instants before this or more than a day ahead are typos or clock faults, not history.
-    private static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly TimeSpan Ahead = TimeSpan.FromDays(1);
-
     public string? String(string name, bool required, int maxLength = 200, Regex? pattern = null, string? patternHelp = null)
     {
         if (!TryGet(name, required, out var value))
@@ -69,7 +66,9 @@ internal sealed partial class JsonFields(JsonElement element, string path, Dicti
             return Fail<DateTimeOffset?>(name, "must be an ISO 8601 instant with a time zone, such as 2026-03-02T10:15:00Z");
         }
 
-        if (instant < Earliest || instant > now + Ahead)
+        // Instants before 2000 or more than a day ahead are typos or clock faults, not history:
+        // the rule every source's events are held to when they are mapped.
+        if (!Plausible.IsInstant(instant, now))
         {
             return Fail<DateTimeOffset?>(name, $"is out of range ({instant:O}): not before 2000 nor more than a day ahead");
         }

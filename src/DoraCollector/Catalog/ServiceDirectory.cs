@@ -1,4 +1,5 @@
 using Dapper;
+using DoraCollector.Ingestion;
 using Npgsql;
 
 namespace DoraCollector.Catalog;
@@ -103,9 +104,12 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
             "SELECT id, path FROM services WHERE repository_id = @repositoryId ORDER BY id", new { repositoryId }, tx, cancellationToken: ct))).ToList();
 
     /// <summary>The service of this name, discovered now if the catalog does not have it.</summary>
+    /// <exception cref="ImplausibleEventException">The name or team is longer than any real one.</exception>
     public async Task<int> EnsureAsync(string name, string? team, int? repositoryId, CancellationToken ct)
     {
         name = name.Trim();
+        Plausible.Name(name, "service name");
+        Plausible.Name(team?.Trim(), "team name");
         if (await FindAsync(name, ct) is not { } id)
         {
             await conn.ExecuteAsync(new CommandDefinition(Discover, new { name, repositoryId }, tx, cancellationToken: ct));
@@ -138,6 +142,7 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
     public async Task<int> RepositoryAsync(string fullName, CancellationToken ct)
     {
         fullName = NormalizeRepository(fullName);
+        Plausible.Key(fullName, "repository name");
         if (!_repositories.TryGetValue(fullName, out var id))
         {
             id = await conn.ExecuteScalarAsync<int?>(new CommandDefinition(FindRepository, new { fullName }, tx, cancellationToken: ct))

@@ -5,7 +5,7 @@ namespace DoraCollector.Hosting;
 
 /// <summary>
 /// The collector's own counters (per replica, since start): ingested events and errors per
-/// source, webhook rejections by reason, how long webhooks took to answer, job runs. Rendered as
+/// source, webhook rejections and ignored events by reason, how long webhooks took to answer, job runs. Rendered as
 /// <c>dora_collector_*</c>.
 /// </summary>
 internal sealed class CollectorTelemetry(TimeProvider clock)
@@ -15,6 +15,7 @@ internal sealed class CollectorTelemetry(TimeProvider clock)
     private readonly ConcurrentDictionary<string, LatencyHistogram> _webhookDurations = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JobCounters> _jobs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _historyGaps = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Source, string Reason), long> _ignored = new();
     private readonly ConcurrentDictionary<(string Api, string Outcome), long> _githubRequests = new();
     private readonly ConcurrentDictionary<string, long> _githubRateLimits = new(StringComparer.Ordinal);
 
@@ -45,6 +46,13 @@ internal sealed class CollectorTelemetry(TimeProvider clock)
     /// </summary>
     public void HistoryGap(string source, long entries) =>
         _historyGaps.AddOrUpdate(source, entries, (_, n) => n + entries);
+
+    /// <summary>
+    /// <paramref name="events"/> stored events of <paramref name="source"/> were ignored when mapped
+    /// (reason: <c>implausible_time</c>, <c>name_too_long</c>, <c>no_mapper</c>).
+    /// </summary>
+    public void EventsIgnored(string source, string reason, int events = 1) =>
+        _ignored.AddOrUpdate((source, reason), events, (_, n) => n + events);
 
     public void JobFinished(string job, TimeSpan duration, bool succeeded)
     {
@@ -80,7 +88,9 @@ internal sealed class CollectorTelemetry(TimeProvider clock)
         new GitHubReading(
             _githubRequests.Select(r => new GitHubRequestReading(r.Key.Api, r.Key.Outcome, r.Value))
                 .OrderBy(r => r.Api, StringComparer.Ordinal).ThenBy(r => r.Outcome, StringComparer.Ordinal).ToList(),
-            _githubRateLimits.Select(r => new GitHubRateLimitReading(r.Key, r.Value)).OrderBy(r => r.Resource, StringComparer.Ordinal).ToList()));
+            _githubRateLimits.Select(r => new GitHubRateLimitReading(r.Key, r.Value)).OrderBy(r => r.Resource, StringComparer.Ordinal).ToList()),
+        _ignored.Select(i => new IgnoredReading(i.Key.Source, i.Key.Reason, i.Value))
+            .OrderBy(i => i.Source, StringComparer.Ordinal).ThenBy(i => i.Reason, StringComparer.Ordinal).ToList());
 
     private sealed class SourceCounters
     {
@@ -100,11 +110,14 @@ internal sealed class CollectorTelemetry(TimeProvider clock)
 internal sealed record TelemetryReading(
     IReadOnlyList<SourceReading> Sources, IReadOnlyList<RejectionReading> Rejections, IReadOnlyList<JobReading> Jobs,
     IReadOnlyList<HistoryGapReading> HistoryGaps, IReadOnlyList<WebhookDurationReading> WebhookDurations,
-    GitHubReading? GitHub = null);
+    GitHubReading? GitHub = null, IReadOnlyList<IgnoredReading>? Ignored = null);
 
 internal sealed record SourceReading(string Source, long Events, long Errors, DateTimeOffset? LastSuccessAt);
 
 internal sealed record RejectionReading(string Source, string Reason, long Count);
+
+/// <summary>Stored events of a source ignored when mapped, for a reason.</summary>
+internal sealed record IgnoredReading(string Source, string Reason, long Count);
 
 /// <summary>How long the webhook requests of a source took to answer.</summary>
 internal sealed record WebhookDurationReading(string Source, HistogramReading Durations);

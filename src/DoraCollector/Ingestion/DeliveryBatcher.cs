@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace DoraCollector.Ingestion;
 
@@ -16,13 +15,6 @@ internal sealed partial class DeliveryBatcher(NpgsqlDataSource db, TimeProvider 
     // burst in a few; several writers keep one commit's wait from holding up the next batch.
     private const int MaxBatch = 100;
     private const int Writers = 3;
-
-    private const string Insert = """
-        INSERT INTO raw_events (source, kind, external_id, received_at, payload)
-        SELECT s, k, e, r, p::jsonb FROM unnest(@sources, @kinds, @externalIds, @receivedAts, @payloads) AS d (s, k, e, r, p)
-        ON CONFLICT (source, kind, external_id) DO NOTHING
-        RETURNING id, source, kind, external_id
-        """;
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
 
@@ -86,37 +78,11 @@ internal sealed partial class DeliveryBatcher(NpgsqlDataSource db, TimeProvider 
     {
         try
         {
-            // Rows go in key order: two batches that hold the same deliveries (a sender's retry, Argo
-            // CD's two notifications of one sync) then wait for each other in one direction only;
-            // in arrival order each could hold a key the other waits for, a deadlock PostgreSQL
-            // takes a second (deadlock_timeout) to break by failing one batch. A stable sort keeps
-            // the first copy first.
-            var rows = batch.Select(p => p.Delivery).OrderBy(d => d, KeyOrder.Instance).ToList();
-            await using var cmd = db.CreateCommand(Insert);
-            cmd.Parameters.Add(Array("sources", rows.Select(d => d.Source)));
-            cmd.Parameters.Add(Array("kinds", rows.Select(d => d.Kind)));
-            cmd.Parameters.Add(Array("externalIds", rows.Select(d => d.ExternalId)));
-            cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("receivedAts", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
-            {
-                TypedValue = rows.Select(d => (d.ReceivedAt ?? clock.GetUtcNow()).ToUniversalTime()).ToArray(),
-            });
-            cmd.Parameters.Add(Array("payloads", rows.Select(d => d.Payload)));
-
-            var stored = new Dictionary<(string, string, string), long>();
-            await using (var reader = await cmd.ExecuteReaderAsync(ct))
-            {
-                while (await reader.ReadAsync(ct))
-                {
-                    stored[(reader.GetString(1), reader.GetString(2), reader.GetString(3))] = reader.GetInt64(0);
-                }
-            }
-
-            // A key twice in one batch: the first copy is the stored one, the second a duplicate.
-            foreach (var pending in batch)
-            {
-                var key = (pending.Delivery.Source, pending.Delivery.Kind, pending.Delivery.ExternalId);
-                pending.Done.TrySetResult(stored.Remove(key, out var id) ? id : null);
-            }
+            Settle(batch, await InsertAsync(batch.Select(p => p.Delivery), ct));
+        }
+        catch (PostgresException e) when (IsRefusedData(e))
+        {
+            await WriteOneByOneAsync(batch, ct);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
         {
@@ -128,8 +94,56 @@ internal sealed partial class DeliveryBatcher(NpgsqlDataSource db, TimeProvider 
         }
     }
 
-    private static NpgsqlParameter<string[]> Array(string name, IEnumerable<string> values) =>
-        new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = values.ToArray() };
+    // A value the database refuses (a data exception, a constraint, a key too large for its index)
+    // fails the whole statement. The batch is stored again delivery by delivery, so only the one
+    // that can never be stored is refused, with a 4xx; the others are answered as usual.
+    private async Task WriteOneByOneAsync(List<Pending> batch, CancellationToken ct)
+    {
+        foreach (var pending in batch)
+        {
+            try
+            {
+                Settle([pending], await InsertAsync([pending.Delivery], ct));
+            }
+            catch (PostgresException e) when (IsRefusedData(e))
+            {
+                var delivery = pending.Delivery.ExternalId;
+                LogRefused(pending.Delivery.Source, delivery.Length <= 100 ? delivery : delivery[..100] + "…", e.SqlState, e.MessageText);
+                pending.Done.TrySetException(new UnstorableDeliveryException($"{e.MessageText} (SQLSTATE {e.SqlState})"));
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                // The database went away meanwhile: this one and the rest get a 503, as a batch would.
+                LogBatchFailed(1, e.Message);
+                pending.Done.TrySetException(e);
+            }
+        }
+    }
+
+    /// <summary>Class 22 (data exception), 23 (integrity constraint) and 54 (program limit exceeded): the input, not the database.</summary>
+    private static bool IsRefusedData(PostgresException e) => e.SqlState.StartsWith("22", StringComparison.Ordinal)
+        || e.SqlState.StartsWith("23", StringComparison.Ordinal) || e.SqlState.StartsWith("54", StringComparison.Ordinal);
+
+    private async Task<Dictionary<(string, string, string), long?>> InsertAsync(IEnumerable<NewRawEvent> deliveries, CancellationToken ct)
+    {
+        // Rows go in key order: two batches that hold the same deliveries (a sender's retry, Argo
+        // CD's two notifications of one sync) then wait for each other in one direction only;
+        // in arrival order each could hold a key the other waits for, a deadlock PostgreSQL
+        // takes a second (deadlock_timeout) to break by failing one batch. A stable sort keeps
+        // the first copy first, and only it is sent.
+        var rows = deliveries.OrderBy(d => d, KeyOrder.Instance).DistinctBy(d => (d.Source, d.Kind, d.ExternalId)).ToList();
+        return await RawEventStore.WriteAsync(db, RawEventStore.Insert, rows, clock.GetUtcNow(), ct);
+    }
+
+    // A key twice in one batch: the first copy is the stored one, the second a duplicate.
+    private static void Settle(List<Pending> batch, Dictionary<(string, string, string), long?> stored)
+    {
+        foreach (var pending in batch)
+        {
+            var key = (pending.Delivery.Source, pending.Delivery.Kind, pending.Delivery.ExternalId);
+            pending.Done.TrySetResult(stored.Remove(key, out var id) ? id : null);
+        }
+    }
 
     private sealed record Pending(NewRawEvent Delivery, TaskCompletionSource<long?> Done);
 
@@ -146,6 +160,12 @@ internal sealed partial class DeliveryBatcher(NpgsqlDataSource db, TimeProvider 
         }
     }
 
+    [LoggerMessage(EventId = 1504, Level = LogLevel.Warning, Message = "Refused to store {Source} delivery {Delivery}: the database refuses it ({SqlState}): {Reason}")]
+    private partial void LogRefused(string source, string delivery, string sqlState, string reason);
+
     [LoggerMessage(EventId = 1503, Level = LogLevel.Warning, Message = "Storing {Count} webhook deliveries failed; their senders get a 503: {Reason}")]
     private partial void LogBatchFailed(int count, string reason);
 }
+
+/// <summary>The database refuses a delivery as it is (not for want of a connection): sending it again will not help.</summary>
+internal sealed class UnstorableDeliveryException(string message) : Exception(message);

@@ -8,7 +8,9 @@ namespace DoraCollector.Ingestion;
 /// <summary>
 /// Idempotent writes of source-neutral domain rows inside the caller's transaction. Every write
 /// that can change a service's derived rows queues the service for projection in the same
-/// transaction, so no change is lost between a write and its projection.
+/// transaction, so no change is lost between a write and its projection. Every write checks its
+/// instants, names and keys first (<see cref="Plausible"/>): one no real event holds throws
+/// <see cref="ImplausibleEventException"/> before anything is written.
 /// </summary>
 internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, TimeProvider clock)
 {
@@ -127,6 +129,12 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
 
     public NpgsqlTransaction Transaction => tx;
 
+    /// <summary>When the event being mapped arrived: an instant more than a day after it is implausible. Now when not set.</summary>
+    public DateTimeOffset? Arrived { get; set; }
+
+    /// <summary>Checks an instant a mapper writes with its own SQL (see <see cref="Plausible.Instant"/>).</summary>
+    public void CheckInstant(DateTimeOffset? at, string what) => Plausible.Instant(at, Arrived ?? clock.GetUtcNow(), what);
+
     // Services queued in this transaction (and those queued to resolve their changes): a batch
     // queues the same services again and again, and the queue row, once written, stays written.
     private readonly HashSet<int> _queued = [];
@@ -160,6 +168,17 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
             return;
         }
 
+        foreach (var c in commits)
+        {
+            Plausible.Key(c.Sha, "commit sha");
+            Plausible.CommitInstant(c.AuthoredAt, $"commit {Short(c.Sha)} authored at");
+            Plausible.CommitInstant(c.CommittedAt, $"commit {Short(c.Sha)} committed at");
+            foreach (var parent in c.Parents)
+            {
+                Plausible.Key(parent, "parent sha");
+            }
+        }
+
         var rows = JsonSerializer.Serialize(commits.Select(c => new
         {
             sha = c.Sha.ToLowerInvariant(),
@@ -185,6 +204,18 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
     /// </summary>
     public async Task UpsertPullRequestAsync(int repositoryId, PullRequestRow pr, CancellationToken ct, bool fillMissing = false)
     {
+        var what = $"pull request #{pr.Number}";
+        CheckInstant(pr.OpenedAt, $"{what} opened at");
+        CheckInstant(pr.MergedAt, $"{what} merged at");
+        CheckInstant(pr.ClosedAt, $"{what} closed at");
+        Plausible.CommitInstant(pr.FirstCommitAt, $"{what} first commit at");
+        CheckInstant(pr.FirstReviewAt, $"{what} first review at");
+        Plausible.Key(pr.MergeCommitSha, $"{what} merge commit sha");
+        foreach (var sha in pr.Commits)
+        {
+            Plausible.Key(sha, $"{what} commit sha");
+        }
+
         await conn.ExecuteAsync(new CommandDefinition(fillMissing ? FillPullRequest : UpsertPullRequest, new
         {
             repositoryId, pr.Number, pr.Title, pr.Url, pr.Author, pr.BaseBranch, pr.State, pr.OpenedAt, pr.MergedAt, pr.ClosedAt,
@@ -215,6 +246,19 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
         if (attempts.Count == 0)
         {
             return;
+        }
+
+        foreach (var a in attempts)
+        {
+            Plausible.Key(a.ExternalId, "deployment id");
+            Plausible.Name(a.Environment, "environment");
+            Plausible.Key(a.Revision, "revision");
+            CheckInstant(a.StartedAt, $"deployment {Short(a.ExternalId)} started at");
+            CheckInstant(a.FinishedAt, $"deployment {Short(a.ExternalId)} finished at");
+            foreach (var sha in a.ExplicitCommits ?? [])
+            {
+                Plausible.Key(sha, "deployment commit sha");
+            }
         }
 
         // One statement cannot write a row twice: a report that names one attempt twice is stored
@@ -262,6 +306,14 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
 
     public async Task UpsertSignalAsync(SignalRow signal, CancellationToken ct)
     {
+        Plausible.Key(signal.ExternalId, "incident id");
+        Plausible.Name(signal.ServiceHint, "incident service");
+        Plausible.Name(signal.Environment, "environment");
+        Plausible.Key(signal.DeploymentRef, "incident deployment");
+        Plausible.Key(signal.RevisionRef, "incident revision");
+        CheckInstant(signal.StartedAt, $"incident {Short(signal.ExternalId)} started at");
+        CheckInstant(signal.ResolvedAt, $"incident {Short(signal.ExternalId)} resolved at");
+        CheckInstant(signal.LastSeenAt, $"incident {Short(signal.ExternalId)} last seen at");
         var before = await conn.ExecuteScalarAsync<int?>(new CommandDefinition(
             "SELECT service_id FROM incident_signals WHERE source = @Source AND external_id = @ExternalId",
             new { signal.Source, signal.ExternalId }, tx, cancellationToken: ct));
@@ -310,6 +362,9 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
 
         await QueueAsync(services, resolveChanges, ct);
     }
+
+    // Enough of a key to find the event by, however long the key.
+    private static string Short(string key) => key.Length <= 80 ? key : key[..80] + "…";
 
     private static string? FirstLine(string? message)
     {

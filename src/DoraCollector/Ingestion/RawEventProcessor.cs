@@ -32,11 +32,18 @@ internal sealed partial class RawEventProcessor(
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(5);
 
     private const string Claim = """
-        SELECT id, source, kind, external_id AS ExternalId, received_at AS ReceivedAt, payload::text AS Payload
-        FROM raw_events WHERE state = 'pending'
-        ORDER BY id
+        SELECT r.id, r.source, r.kind, r.external_id AS ExternalId, r.received_at AS ReceivedAt, b.body AS Body
+        FROM raw_events r JOIN raw_event_bodies b ON b.raw_event_id = r.id
+        WHERE r.state = 'pending'
+        ORDER BY r.id
         LIMIT @limit
-        FOR UPDATE SKIP LOCKED
+        FOR UPDATE OF r SKIP LOCKED
+        """;
+
+    private const string ReadAll = """
+        SELECT r.id, r.source, r.kind, r.external_id AS ExternalId, r.received_at AS ReceivedAt, b.body AS Body
+        FROM raw_events r JOIN raw_event_bodies b ON b.raw_event_id = r.id
+        WHERE r.id > @after ORDER BY r.id LIMIT 1000
         """;
 
     private const string Settle = """
@@ -50,6 +57,7 @@ internal sealed partial class RawEventProcessor(
     private const string Failed = "failed";
     private const string BatchSavepoint = "raw_batch";
     private const string EventSavepoint = "raw_event";
+    private const string NoMapperReason = "no_mapper";
 
     private readonly Dictionary<string, IRawEventMapper> _mappers = mappers.ToDictionary(m => m.Source, StringComparer.Ordinal);
     private long _mappedEvents;
@@ -103,7 +111,8 @@ internal sealed partial class RawEventProcessor(
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await DomainWriteLock.ForMappingAsync(conn, tx, ct);
-        var batch = (await conn.QueryAsync<RawEventRecord>(new CommandDefinition(Claim, new { limit = BatchSize }, tx, cancellationToken: ct))).ToList();
+        var batch = (await conn.QueryAsync<StoredEvent>(new CommandDefinition(Claim, new { limit = BatchSize }, tx, cancellationToken: ct)))
+            .Select(e => e.Decoded()).ToList();
         if (batch.Count == 0)
         {
             return 0;
@@ -144,6 +153,11 @@ internal sealed partial class RawEventProcessor(
             {
                 telemetry.IngestFailed(group.Key, group.Count() - ok);
             }
+
+            foreach (var reason in group.Where(o => o.Reason is not null).GroupBy(o => o.Reason!))
+            {
+                telemetry.EventsIgnored(group.Key, reason.Key, reason.Count());
+            }
         }
 
         projection.Poke();
@@ -159,11 +173,8 @@ internal sealed partial class RawEventProcessor(
         long after = 0;
         while (true)
         {
-            var batch = (await conn.QueryAsync<RawEventRecord>(new CommandDefinition(
-                """
-                SELECT id, source, kind, external_id AS ExternalId, received_at AS ReceivedAt, payload::text AS Payload
-                FROM raw_events WHERE id > @after ORDER BY id LIMIT 1000
-                """, new { after }, tx, cancellationToken: ct))).ToList();
+            var batch = (await conn.QueryAsync<StoredEvent>(new CommandDefinition(ReadAll, new { after }, tx, cancellationToken: ct)))
+                .Select(e => e.Decoded()).ToList();
             if (batch.Count == 0)
             {
                 return (mapped, failed);
@@ -187,6 +198,7 @@ internal sealed partial class RawEventProcessor(
         var outcomes = new List<Outcome>(batch.Count);
         foreach (var raw in batch)
         {
+            writer.Arrived = raw.ReceivedAt;
             outcomes.Add(_mappers.TryGetValue(raw.Source, out var mapper)
                 ? new Outcome(raw.Id, raw.Source, await mapper.MapAsync(raw, writer, ct) ? Processed : Ignored, null)
                 : NoMapper(raw));
@@ -196,7 +208,8 @@ internal sealed partial class RawEventProcessor(
     }
 
     // One event under a savepoint: a payload that cannot be mapped is marked failed with the
-    // reason and does not hold back the others.
+    // reason and does not hold back the others; one that holds an implausible value is ignored
+    // with the reason, and nothing it wrote before the check stays.
     private async Task<Outcome> MapOneAsync(RawEventRecord raw, DomainWriter writer, CancellationToken ct)
     {
         if (!_mappers.TryGetValue(raw.Source, out var mapper))
@@ -205,12 +218,20 @@ internal sealed partial class RawEventProcessor(
         }
 
         var tx = writer.Transaction;
+        writer.Arrived = raw.ReceivedAt;
         await tx.SaveAsync(EventSavepoint, ct);
         try
         {
             var mapped = await mapper.MapAsync(raw, writer, ct);
             await tx.ReleaseAsync(EventSavepoint, ct);
             return new Outcome(raw.Id, raw.Source, mapped ? Processed : Ignored, null);
+        }
+        catch (ImplausibleEventException e)
+        {
+            await tx.RollbackAsync(EventSavepoint, ct);
+            writer.Forget();
+            LogImplausible(raw.Id, raw.Source, raw.Kind, e.Message);
+            return new Outcome(raw.Id, raw.Source, Ignored, e.Message, e.Reason);
         }
         catch (Exception e) when (IsMappingFailure(e))
         {
@@ -221,10 +242,11 @@ internal sealed partial class RawEventProcessor(
         }
     }
 
-    private static Outcome NoMapper(RawEventRecord raw) => new(raw.Id, raw.Source, Ignored, $"no mapper for source '{raw.Source}'");
+    private static Outcome NoMapper(RawEventRecord raw) =>
+        new(raw.Id, raw.Source, Ignored, $"{NoMapperReason}: no mapper for source '{raw.Source}'", NoMapperReason);
 
     private static bool IsMappingFailure(Exception e) =>
-        e is InvalidPayloadException or PostgresException { SqlState: not ("40001" or "40P01") } or FormatException
+        e is InvalidPayloadException or ImplausibleEventException or PostgresException { SqlState: not ("40001" or "40P01") } or FormatException
             or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException;
 
     // Every event of the batch settled in one statement.
@@ -237,10 +259,23 @@ internal sealed partial class RawEventProcessor(
             now = clock.GetUtcNow(),
         }, tx, cancellationToken: ct));
 
-    private sealed record Outcome(long Id, string Source, string State, string? Error);
+    /// <param name="Reason">Why an event was ignored, when it was for a reason worth counting (<c>implausible_time</c>, ...).</param>
+    private sealed record Outcome(long Id, string Source, string State, string? Error, string? Reason = null);
+
+    /// <summary>A raw event as stored: its body still bytes.</summary>
+    private sealed record StoredEvent(long Id, string Source, string Kind, string ExternalId, DateTimeOffset ReceivedAt, byte[] Body)
+    {
+        public RawEventRecord Decoded() => new()
+        {
+            Id = Id, Source = Source, Kind = Kind, ExternalId = ExternalId, ReceivedAt = ReceivedAt, Payload = PayloadText.Decode(Body),
+        };
+    }
 
     [LoggerMessage(EventId = 1401, Level = LogLevel.Warning, Message = "Raw event {Id} ({Source} {Kind}) cannot be mapped: {Reason}")]
     private partial void LogMappingFailed(long id, string source, string kind, string reason);
+
+    [LoggerMessage(EventId = 1403, Level = LogLevel.Information, Message = "Raw event {Id} ({Source} {Kind}) is ignored: {Reason}")]
+    private partial void LogImplausible(long id, string source, string kind, string reason);
 
     [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "Mapping raw events failed, retrying: {Reason}")]
     private partial void LogBatchFailed(string reason);

@@ -4,7 +4,7 @@ using Npgsql;
 namespace DoraCollector.Ingestion;
 
 /// <summary>
-/// What every webhook receiver does once it has checked the sender: store the delivery verbatim
+/// What every webhook receiver does once it has checked the sender: store the delivery byte for byte
 /// in the inbox (a duplicate changes nothing) and answer at once; mapping happens afterwards.
 /// A database outage is a 503 so the sender retries; input that can never succeed is a 4xx.
 /// </summary>
@@ -58,12 +58,16 @@ internal sealed partial class WebhookInbox(
             StatusCodes.Status404NotFound => "Not found",
             StatusCodes.Status413PayloadTooLarge => "Payload too large",
             StatusCodes.Status415UnsupportedMediaType => "Unsupported media type",
+            StatusCodes.Status422UnprocessableEntity => "Unprocessable content",
             StatusCodes.Status503ServiceUnavailable => "Service unavailable",
             _ => "Bad request",
         }, detail: detail);
     }
 
-    /// <summary>Stores one delivery: 202 when new, 200 when it was stored before, 503 when the database is down.</summary>
+    /// <summary>
+    /// Stores one delivery: 202 when new, 200 when it was stored before, 503 when the database is
+    /// down, 422 when the database refuses this delivery (the others stored with it are not held back).
+    /// </summary>
     public async Task<IResult> StoreAsync(NewRawEvent delivery, CancellationToken ct)
     {
         pressure.Received();
@@ -71,6 +75,11 @@ internal sealed partial class WebhookInbox(
         try
         {
             id = await store.AddAsync(delivery, ct);
+        }
+        catch (UnstorableDeliveryException e)
+        {
+            return Reject(delivery.Source, "unstorable", StatusCodes.Status422UnprocessableEntity,
+                $"The delivery cannot be stored, and sending it again will not change that: {e.Message}");
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException && !ct.IsCancellationRequested)
         {

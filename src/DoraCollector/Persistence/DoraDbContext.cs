@@ -10,6 +10,7 @@ namespace DoraCollector.Persistence;
 internal sealed class DoraDbContext(DbContextOptions<DoraDbContext> options) : DbContext(options)
 {
     public DbSet<RawEvent> RawEvents => Set<RawEvent>();
+    public DbSet<RawEventBody> RawEventBodies => Set<RawEventBody>();
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<Repository> Repositories => Set<Repository>();
     public DbSet<Service> Services => Set<Service>();

@@ -82,11 +82,25 @@ internal sealed record IncidentEvidence(IncidentItem Incident, DeploymentItem? D
 /// <param name="Unattributed">The newest of them.</param>
 /// <param name="DiscardedLeadTimes">Changes of this scope left out of lead time because it was zero or negative.</param>
 /// <param name="Sources">Ingestion progress per source, from the database and from this replica.</param>
+/// <param name="Ignored">Events received in the period and ignored when mapped, by source and reason (organisation-wide).</param>
 internal sealed record ReportQuality(
     long UnattributedTotal,
     IReadOnlyList<UnattributedSignalItem> Unattributed,
     int DiscardedLeadTimes,
-    IReadOnlyList<SourceStatus> Sources);
+    IReadOnlyList<SourceStatus> Sources,
+    IReadOnlyList<IgnoredEvents> Ignored)
+{
+    /// <summary>How many events of the period were ignored, and why, the commonest reason first: <c>2 implausible_time, 1 name_too_long</c>.</summary>
+    public (long Total, string Reasons) IgnoredSummary() => (
+        Ignored.Sum(i => i.Count),
+        string.Join(", ", Ignored.GroupBy(i => i.Reason, StringComparer.Ordinal)
+            .Select(g => (Reason: g.Key, Count: g.Sum(i => i.Count)))
+            .OrderByDescending(r => r.Count).ThenBy(r => r.Reason, StringComparer.Ordinal)
+            .Select(r => $"{r.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)} {r.Reason}")));
+}
+
+/// <summary>Stored events of a source ignored for a reason (<c>implausible_time</c>, <c>name_too_long</c>, ...): see docs/metrics.md.</summary>
+internal sealed record IgnoredEvents(string Source, string Reason, long Count);
 
 /// <summary>How far one source's ingestion has got.</summary>
 /// <param name="Scope">The cursor's scope (a repository, an application), or <c>this replica</c> for webhook counters.</param>

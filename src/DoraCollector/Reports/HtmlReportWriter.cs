@@ -385,6 +385,11 @@ internal static class HtmlReportWriter
             html.Append($"""<li>{ReportText.Count(quality.DiscardedLeadTimes, "change", "changes")} of {report.Scope.Title} left out of lead time because {which} came out zero or negative (clock skew, or a change dated after its deployment).</li>""");
         }
 
+        if (quality.IgnoredSummary() is ({ } ignored and > 0, var reasons))
+        {
+            html.Append($"""<li>{ReportText.Count(ignored, "event", "events")} received in {report.Period.Label} ignored, never counted ({reasons}): an instant before 2000 or more than a day ahead, or a name too long to be real.</li>""");
+        }
+
         html.Append($"""<li>{(stale.Count == 0 ? "No source is stale or failing." : $"{ReportText.Count(stale.Count, "source is", "sources are")} stale or failing: data after their last success may be missing.")}</li>""");
         html.Append($"</ul>\n");
 

@@ -127,6 +127,9 @@ internal static class MarkdownReportWriter
         md.Append("**Data quality**: ").Append(ReportText.Count(report.Quality.UnattributedTotal, "incident signal", "incident signals"))
             .Append(" without a service (organisation-wide), ")
             .Append(ReportText.Count(report.Quality.DiscardedLeadTimes, "lead time", "lead times")).Append(" discarded, ")
+            .Append(report.Quality.IgnoredSummary() is ({ } total and > 0, var reasons)
+                ? $"{ReportText.Count(total, "event", "events")} ignored ({reasons}), "
+                : "")
             .Append(stale == 0 ? "no stale source" : ReportText.Count(stale, "stale or failing source", "stale or failing sources")).Append(".\n");
         return md.ToString();
     }

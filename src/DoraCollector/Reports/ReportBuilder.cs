@@ -59,7 +59,8 @@ internal sealed partial class ReportBuilder(
             unattributed.Total,
             unattributed.Items,
             environments.Sum(e => e.Current.DiscardedLeadTimes),
-            await sources.ReadAsync(now, ct));
+            await sources.ReadAsync(now, ct),
+            await sources.IgnoredAsync(window.From, window.To, ct));
 
         var report = new DeliveryReport(scope, team, trend, now, environments, breakdown, changeList, failed, incidentList, quality,
             new ReportLimits(options.CurrentValue.SlowestChanges, options.CurrentValue.MaxRows));

@@ -21,6 +21,22 @@ internal sealed class SourceHealth(NpgsqlDataSource db, CollectorTelemetry telem
         ORDER BY source, scope
         """;
 
+    // The reason is what raw_events.error starts with: "implausible_time: ...".
+    private const string Ignored = """
+        SELECT source AS Source, split_part(error, ':', 1) AS Reason, count(*) AS Count
+        FROM raw_events
+        WHERE state = 'ignored' AND error IS NOT NULL AND received_at > @from AND received_at <= @to
+        GROUP BY 1, 2
+        ORDER BY 1, 2
+        """;
+
+    /// <summary>Events received in the window that were ignored for a reason, by source and reason.</summary>
+    public async Task<IReadOnlyList<IgnoredEvents>> IgnoredAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<IgnoredEvents>(new CommandDefinition(Ignored, new { from, to }, cancellationToken: ct))).ToList();
+    }
+
     public async Task<IReadOnlyList<SourceStatus>> ReadAsync(DateTimeOffset now, CancellationToken ct)
     {
         var staleBefore = now - options.CurrentValue.StaleAfter;

@@ -32,11 +32,15 @@ internal sealed class LoadDatabase(string connectionString) : IAsyncDisposable
     /// <summary>The server's data directory (the postmaster's pid is in it).</summary>
     public async Task<string> DataDirectoryAsync() => (string)(await ScalarAsync("SHOW data_directory"))!;
 
-    /// <summary>Every key of <c>raw_events</c>, counted (a key stored twice would be a broken constraint).</summary>
+    /// <summary>
+    /// Every key of <c>raw_events</c> stored with its body, counted (a key stored twice would be a
+    /// broken constraint; a row without its body is a lost delivery, so it is not listed).
+    /// </summary>
     public async Task<Dictionary<InboxKey, int>> InboxKeysAsync()
     {
         var keys = new Dictionary<InboxKey, int>();
-        await using var cmd = _db.CreateCommand("SELECT source, kind, external_id FROM raw_events");
+        await using var cmd = _db.CreateCommand(
+            "SELECT r.source, r.kind, r.external_id FROM raw_events r JOIN raw_event_bodies b ON b.raw_event_id = r.id");
         await using var reader = await cmd.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {

@@ -76,7 +76,7 @@ public sealed partial class DemoCommandTests
         await using (var conn = await db.OpenConnectionAsync())
         {
             await conn.ExecuteAsync(
-                "INSERT INTO raw_events (source, kind, external_id, received_at, payload) VALUES ('api', 'deployment', 'x-1', now(), '{}')");
+                "INSERT INTO raw_events (source, kind, external_id, received_at, digest) VALUES ('api', 'deployment', 'x-1', now(), sha256('{}'))");
         }
 
         var output = Directory.CreateTempSubdirectory("dora-demo-");

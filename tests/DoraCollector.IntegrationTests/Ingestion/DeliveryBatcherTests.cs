@@ -52,6 +52,40 @@ public sealed class DeliveryBatcherTests
     }
 
     [Fact]
+    public async Task A_delivery_the_database_refuses_fails_alone_and_the_ones_batched_with_it_are_stored()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var db = database.CreateDataSource();
+        using var batcher = new DeliveryBatcher(db, TimeProvider.System, NullLogger<DeliveryBatcher>.Instance);
+
+        // Queued before the writers start, so the refused ones share batches with valid ones.
+        // PostgreSQL text cannot hold NUL (22021), and a key of 9 kB of random text does not fit
+        // in an index row (54000).
+        var tooLong = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(9000));
+        var valid = Enumerable.Range(0, 50).Select(i => new NewRawEvent("flux", "event", $"e-{i}", $$"""{"n":{{i}}}""")).ToList();
+        var refused = new[] { new NewRawEvent("flux", "event", "e-\0-nul", "{}"), new NewRawEvent("flux", "event", tooLong, "{}") };
+        var all = valid.Take(25).Concat(refused).Concat(valid.Skip(25)).Select(d => batcher.AddAsync(d, CancellationToken.None)).ToList();
+        await batcher.StartAsync(CancellationToken.None);
+
+        foreach (var (task, i) in all.Select((t, i) => (t, i)))
+        {
+            if (i is 25 or 26)
+            {
+                await Assert.ThrowsAsync<UnstorableDeliveryException>(() => task);
+            }
+            else
+            {
+                Assert.NotNull(await task);
+            }
+        }
+
+        await using var conn = await db.OpenConnectionAsync();
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM raw_events r JOIN raw_event_bodies b ON b.raw_event_id = r.id", conn);
+        Assert.Equal(50L, await count.ExecuteScalarAsync());
+        await batcher.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task A_database_outage_fails_every_waiting_delivery_so_senders_retry()
     {
         await using var db = NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Database=none;Timeout=2");

@@ -37,6 +37,7 @@ internal static class ContractFamilies
         "dora_collector_job_runs_total",
         "dora_collector_job_duration_seconds",
         "dora_collector_history_gaps_total",
+        "dora_collector_events_ignored_total",
         "dora_collector_github_requests_total",
         "dora_collector_github_rate_limit_remaining",
     ];

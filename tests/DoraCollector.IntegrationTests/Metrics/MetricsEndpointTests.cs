@@ -139,6 +139,7 @@ public sealed class MetricsEndpointTests
         telemetry.JobFinished("metrics.compute", TimeSpan.FromMilliseconds(850), succeeded: true);
         telemetry.JobFinished("github.ingest", TimeSpan.FromSeconds(2.5), succeeded: false);
         telemetry.HistoryGap("argocd", 2);
+        telemetry.EventsIgnored("flux", "implausible_time", 3);
         telemetry.GitHubRequest("graphql", "success");
         telemetry.GitHubRequest("rest", "not_modified");
         telemetry.GitHubRateLimit("core", 4980);

@@ -49,6 +49,23 @@ public sealed class CsvAndMarkdownTests
     }
 
     [Fact]
+    public void Events_ignored_in_the_period_are_a_data_quality_note_with_their_reasons()
+    {
+        var sample = SampleReports.Hostile();
+        var report = sample with
+        {
+            Quality = sample.Quality with
+            {
+                Ignored = [new("argocd", "name_too_long", 1), new("flux", "implausible_time", 1), new("github", "implausible_time", 2)],
+            },
+        };
+
+        Assert.Contains(" 4 events ignored (3 implausible_time, 1 name_too_long), ", MarkdownReportWriter.Write(report), StringComparison.Ordinal);
+        Assert.Contains("<li>4 events received in ", HtmlReportWriter.Write(report), StringComparison.Ordinal);
+        Assert.DoesNotContain("ignored", MarkdownReportWriter.Write(sample), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Markdown_escapes_names_and_titles_and_links_only_to_http()
     {
         var md = MarkdownReportWriter.Write(SampleReports.Hostile(url: "https://git.example/pr/7"));

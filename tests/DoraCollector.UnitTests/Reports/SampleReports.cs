@@ -44,7 +44,7 @@ internal static class SampleReports
             [new EnvironmentSection("prod<b>", true, values)],
             [new BreakdownRow(Service, "prod<b>", values[^1], values[^2])],
             [change], [deployment], [new IncidentEvidence(incident, deployment)],
-            new ReportQuality(1, [signal], 0, [new SourceStatus("<src>", "<scope>", null, "<error>", 0, true)]),
+            new ReportQuality(1, [signal], 0, [new SourceStatus("<src>", "<scope>", null, "<error>", 0, true)], []),
             new ReportLimits(10, 100));
     }
 }

@@ -90,6 +90,13 @@ internal static class CollectorExposition
             writer.Sample(gap.Entries, new Label("source", gap.Source));
         }
 
+        writer.Family("dora_collector_events_ignored_total", MetricType.Counter,
+            "Stored events ignored when mapped, by source and reason (implausible_time, name_too_long, no_mapper), since this replica started.");
+        foreach (var ignored in telemetry.Ignored ?? [])
+        {
+            writer.Sample(ignored.Count, new Label("source", ignored.Source), new Label("reason", ignored.Reason));
+        }
+
         WriteGitHub(writer, telemetry.GitHub);
     }
 

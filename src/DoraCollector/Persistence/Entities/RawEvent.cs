@@ -1,6 +1,6 @@
 namespace DoraCollector.Persistence.Entities;
 
-/// <summary>A payload as a source delivered or a poller fetched it (table <c>raw_events</c>).</summary>
+/// <summary>A delivery or fetched resource and how far its mapping got (table <c>raw_events</c>); its bytes are a <see cref="RawEventBody"/>.</summary>
 internal sealed class RawEvent
 {
     public long Id { get; set; }
@@ -8,7 +8,7 @@ internal sealed class RawEvent
     public string Kind { get; set; } = "";
     public string ExternalId { get; set; } = "";
     public DateTimeOffset ReceivedAt { get; set; }
-    public string Payload { get; set; } = "{}";
+    public byte[] Digest { get; set; } = [];
     public string State { get; set; } = RawEventStates.Pending;
     public int Attempts { get; set; }
     public string? Error { get; set; }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 using DoraCollector.Ingestion;
@@ -66,7 +65,9 @@ internal static class AlertmanagerWebhookEndpoint
             using var document = JsonDocument.Parse(body);
             notification = AlertmanagerPayloadReader.ReadNotification(document.RootElement, problems);
         }
-        catch (JsonException e)
+        // A string that is not UTF-8 where a name is read cannot be read at all (no sender
+        // writes one): it is as malformed as bad JSON.
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return inbox.Reject(source, "malformed", StatusCodes.Status400BadRequest, $"The body is not valid JSON: {e.Message}");
         }
@@ -87,7 +88,7 @@ internal static class AlertmanagerWebhookEndpoint
         // other contents is a new delivery, and the mapper's natural keys make it idempotent.
         var delivery = Convert.ToHexStringLower(SHA256.HashData(body));
         var result = await inbox.StoreAsync(
-            new NewRawEvent(source, AlertmanagerMapper.NotificationKind, delivery, Encoding.UTF8.GetString(body), clock.GetUtcNow()), ct);
+            new NewRawEvent(source, AlertmanagerMapper.NotificationKind, delivery, body, clock.GetUtcNow()), ct);
         if (notification.TruncatedAlerts > 0 && result is not IStatusCodeHttpResult { StatusCode: StatusCodes.Status503ServiceUnavailable })
         {
             await reconcile.RequestAsync(notification.TruncatedAlerts, ct);

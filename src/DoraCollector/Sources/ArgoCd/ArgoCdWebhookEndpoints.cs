@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using DoraCollector.Hosting;
 using DoraCollector.Ingestion;
@@ -54,7 +53,9 @@ internal static class ArgoCdWebhookEndpoints
         {
             app = ArgoCdSnapshot.Read(body);
         }
-        catch (JsonException e)
+        // A string that is not UTF-8 where a name is read cannot be read at all (no sender
+        // writes one): it is as malformed as bad JSON.
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return inbox.Reject(source, "malformed", StatusCodes.Status400BadRequest,
                 $"The body is not an Argo CD Application in JSON: {e.Message}");
@@ -67,6 +68,6 @@ internal static class ArgoCdWebhookEndpoints
         }
 
         var digest = Convert.ToHexStringLower(SHA256.HashData(body));
-        return await inbox.StoreAsync(new NewRawEvent(source, ArgoCdMapper.NotificationKind, digest, Encoding.UTF8.GetString(body)), ct);
+        return await inbox.StoreAsync(new NewRawEvent(source, ArgoCdMapper.NotificationKind, digest, body), ct);
     }
 }

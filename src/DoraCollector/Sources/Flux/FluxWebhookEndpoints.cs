@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using DoraCollector.Hosting;
 using DoraCollector.Ingestion;
@@ -63,7 +62,9 @@ internal static class FluxWebhookEndpoints
         {
             e = JsonSerializer.Deserialize<FluxEvent>(body, FluxMapper.Json);
         }
-        catch (JsonException x)
+        // A string that is not UTF-8 where a name is read cannot be read at all (no sender
+        // writes one): it is as malformed as bad JSON.
+        catch (Exception x) when (x is JsonException or InvalidOperationException)
         {
             return inbox.Reject(source, "malformed", StatusCodes.Status400BadRequest, $"The body is not a Flux event in JSON: {x.Message}");
         }
@@ -75,7 +76,7 @@ internal static class FluxWebhookEndpoints
         }
 
         var digest = Convert.ToHexStringLower(SHA256.HashData(body));
-        return await inbox.StoreAsync(new NewRawEvent(source, FluxMapper.EventKind, digest, Encoding.UTF8.GetString(body)), ct);
+        return await inbox.StoreAsync(new NewRawEvent(source, FluxMapper.EventKind, digest, body), ct);
     }
 
     private static IResult Unauthorized(WebhookInbox inbox, string reason) =>

@@ -90,7 +90,7 @@ internal sealed class LoopbackCollector : IAsyncDisposable
 
             if (clock.Elapsed > timeout)
             {
-                var raw = await QueryAsync<(string Kind, string State, string Payload)>("SELECT kind, state, payload::text FROM raw_events ORDER BY id");
+                var raw = await QueryAsync<(string Kind, string State, string Payload)>("SELECT r.kind, r.state, convert_from(b.body, 'UTF8') FROM raw_events r JOIN raw_event_bodies b ON b.raw_event_id = r.id ORDER BY r.id");
                 throw new TimeoutException(
                     $"'{sql}' did not give the expected rows within {timeout}; last: [{string.Join(", ", rows)}]\n" +
                     $"raw events:\n{string.Join("\n", raw)}\n{diagnostics()}");

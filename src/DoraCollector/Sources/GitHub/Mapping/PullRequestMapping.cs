@@ -46,6 +46,7 @@ internal static class PullRequestMapping
             return false;
         }
 
+        writer.CheckInstant(submitted, $"review of pull request #{e.PullRequest.Number} submitted at");
         var repositoryId = await writer.Services.RepositoryAsync(e.Repository.FullName, ct);
         await writer.UpsertPullRequestAsync(repositoryId, FromRest(e.PullRequest), ct, fillMissing: true);
         await writer.Connection.ExecuteAsync(new CommandDefinition(

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using DoraCollector.Ingestion;
 using DoraCollector.Sources.GitHub.Mapping;
@@ -93,7 +92,9 @@ internal static class GitHubWebhookEndpoints
                 ? fullName.GetString()
                 : null;
         }
-        catch (JsonException e)
+        // A string that is not UTF-8 where a name is read cannot be read at all (no sender
+        // writes one): it is as malformed as bad JSON.
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return inbox.Reject(Source, "malformed", StatusCodes.Status400BadRequest, $"The body is not valid JSON: {e.Message}");
         }
@@ -109,6 +110,6 @@ internal static class GitHubWebhookEndpoints
             return TypedResults.Ok(new WebhookReceipt("ignored", delivery));
         }
 
-        return await inbox.StoreAsync(new NewRawEvent(Source, name, delivery, Encoding.UTF8.GetString(body), clock.GetUtcNow()), ct);
+        return await inbox.StoreAsync(new NewRawEvent(Source, name, delivery, body, clock.GetUtcNow()), ct);
     }
 }
