@@ -16,7 +16,7 @@ internal static class ServeCommand
         try
         {
             await app.RunAsync();
-            return ExitCodes.Ok;
+            return BackgroundFailure.StoppedTheHost(app.Services) ? ExitCodes.Failure : ExitCodes.Ok;
         }
         catch (MigrationException e)
         {

@@ -48,6 +48,7 @@ internal static class CollectorApp
         }
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.StopOnBackgroundFailure();
         builder.Services.AddProblemDetails();
         builder.AddPersistence();
         builder.AddConfigurationSections();

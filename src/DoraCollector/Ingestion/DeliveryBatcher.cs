@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using DoraCollector.Hosting;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -118,9 +119,18 @@ internal sealed partial class DeliveryBatcher(NpgsqlDataSource db, TimeProvider 
                 pending.Done.TrySetResult(stored.Remove(key, out var id) ? id : null);
             }
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        catch (Exception e)
         {
-            LogBatchFailed(batch.Count, e.Message);
+            // Whatever failed, the writer goes on with the next batch; this one's senders are told.
+            if (TransientFailures.IsTransient(e))
+            {
+                LogBatchFailed(batch.Count, e.Message);
+            }
+            else
+            {
+                LogBatchFaulted(batch.Count, e);
+            }
+
             foreach (var pending in batch)
             {
                 pending.Done.TrySetException(e);
@@ -148,4 +158,7 @@ internal sealed partial class DeliveryBatcher(NpgsqlDataSource db, TimeProvider 
 
     [LoggerMessage(EventId = 1503, Level = LogLevel.Warning, Message = "Storing {Count} webhook deliveries failed; their senders get a 503: {Reason}")]
     private partial void LogBatchFailed(int count, string reason);
+
+    [LoggerMessage(EventId = 1504, Level = LogLevel.Error, Message = "Storing {Count} webhook deliveries failed unexpectedly; their senders are refused")]
+    private partial void LogBatchFaulted(int count, Exception exception);
 }

@@ -66,6 +66,9 @@ internal sealed partial class RawEventProcessor(
             return;
         }
 
+        // Whatever a batch throws, the loop goes on: its transaction was rolled back (or died with
+        // its connection), so its events are still pending and the next pass maps them.
+        var retry = new RetryPause("Mapping raw events", logger, clock);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -74,10 +77,13 @@ internal sealed partial class RawEventProcessor(
                 {
                     await pressure.GiveWayAsync(Stopwatch.GetElapsedTime(started), stoppingToken);
                 }
+
+                retry.Succeeded();
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                LogBatchFailed(e.Message);
+                await retry.FailedAsync(e, stoppingToken);
+                continue;
             }
 
             await inbox.WaitAsync(SweepInterval, stoppingToken);
@@ -223,9 +229,11 @@ internal sealed partial class RawEventProcessor(
 
     private static Outcome NoMapper(RawEventRecord raw) => new(raw.Id, raw.Source, Ignored, $"no mapper for source '{raw.Source}'");
 
+    // A lost connection or a timeout is not the event's fault: the batch is retried as a whole.
     private static bool IsMappingFailure(Exception e) =>
         e is InvalidPayloadException or PostgresException { SqlState: not ("40001" or "40P01") } or FormatException
-            or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException;
+            or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException
+        && !TransientFailures.IsTransient(e);
 
     // Every event of the batch settled in one statement.
     private async Task SettleAsync(NpgsqlConnection conn, NpgsqlTransaction tx, List<Outcome> outcomes, CancellationToken ct) =>
@@ -241,7 +249,4 @@ internal sealed partial class RawEventProcessor(
 
     [LoggerMessage(EventId = 1401, Level = LogLevel.Warning, Message = "Raw event {Id} ({Source} {Kind}) cannot be mapped: {Reason}")]
     private partial void LogMappingFailed(long id, string source, string kind, string reason);
-
-    [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "Mapping raw events failed, retrying: {Reason}")]
-    private partial void LogBatchFailed(string reason);
 }

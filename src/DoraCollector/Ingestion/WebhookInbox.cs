@@ -61,7 +61,7 @@ internal sealed partial class WebhookInbox(
         {
             id = await store.AddAsync(delivery, ct);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException && !ct.IsCancellationRequested)
+        catch (Exception e) when ((e is NpgsqlException or InvalidOperationException || TransientFailures.IsTransient(e)) && !ct.IsCancellationRequested)
         {
             telemetry.IngestFailed(delivery.Source);
             LogUnavailable(delivery.Source, e.Message);
