@@ -50,6 +50,7 @@ internal static class CollectorApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.StopOnBackgroundFailure();
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.AddPersistence();
         builder.AddConfigurationSections();
         builder.AddCatalog();
@@ -66,6 +67,7 @@ internal static class CollectorApp
         builder.AddReports();
 
         var app = builder.Build();
+        app.UseExceptionHandler();
         app.UseWebhookTiming();
         app.MapHealth();
         app.MapMetricsEndpoint();

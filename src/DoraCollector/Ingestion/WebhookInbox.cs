@@ -52,7 +52,7 @@ internal sealed partial class WebhookInbox(
         }, detail: detail);
     }
 
-    /// <summary>Stores one delivery: 202 when new, 200 when it was stored before, 503 when the database is down.</summary>
+    /// <summary>Stores one delivery: 202 when new, 200 when it was stored before, 503 with <c>Retry-After</c> when the database is down.</summary>
     public async Task<IResult> StoreAsync(NewRawEvent delivery, CancellationToken ct)
     {
         pressure.Received();
@@ -65,8 +65,7 @@ internal sealed partial class WebhookInbox(
         {
             telemetry.IngestFailed(delivery.Source);
             LogUnavailable(delivery.Source, e.Message);
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable",
-                detail: "The delivery could not be stored; send it again later.");
+            return new DatabaseUnavailable("The delivery could not be stored; send it again later.");
         }
 
         signal.Poke();
