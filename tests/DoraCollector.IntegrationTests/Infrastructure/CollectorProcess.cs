@@ -21,6 +21,8 @@ internal sealed class CollectorProcess : IAsyncDisposable
 
     public int Port { get; }
 
+    public bool HasExited => _process.HasExited;
+
     public string Output
     {
         get
@@ -69,6 +71,13 @@ internal sealed class CollectorProcess : IAsyncDisposable
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(5) };
         await LoopbackProcess.WaitUntilReadyAsync(_process, http, "/readyz", "the collector", timeout, () => Output);
+    }
+
+    /// <summary>Ends the process at once (SIGKILL), as a crash or the OOM killer would: nothing of it runs any more.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()
