@@ -14,7 +14,13 @@ internal static class BackgroundFailure
         return builder;
     }
 
-    /// <summary>Whether a background service of the stopped host ended with an exception.</summary>
-    public static bool StoppedTheHost(IServiceProvider services) =>
-        services.GetServices<IHostedService>().OfType<BackgroundService>().Any(s => s.ExecuteTask is { IsFaulted: true });
+    /// <summary>
+    /// Taken before the host runs (running disposes it): tells, once it has stopped, whether one
+    /// of its background services ended with an exception.
+    /// </summary>
+    public static Func<bool> Watch(IServiceProvider services)
+    {
+        var background = services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
+        return () => background.Any(s => s.ExecuteTask is { IsFaulted: true });
+    }
 }

@@ -73,6 +73,17 @@ internal sealed class CollectorProcess : IAsyncDisposable
         await LoopbackProcess.WaitUntilReadyAsync(_process, http, "/readyz", "the collector", timeout, () => Output);
     }
 
+    /// <summary>Asks the process to stop (SIGTERM), as Kubernetes and Compose do; its exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        return await WaitForExitAsync(timeout);
+    }
+
     /// <summary>Ends the process at once (SIGKILL), as a crash or the OOM killer would: nothing of it runs any more.</summary>
     public async Task KillAsync()
     {
