@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using DoraCollector.IntegrationTests.Infrastructure;
 using Npgsql;
@@ -34,20 +33,19 @@ public sealed class PostgresRestartTests(ITestOutputHelper output)
         using var stop = new CancellationTokenSource();
         var sending = senders.RunAsync(generic: 3, flux: 1, perSecond: 15, stop.Token);
         var readiness = new ConcurrentQueue<(TimeSpan At, int Status)>();
-        var clock = Stopwatch.StartNew();
-        var probing = ProbeReadinessAsync(http, readiness, clock, stop.Token);
+        var probing = ProbeReadinessAsync(http, readiness, senders, stop.Token);
         var duringOutages = new List<(string Request, int Status, string? RetryAfter)>();
         var outages = new List<(TimeSpan From, TimeSpan To)>();
 
         for (var restart = 0; restart < Restarts; restart++)
         {
             await Task.Delay(BetweenOutages);
-            var from = clock.Elapsed;
+            var from = senders.Elapsed;
             await cluster.StopAsync("fast");
             duringOutages.AddRange(await ProbeWhileDownAsync(http, senders, restart));
             await Task.Delay(Outage);
             await cluster.StartAsync();
-            outages.Add((from, clock.Elapsed));
+            outages.Add((from, senders.Elapsed));
         }
 
         await Task.Delay(BetweenOutages);
@@ -58,8 +56,13 @@ public sealed class PostgresRestartTests(ITestOutputHelper output)
         var answers = senders.Answers;
         var byStatus = answers.GroupBy(a => a.Status).ToDictionary(g => g.Key, g => g.Count());
         var acknowledged = answers.Where(a => a.Status is >= 200 and < 300).ToList();
-        output.WriteLine($"answers: {string.Join(", ", byStatus.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}"))} over {clock.Elapsed.TotalSeconds:0.0}s");
-        output.WriteLine($"outages: {string.Join(", ", outages.Select(o => $"{o.From.TotalSeconds:0.0}-{o.To.TotalSeconds:0.0}s"))}");
+        output.WriteLine($"answers: {string.Join(", ", byStatus.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}"))} over {senders.Elapsed.TotalSeconds:0.0}s");
+        foreach (var (from, to) in outages)
+        {
+            var during = answers.Where(a => a.At >= from && a.At <= to + TimeSpan.FromSeconds(1)).ToList();
+            output.WriteLine($"outage {from.TotalSeconds:0.0}-{to.TotalSeconds:0.0}s (and 1 s after): {during.Count(a => a.Status == 503)} x 503, {during.Count(a => a.Status is >= 200 and < 300)} x 2xx");
+        }
+
         output.WriteLine($"/readyz: {readiness.Count(r => r.Status == 200)} x 200, {readiness.Count(r => r.Status == 503)} x 503, {readiness.Count(r => r.Status is not (200 or 503))} other");
 
         Assert.False(collector.HasExited, collector.Output);
@@ -134,18 +137,18 @@ public sealed class PostgresRestartTests(ITestOutputHelper output)
         return new NpgsqlConnectionStringBuilder(cluster.AdminConnectionString) { Database = "dora", Pooling = true }.ConnectionString;
     }
 
-    private static async Task ProbeReadinessAsync(HttpClient http, ConcurrentQueue<(TimeSpan, int)> readiness, Stopwatch clock, CancellationToken ct)
+    private static async Task ProbeReadinessAsync(HttpClient http, ConcurrentQueue<(TimeSpan, int)> readiness, SteadySenders senders, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
             try
             {
                 using var response = await http.GetAsync("/readyz", CancellationToken.None);
-                readiness.Enqueue((clock.Elapsed, (int)response.StatusCode));
+                readiness.Enqueue((senders.Elapsed, (int)response.StatusCode));
             }
             catch (HttpRequestException)
             {
-                readiness.Enqueue((clock.Elapsed, 0));
+                readiness.Enqueue((senders.Elapsed, 0));
             }
 
             try

@@ -23,15 +23,19 @@ internal sealed class SteadySenders(HttpClient http, string run)
     private static readonly DateTimeOffset Start = DateTimeOffset.UtcNow;
 
     private readonly ConcurrentQueue<Answer> _answers = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     /// <summary>
     /// What the collector said to one delivery: <see cref="Id"/> is the external id it is stored
     /// under ("" when unknown), <see cref="Result"/> what the receipt says of it (<c>accepted</c>,
     /// <c>unchanged</c>, <c>duplicate</c>).
     /// </summary>
-    public sealed record Answer(string Source, string Id, int Status, string? RetryAfter, string? Result);
+    public sealed record Answer(string Source, string Id, int Status, string? RetryAfter, string? Result, TimeSpan At);
 
     public IReadOnlyList<Answer> Answers => _answers.ToList();
+
+    /// <summary>Time since these senders were made: what <see cref="Answer.At"/> counts in.</summary>
+    public TimeSpan Elapsed => _clock.Elapsed;
 
     /// <summary>The settings the collector needs to accept what these senders post.</summary>
     public static Dictionary<string, string?> Settings() => new()
@@ -117,11 +121,11 @@ internal sealed class SteadySenders(HttpClient http, string run)
                 id ??= receipt.GetProperty("delivery").GetString();
             }
 
-            answer = new Answer(source, id ?? "", status, response.Headers.RetryAfter?.ToString(), result);
+            answer = new Answer(source, id ?? "", status, response.Headers.RetryAfter?.ToString(), result, _clock.Elapsed);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            answer = new Answer(source, id ?? "", 0, null, null);
+            answer = new Answer(source, id ?? "", 0, null, null, _clock.Elapsed);
         }
 
         _answers.Enqueue(answer);
