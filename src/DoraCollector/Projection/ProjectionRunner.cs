@@ -1,3 +1,4 @@
+using System.Data;
 using System.Diagnostics;
 using Dapper;
 using DoraCollector.Hosting;
@@ -134,8 +135,7 @@ internal sealed partial class ProjectionRunner(
         catch (Exception e) when (e is PostgresException or InvalidOperationException or FormatException && !ct.IsCancellationRequested)
         {
             telemetry.JobFinished("projection", clock.GetElapsedTime(started), succeeded: false);
-            if (e is not PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure }
-                && TransientFailures.IsTransient(e))
+            if (conn.FullState != ConnectionState.Open)
             {
                 // The connection is lost (rolling back on it would throw too): the service stays
                 // queued, and the loop waits for the database before it tries again.

@@ -1,3 +1,4 @@
+using System.Data;
 using Dapper;
 using DoraCollector.Hosting;
 using DoraCollector.IntegrationTests.Infrastructure;
@@ -25,9 +26,13 @@ public sealed class LostConnectionTests(ITestOutputHelper output)
             await admin.ExecuteAsync("SELECT pg_terminate_backend(@pid)", new { pid = conn.ProcessID });
         }
 
+        var statement = await FailureOf(() => conn.ExecuteAsync("SELECT count(*) FROM raw_events", transaction: tx));
+
+        // What the projection looks at to tell a lost connection from a failed statement.
+        Assert.Equal(ConnectionState.Broken, conn.FullState);
         var failures = new Dictionary<string, Exception?>
         {
-            ["statement"] = await FailureOf(() => conn.ExecuteAsync("SELECT count(*) FROM raw_events", transaction: tx)),
+            ["statement"] = statement,
             ["rollback"] = await FailureOf(() => tx.RollbackAsync()),
             ["next statement"] = await FailureOf(() => conn.ExecuteAsync("SELECT 1")),
             ["new transaction"] = await FailureOf(() => conn.BeginTransactionAsync().AsTask()),
