@@ -55,7 +55,7 @@ public sealed class CollectorKillTests(ITestOutputHelper output)
         var repeats = after.Join(acknowledged, a => a.Id, a => a.Id, (a, _) => a.Result).GroupBy(r => r).ToDictionary(g => g.Key ?? "none", g => g.Count());
         output.WriteLine($"acknowledged before, sent again: {string.Join(", ", repeats.Select(r => $"{r.Key}: {r.Value}"))}");
 
-        Assert.True(acknowledged.Count > 100, $"only {acknowledged.Count} deliveries were acknowledged before the kill");
+        Assert.True(acknowledged.Count > 20, $"only {acknowledged.Count} deliveries were acknowledged before the kill");
         Assert.True(before.Any(a => a.Status == 0), "no request was cut off by the kill");
         Assert.All(after, a => Assert.Equal(202, a.Status));
 
