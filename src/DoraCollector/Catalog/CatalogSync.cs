@@ -1,4 +1,5 @@
 using Dapper;
+using DoraCollector.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -31,6 +32,7 @@ internal sealed partial class CatalogSync(NpgsqlDataSource db, IOptions<CatalogO
         ON CONFLICT (kind, value) DO UPDATE SET service_id = EXCLUDED.service_id
         """;
 
+    /// <summary>Writes the catalog; while the database is away (it may restart just then), waits and writes it again.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var services = Entries(options.Value);
@@ -39,6 +41,23 @@ internal sealed partial class CatalogSync(NpgsqlDataSource db, IOptions<CatalogO
             return;
         }
 
+        var retry = new RetryPause("Writing the catalog", logger, clock);
+        while (true)
+        {
+            try
+            {
+                await WriteAsync(services, cancellationToken);
+                return;
+            }
+            catch (Exception e) when (TransientFailures.IsTransient(e) && !cancellationToken.IsCancellationRequested)
+            {
+                await retry.FailedAsync(e, cancellationToken);
+            }
+        }
+    }
+
+    private async Task WriteAsync(IReadOnlyList<CatalogService> services, CancellationToken cancellationToken)
+    {
         await using var conn = await db.OpenConnectionAsync(cancellationToken);
         await using var tx = await conn.BeginTransactionAsync(cancellationToken);
         var now = clock.GetUtcNow();

@@ -15,8 +15,9 @@ internal static class ServeCommand
 
         try
         {
+            var stoppedByFailure = BackgroundFailure.Watch(app.Services);
             await app.RunAsync();
-            return ExitCodes.Ok;
+            return stoppedByFailure() ? ExitCodes.Failure : ExitCodes.Ok;
         }
         catch (MigrationException e)
         {

@@ -52,7 +52,9 @@ internal static class CollectorApp
         }
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.StopOnBackgroundFailure();
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.AddPersistence();
         builder.AddConfigurationSections();
         builder.AddCatalog();
@@ -69,6 +71,7 @@ internal static class CollectorApp
         builder.AddReports();
 
         var app = builder.Build();
+        app.UseExceptionHandler();
         app.UseWebhookTiming();
         app.MapHealth();
         app.MapMetricsEndpoint();

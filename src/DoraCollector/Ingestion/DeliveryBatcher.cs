@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using DoraCollector.Hosting;
 using Npgsql;
 
 namespace DoraCollector.Ingestion;
@@ -84,9 +85,18 @@ internal sealed partial class DeliveryBatcher(NpgsqlDataSource db, TimeProvider 
         {
             await WriteOneByOneAsync(batch, ct);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        catch (Exception e)
         {
-            LogBatchFailed(batch.Count, e.Message);
+            // Whatever failed, the writer goes on with the next batch; this one's senders are told.
+            if (TransientFailures.IsTransient(e))
+            {
+                LogBatchFailed(batch.Count, e.Message);
+            }
+            else
+            {
+                LogBatchFaulted(batch.Count, e);
+            }
+
             foreach (var pending in batch)
             {
                 pending.Done.TrySetException(e);
@@ -111,10 +121,19 @@ internal sealed partial class DeliveryBatcher(NpgsqlDataSource db, TimeProvider 
                 LogRefused(pending.Delivery.Source, delivery.Length <= 100 ? delivery : delivery[..100] + "…", e.SqlState, e.MessageText);
                 pending.Done.TrySetException(new UnstorableDeliveryException($"{e.MessageText} (SQLSTATE {e.SqlState})"));
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+            catch (Exception e)
             {
-                // The database went away meanwhile: this one and the rest get a 503, as a batch would.
-                LogBatchFailed(1, e.Message);
+                // The database went away meanwhile: this one and the rest get a 503, as a batch
+                // would. Nothing else may escape: the writer must go on with the next batch.
+                if (TransientFailures.IsTransient(e))
+                {
+                    LogBatchFailed(1, e.Message);
+                }
+                else
+                {
+                    LogBatchFaulted(1, e);
+                }
+
                 pending.Done.TrySetException(e);
             }
         }
@@ -160,11 +179,14 @@ internal sealed partial class DeliveryBatcher(NpgsqlDataSource db, TimeProvider 
         }
     }
 
-    [LoggerMessage(EventId = 1504, Level = LogLevel.Warning, Message = "Refused to store {Source} delivery {Delivery}: the database refuses it ({SqlState}): {Reason}")]
+    [LoggerMessage(EventId = 1505, Level = LogLevel.Warning, Message = "Refused to store {Source} delivery {Delivery}: the database refuses it ({SqlState}): {Reason}")]
     private partial void LogRefused(string source, string delivery, string sqlState, string reason);
 
     [LoggerMessage(EventId = 1503, Level = LogLevel.Warning, Message = "Storing {Count} webhook deliveries failed; their senders get a 503: {Reason}")]
     private partial void LogBatchFailed(int count, string reason);
+
+    [LoggerMessage(EventId = 1504, Level = LogLevel.Error, Message = "Storing {Count} webhook deliveries failed unexpectedly; their senders are refused")]
+    private partial void LogBatchFaulted(int count, Exception exception);
 }
 
 /// <summary>The database refuses a delivery as it is (not for want of a connection): sending it again will not help.</summary>

@@ -74,6 +74,9 @@ internal sealed partial class RawEventProcessor(
             return;
         }
 
+        // Whatever a batch throws, the loop goes on: its transaction was rolled back (or died with
+        // its connection), so its events are still pending and the next pass maps them.
+        var retry = new RetryPause("Mapping raw events", logger, clock);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -82,10 +85,13 @@ internal sealed partial class RawEventProcessor(
                 {
                     await pressure.GiveWayAsync(Stopwatch.GetElapsedTime(started), stoppingToken);
                 }
+
+                retry.Succeeded();
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                LogBatchFailed(e.Message);
+                await retry.FailedAsync(e, stoppingToken);
+                continue;
             }
 
             await inbox.WaitAsync(SweepInterval, stoppingToken);
@@ -245,9 +251,11 @@ internal sealed partial class RawEventProcessor(
     private static Outcome NoMapper(RawEventRecord raw) =>
         new(raw.Id, raw.Source, Ignored, $"{NoMapperReason}: no mapper for source '{raw.Source}'", NoMapperReason);
 
+    // A lost connection or a timeout is not the event's fault: the batch is retried as a whole.
     private static bool IsMappingFailure(Exception e) =>
         e is InvalidPayloadException or ImplausibleEventException or PostgresException { SqlState: not ("40001" or "40P01") } or FormatException
-            or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException;
+            or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException
+        && !TransientFailures.IsTransient(e);
 
     // Every event of the batch settled in one statement.
     private async Task SettleAsync(NpgsqlConnection conn, NpgsqlTransaction tx, List<Outcome> outcomes, CancellationToken ct) =>
@@ -276,7 +284,4 @@ internal sealed partial class RawEventProcessor(
 
     [LoggerMessage(EventId = 1403, Level = LogLevel.Information, Message = "Raw event {Id} ({Source} {Kind}) is ignored: {Reason}")]
     private partial void LogImplausible(long id, string source, string kind, string reason);
-
-    [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "Mapping raw events failed, retrying: {Reason}")]
-    private partial void LogBatchFailed(string reason);
 }

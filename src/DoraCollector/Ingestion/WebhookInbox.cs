@@ -65,8 +65,9 @@ internal sealed partial class WebhookInbox(
     }
 
     /// <summary>
-    /// Stores one delivery: 202 when new, 200 when it was stored before, 503 when the database is
-    /// down, 422 when the database refuses this delivery (the others stored with it are not held back).
+    /// Stores one delivery: 202 when new, 200 when it was stored before, 503 with <c>Retry-After</c>
+    /// when the database is down, 422 when the database refuses this delivery (the others stored
+    /// with it are not held back).
     /// </summary>
     public async Task<IResult> StoreAsync(NewRawEvent delivery, CancellationToken ct)
     {
@@ -81,12 +82,11 @@ internal sealed partial class WebhookInbox(
             return Reject(delivery.Source, "unstorable", StatusCodes.Status422UnprocessableEntity,
                 $"The delivery cannot be stored, and sending it again will not change that: {e.Message}");
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException && !ct.IsCancellationRequested)
+        catch (Exception e) when ((e is NpgsqlException or InvalidOperationException || TransientFailures.IsTransient(e)) && !ct.IsCancellationRequested)
         {
             telemetry.IngestFailed(delivery.Source);
             LogUnavailable(delivery.Source, e.Message);
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable",
-                detail: "The delivery could not be stored; send it again later.");
+            return new DatabaseUnavailable("The delivery could not be stored; send it again later.");
         }
 
         signal.Poke();

@@ -31,18 +31,31 @@ internal sealed partial class SnapshotRefresher(
             return;
         }
 
+        // A failed computation keeps the previous snapshot for the scrapes and is tried again
+        // after a pause; whatever it throws, the loop goes on.
+        var retry = new RetryPause("Computing the snapshot", logger, clock);
         var version = await DataVersionAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
-            await RefreshAsync(stoppingToken);
+            try
+            {
+                await ComputeAsync(stoppingToken);
+                retry.Succeeded();
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                await retry.FailedAsync(e, stoppingToken);
+                continue;
+            }
+
             var due = clock.GetUtcNow() + options.CurrentValue.SnapshotInterval;
             while (clock.GetUtcNow() < due && !stoppingToken.IsCancellationRequested)
             {
                 var poked = await signal.WaitAsync(VersionPoll, stoppingToken);
                 var latest = await DataVersionAsync(stoppingToken);
-                if (poked || latest != version)
+                if (poked || (latest is not null && latest != version))
                 {
-                    version = latest;
+                    version = latest ?? version;
                     await Task.Delay(options.CurrentValue.SnapshotDebounce, clock, stoppingToken);
                     break;
                 }
@@ -50,8 +63,7 @@ internal sealed partial class SnapshotRefresher(
         }
     }
 
-    /// <summary>Computes and publishes a snapshot; on failure keeps the previous one.</summary>
-    public async Task RefreshAsync(CancellationToken ct)
+    private async Task ComputeAsync(CancellationToken ct)
     {
         var started = clock.GetTimestamp();
         try
@@ -64,10 +76,10 @@ internal sealed partial class SnapshotRefresher(
             telemetry.JobFinished("snapshot", clock.GetElapsedTime(started), succeeded: true);
             LogComputed(snapshot.Series.Count, snapshot.ComputeDuration.TotalMilliseconds);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException && !ct.IsCancellationRequested)
+        catch (Exception) when (!ct.IsCancellationRequested)
         {
             telemetry.JobFinished("snapshot", clock.GetElapsedTime(started), succeeded: false);
-            LogFailed(e.Message);
+            throw;
         }
     }
 
@@ -79,15 +91,13 @@ internal sealed partial class SnapshotRefresher(
             return await conn.ExecuteScalarAsync<string?>(new CommandDefinition(
                 "SELECT value FROM collector_state WHERE key = 'data_version'", cancellationToken: ct));
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException && !ct.IsCancellationRequested)
+        catch (Exception) when (!ct.IsCancellationRequested)
         {
+            // Unknown for now: the next computation reports what is wrong.
             return null;
         }
     }
 
     [LoggerMessage(EventId = 3201, Level = LogLevel.Debug, Message = "Snapshot computed: {Series} series in {Milliseconds} ms")]
     private partial void LogComputed(int series, double milliseconds);
-
-    [LoggerMessage(EventId = 3202, Level = LogLevel.Error, Message = "Computing the snapshot failed; the previous one is kept: {Reason}")]
-    private partial void LogFailed(string reason);
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using DoraCollector.Hosting;
 using Npgsql;
 
 namespace DoraCollector.Persistence;
@@ -15,7 +16,7 @@ internal sealed class SchemaHealthCheck(SqlMigrator migrator) : IHealthCheck
                 ? HealthCheckResult.Healthy($"database reachable; {status.Describe()}")
                 : HealthCheckResult.Unhealthy($"database reachable; {status.Describe()}");
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e) when (e is NpgsqlException || TransientFailures.IsTransient(e))
         {
             // The exception message is enough for an operator and never holds the password.
             return HealthCheckResult.Unhealthy($"database unreachable: {e.Message}");

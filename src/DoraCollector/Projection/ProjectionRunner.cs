@@ -1,3 +1,4 @@
+using System.Data;
 using System.Diagnostics;
 using Dapper;
 using DoraCollector.Hosting;
@@ -47,16 +48,26 @@ internal sealed partial class ProjectionRunner(
             return;
         }
 
-        await QueueAllIfRulesChangedAsync(stoppingToken);
+        // Whatever a pass throws, the loop goes on: a failed service stays queued for the next one.
+        var retry = new RetryPause("Projection", logger, clock);
+        var rulesChecked = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (!rulesChecked)
+                {
+                    await QueueAllIfRulesChangedAsync(stoppingToken);
+                    rulesChecked = true;
+                }
+
                 await DrainAsync(stoppingToken);
+                retry.Succeeded();
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                LogSweepFailed(e.Message);
+                await retry.FailedAsync(e, stoppingToken);
+                continue;
             }
 
             await signal.WaitAsync(SweepInterval, stoppingToken);
@@ -123,8 +134,15 @@ internal sealed partial class ProjectionRunner(
         }
         catch (Exception e) when (e is PostgresException or InvalidOperationException or FormatException && !ct.IsCancellationRequested)
         {
-            await tx.RollbackAsync(ct);
             telemetry.JobFinished("projection", clock.GetElapsedTime(started), succeeded: false);
+            if (conn.FullState != ConnectionState.Open)
+            {
+                // The connection is lost (rolling back on it would throw too): the service stays
+                // queued, and the loop waits for the database before it tries again.
+                throw;
+            }
+
+            await tx.RollbackAsync(ct);
             if (e is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure })
             {
                 // A mapping batch wrote this service's rows and queued it again while this projection,
@@ -190,9 +208,6 @@ internal sealed partial class ProjectionRunner(
 
     [LoggerMessage(EventId = 3104, Level = LogLevel.Information, Message = "Projecting service {ServiceId} gave way to a concurrent writer; retrying: {Reason}")]
     private partial void LogProjectionRetried(int serviceId, string reason);
-
-    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Projection sweep failed, retrying: {Reason}")]
-    private partial void LogSweepFailed(string reason);
 
     [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Metric rules changed: {Count} services are projected again")]
     private partial void LogRulesChanged(int count);

@@ -25,6 +25,7 @@ public sealed class ComposeFileTests
         Assert.True(File.Exists(Path.Combine(RepositoryFiles.Root, Str(collector["build"]!["dockerfile"])!)));
         Assert.Contains("8080:8080", Nodes(collector["ports"]).Select(p => Str(p)));
         Assert.Equal("true", Str(collector["read_only"]));
+        Assert.Equal("unless-stopped", Str(collector["restart"]));
         Assert.Equal("service_healthy", Str(collector["depends_on"]!["postgres"]!["condition"]));
         Assert.Contains("Host=postgres;", Str(collector["environment"]!["ConnectionStrings__Dora"]), StringComparison.Ordinal);
     }

@@ -23,6 +23,7 @@ public sealed partial class KustomizeOverlayTests
         Assert.Equal("/healthz", Str(collector["livenessProbe"]!["httpGet"]!["path"]));
         Assert.Equal("/healthz", Str(collector["startupProbe"]!["httpGet"]!["path"]));
         Assert.Equal("/readyz", Str(collector["readinessProbe"]!["httpGet"]!["path"]));
+        Assert.Contains(Str(base_.PodSpec(deployment)["restartPolicy"]), new[] { null, "Always" });
         Assert.Equal("8080", Str(Nodes(collector["ports"]).Single()["containerPort"]));
         Assert.Equal(["serve"], Nodes(collector["args"]).Select(a => Str(a)));
         var migrate = Nodes(base_.PodSpec(deployment)["initContainers"]).Single();

@@ -31,6 +31,8 @@ internal sealed class CollectorProcess : IAsyncDisposable
         }
     }
 
+    public bool HasExited => _process.HasExited;
+
     public string Output
     {
         get
@@ -79,6 +81,24 @@ internal sealed class CollectorProcess : IAsyncDisposable
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(5) };
         await LoopbackProcess.WaitUntilReadyAsync(_process, http, "/readyz", "the collector", timeout, () => Output);
+    }
+
+    /// <summary>Asks the process to stop (SIGTERM), as Kubernetes and Compose do; its exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        return await WaitForExitAsync(timeout);
+    }
+
+    /// <summary>Ends the process at once (SIGKILL), as a crash or the OOM killer would: nothing of it runs any more.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()

@@ -5,7 +5,8 @@ namespace DoraCollector.Sources.Alertmanager;
 
 /// <summary>Runs <see cref="AlertmanagerReconciler"/> every <c>ReconcileInterval</c>, on one replica at a time.</summary>
 [DisallowConcurrentExecution]
-internal sealed class AlertmanagerReconcileJob(AlertmanagerReconciler reconciler, CollectorTelemetry telemetry, TimeProvider clock) : IJob
+internal sealed class AlertmanagerReconcileJob(
+    AlertmanagerReconciler reconciler, CollectorTelemetry telemetry, TimeProvider clock, ILogger<AlertmanagerReconcileJob> logger) : IJob
 {
     public const string Key = "alertmanager.reconcile";
 
@@ -23,6 +24,12 @@ internal sealed class AlertmanagerReconcileJob(AlertmanagerReconciler reconciler
         {
             // Already logged and counted by the reconciler; the next firing tries again.
             telemetry.JobFinished(Key, clock.GetElapsedTime(started), succeeded: false);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Storing what it read failed (the database is away, most likely): the next firing tries again.
+            telemetry.JobFinished(Key, clock.GetElapsedTime(started), succeeded: false);
+            RetryPause.Log(logger, "Reconciling Alertmanager's alerts", e);
         }
     }
 }

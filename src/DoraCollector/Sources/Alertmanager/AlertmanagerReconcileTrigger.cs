@@ -1,6 +1,5 @@
 using DoraCollector.Hosting;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Quartz;
 
 namespace DoraCollector.Sources.Alertmanager;
@@ -39,7 +38,7 @@ internal sealed partial class AlertmanagerReconcileTrigger(
             await scheduler.TriggerJob(new JobKey(AlertmanagerReconcileJob.Key), ct);
             LogRequested(truncatedAlerts);
         }
-        catch (Exception e) when (e is SchedulerException or NpgsqlException or TimeoutException && !ct.IsCancellationRequested)
+        catch (Exception e) when ((e is SchedulerException || TransientFailures.IsTransient(e)) && !ct.IsCancellationRequested)
         {
             // The notification is stored; the regular reconciliation still comes.
             Interlocked.Exchange(ref _lastRequestTicks, last);

@@ -158,7 +158,7 @@ internal sealed partial class AlertmanagerReconciler(
         {
             await SaveCursorAsync(null, error, ct);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException && !ct.IsCancellationRequested)
+        catch (Exception e) when (TransientFailures.IsTransient(e) && !ct.IsCancellationRequested)
         {
             // The database being down too is no reason to hide Alertmanager's failure.
             LogCursorNotSaved(e.Message);

@@ -1,4 +1,5 @@
 using Dapper;
+using DoraCollector.Hosting;
 using Npgsql;
 
 namespace DoraCollector.Sources.Kubernetes;
@@ -71,7 +72,7 @@ internal sealed class HistoryCursors(NpgsqlDataSource db, TimeProvider clock)
         {
             await RecordRunAsync(source, scope, error, ct);
         }
-        catch (NpgsqlException)
+        catch (Exception e) when (TransientFailures.IsTransient(e))
         {
             // The database is what failed.
         }

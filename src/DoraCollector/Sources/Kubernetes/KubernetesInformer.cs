@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DoraCollector.Hosting;
 
 namespace DoraCollector.Sources.Kubernetes;
 
@@ -45,10 +46,19 @@ internal sealed partial class KubernetesInformer(KubernetesApiClient api, TimePr
             {
                 LogGone(path, e.Message);
             }
-            catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or IOException or JsonException
-                                          or InvalidOperationException or TaskCanceledException or Npgsql.NpgsqlException)
+            catch (Exception e) when (!ct.IsCancellationRequested)
             {
-                LogFailed(path, pause.TotalSeconds, e.Message);
+                // Whatever failed (the API server, the network, the database), the watch goes on.
+                if (e is HttpRequestException or IOException or JsonException or InvalidOperationException or TaskCanceledException
+                    || TransientFailures.IsTransient(e))
+                {
+                    LogFailed(path, pause.TotalSeconds, e.Message);
+                }
+                else
+                {
+                    LogFaulted(path, pause.TotalSeconds, e);
+                }
+
                 await Task.Delay(pause, clock, ct);
                 pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPause.Ticks));
             }
@@ -63,4 +73,7 @@ internal sealed partial class KubernetesInformer(KubernetesApiClient api, TimePr
 
     [LoggerMessage(EventId = 2153, Level = LogLevel.Warning, Message = "Watching {Path} failed; listing again in {Seconds}s: {Reason}")]
     private partial void LogFailed(string path, double seconds, string reason);
+
+    [LoggerMessage(EventId = 2154, Level = LogLevel.Error, Message = "Watching {Path} failed; listing again in {Seconds}s")]
+    private partial void LogFaulted(string path, double seconds, Exception exception);
 }
