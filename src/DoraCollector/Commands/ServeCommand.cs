@@ -13,6 +13,8 @@ internal static class ServeCommand
             return ExitCodes.InvalidConfiguration;
         }
 
+        app.Services.GetRequiredService<ConfiguredSources>().Log(app.Logger);
+
         try
         {
             var stoppedByFailure = BackgroundFailure.Watch(app.Services);

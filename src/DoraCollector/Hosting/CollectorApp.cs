@@ -64,6 +64,7 @@ internal static class CollectorApp
         builder.AddArgoCdSource();
         builder.AddFluxSource();
         builder.AddGitHubSource();
+        builder.Services.AddSingleton<ConfiguredSources>();
         builder.AddScheduling();
         builder.AddHealth();
         builder.AddReadApi();

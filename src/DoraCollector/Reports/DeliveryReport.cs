@@ -88,7 +88,8 @@ internal sealed record ReportQuality(
     IReadOnlyList<UnattributedSignalItem> Unattributed,
     int DiscardedLeadTimes,
     IReadOnlyList<SourceStatus> Sources,
-    IReadOnlyList<IgnoredEvents> Ignored)
+    IReadOnlyList<IgnoredEvents> Ignored,
+    bool SourcesConfigured = true)
 {
     /// <summary>How many events of the period were ignored, and why, the commonest reason first: <c>2 implausible_time, 1 name_too_long</c>.</summary>
     public (long Total, string Reasons) IgnoredSummary() => (

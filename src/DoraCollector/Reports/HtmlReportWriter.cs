@@ -390,7 +390,7 @@ internal static class HtmlReportWriter
             html.Append($"""<li>{ReportText.Count(ignored, "event", "events")} received in {report.Period.Label} ignored, never counted ({reasons}): an instant before 2000 or more than a day ahead, or a name too long to be real.</li>""");
         }
 
-        html.Append($"""<li>{(stale.Count == 0 ? "No source is stale or failing." : $"{ReportText.Count(stale.Count, "source is", "sources are")} stale or failing: data after their last success may be missing.")}</li>""");
+        html.Append($"""<li>{(!quality.SourcesConfigured ? "No source is configured, so nothing is collected (README, Configuration)." : stale.Count == 0 ? "No source is stale or failing." : $"{ReportText.Count(stale.Count, "source is", "sources are")} stale or failing: data after their last success may be missing.")}</li>""");
         html.Append($"</ul>\n");
 
         if (discarded.Count > 0)

@@ -130,7 +130,8 @@ internal static class MarkdownReportWriter
             .Append(report.Quality.IgnoredSummary() is ({ } total and > 0, var reasons)
                 ? $"{ReportText.Count(total, "event", "events")} ignored ({reasons}), "
                 : "")
-            .Append(stale == 0 ? "no stale source" : ReportText.Count(stale, "stale or failing source", "stale or failing sources")).Append(".\n");
+            .Append(!report.Quality.SourcesConfigured ? "no source configured"
+                : stale == 0 ? "no stale source" : ReportText.Count(stale, "stale or failing source", "stale or failing sources")).Append(".\n");
         return md.ToString();
     }
 

@@ -1,4 +1,5 @@
 using DoraCollector.Api.Read;
+using DoraCollector.Hosting;
 using DoraCollector.Metrics;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +17,7 @@ internal sealed partial class ReportBuilder(
     ChangeQueries changes,
     IncidentQueries incidents,
     SourceHealth sources,
+    ConfiguredSources configured,
     IOptionsMonitor<ReportOptions> options,
     ILogger<ReportBuilder> logger)
 {
@@ -60,7 +62,8 @@ internal sealed partial class ReportBuilder(
             unattributed.Items,
             environments.Sum(e => e.Current.DiscardedLeadTimes),
             await sources.ReadAsync(now, ct),
-            await sources.IgnoredAsync(window.From, window.To, ct));
+            await sources.IgnoredAsync(window.From, window.To, ct),
+            configured.Describe().Count > 0);
 
         var report = new DeliveryReport(scope, team, trend, now, environments, breakdown, changeList, failed, incidentList, quality,
             new ReportLimits(options.CurrentValue.SlowestChanges, options.CurrentValue.MaxRows));

@@ -39,6 +39,16 @@ public sealed partial class HtmlReportWriterTests
     }
 
     [Fact]
+    public void A_report_without_a_configured_source_says_so_instead_of_that_none_is_failing()
+    {
+        var report = SampleReports.Hostile();
+        report = report with { Quality = report.Quality with { SourcesConfigured = false, Sources = [] } };
+
+        Assert.Contains("No source is configured, so nothing is collected", HtmlReportWriter.Write(report), StringComparison.Ordinal);
+        Assert.Contains("no source configured.", MarkdownReportWriter.Write(report), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_link_goes_only_to_an_http_address_escaped_for_its_attribute()
     {
         var unsafeUrl = HtmlReportWriter.Write(SampleReports.Hostile(url: "javascript:alert(5)"));
