@@ -9,6 +9,17 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
+# A test host can end before its exit handlers have removed its PostgreSQL; remove what is left
+# of a stopped one (a running one, with its postmaster.pid, belongs to another run).
+remove_stopped_clusters() {
+  for dir in "${TMPDIR:-/tmp}"/dora-test-pg-* "${TMPDIR:-/tmp}"/dora-fault-pg-*; do
+    if [ -d "$dir" ] && [ ! -e "$dir/data/postmaster.pid" ]; then
+      rm -rf "$dir"
+    fi
+  done
+}
+trap remove_stopped_clusters EXIT
+
 "$root/scripts/deps.sh" postgresql prometheus prometheus-alertmanager chromium
 dotnet build DoraCollector.sln -c Release -warnaserror
 dotnet test DoraCollector.sln -c Release --no-build "$@"
