@@ -3,12 +3,10 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/DoraCollector/DoraCollector.csproj src/DoraCollector/
-COPY src/DoraCollector.Simulator/DoraCollector.Simulator.csproj src/DoraCollector.Simulator/
 RUN dotnet restore src/DoraCollector/DoraCollector.csproj
-# Embedded in the binaries: the schema, and the Argo CD notification template the demo's fake renders.
+# Embedded in the binary: the schema. Only the service is built: the simulator and the demo
+# executable stay out of the image, and .dockerignore keeps them out of the build context.
 COPY migrations/ migrations/
-COPY deploy/argocd/notifications/argocd-notifications-cm.yaml deploy/argocd/notifications/
-COPY src/DoraCollector.Simulator/ src/DoraCollector.Simulator/
 COPY src/DoraCollector/ src/DoraCollector/
 RUN dotnet publish src/DoraCollector/DoraCollector.csproj -c Release -o /app --no-restore -p:UseAppHost=false
 

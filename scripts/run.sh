@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The demo: installs what is missing (PostgreSQL, Prometheus), starts the project's own PostgreSQL
-# with a fresh database `dora_demo`, and runs the collector's `demo` verb on http://127.0.0.1:8080:
-# a simulated organisation played against it through its real ingestion paths, and a local
-# Prometheus (port 9090, or a free one) scraping it with the shipped rules. Ctrl+C stops it.
+# with a fresh database `dora_demo`, and runs the demo executable (src/DoraCollector.Demo): the
+# collector on http://127.0.0.1:8080, a simulated organisation played against it through its real
+# ingestion paths, and a local Prometheus (port 9090, or a free one) scraping it with the shipped
+# rules. Ctrl+C stops it. From the repository's root, so the demo's files go to .local/demo.
 # Extra arguments go to the demo (--duration 5m, --seed 7, --speed 1, --help for all).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,4 +13,4 @@ cd "$root"
 export DORA_PG_DATABASE=dora_demo
 "$root/scripts/postgres.sh" fresh
 ConnectionStrings__Dora="$("$root/scripts/postgres.sh" url)" \
-  exec dotnet run --project src/DoraCollector -c Release -- demo "$@"
+  exec dotnet run --project src/DoraCollector.Demo -c Release -- "$@"

@@ -25,7 +25,7 @@ internal static class CollectorApp
 
     /// <param name="args">The verb's configuration arguments.</param>
     /// <param name="defaults">
-    /// Settings a verb brings (the demo's simulated organisation): above appsettings.json, below
+    /// Settings a host brings (the demo executable's simulated organisation): above appsettings.json, below
     /// environment variables and the command line, so an operator can still override any of them.
     /// </param>
     public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? defaults = null)

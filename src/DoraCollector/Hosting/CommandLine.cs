@@ -16,7 +16,6 @@ internal static class CommandLine
         new("backfill", "Poll every configured source once now, map and project what it fetched, and exit (--source NAME for one).", BackfillCommand.RunAsync),
         new("recompute", "Rebuild the domain tables from the stored raw events and recompute, without calling any source.", RecomputeCommand.RunAsync),
         new("report", "Write a delivery report (HTML, CSV or Markdown) of the organisation, a team or a service for a period.", ReportCommand.RunAsync),
-        new("demo", "Play a simulated organisation against this collector (and a local Prometheus) and say where to look; --help for its options.", DemoCommand.RunAsync),
         new("check-config", "Validate the configuration and print the verdict without starting anything.", CheckConfigCommand.RunAsync),
     ];
 

@@ -6,7 +6,7 @@ using DoraCollector.IntegrationTests.Infrastructure;
 namespace DoraCollector.IntegrationTests.Demo;
 
 /// <summary>
-/// The <c>demo</c> verb as the README's first command runs it, in a short mode: it builds a small
+/// The demo executable as the README's first command runs it, in a short mode: it builds a small
 /// organisation, starts the collector and a local Prometheus with the shipped rules, ingests
 /// through the real paths, serves numbers, and stops cleanly when its time is up.
 /// </summary>
@@ -20,7 +20,7 @@ public sealed partial class DemoCommandTests
         var output = Directory.CreateTempSubdirectory("dora-demo-");
         try
         {
-            await using var demo = CollectorProcess.Start("demo",
+            await using var demo = CollectorProcess.StartDemo(
                 ["--duration", "70s", "--days", "14", "--teams", "2", "--services", "4", "--speed", "1", "--seed", "3",
                  "--out", output.FullName, "--prometheus-port", LoopbackProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture)],
                 new Dictionary<string, string?> { ["ConnectionStrings__Dora"] = database.ConnectionString });
@@ -82,8 +82,8 @@ public sealed partial class DemoCommandTests
         var output = Directory.CreateTempSubdirectory("dora-demo-");
         try
         {
-            var (exitCode, _, stderr) = await CollectorProcess.RunAsync(
-                ["demo", "--days", "3", "--no-prometheus", "--out", output.FullName],
+            var (exitCode, _, stderr) = await CollectorProcess.RunDemoAsync(
+                ["--days", "3", "--no-prometheus", "--out", output.FullName],
                 new Dictionary<string, string?> { ["ConnectionStrings__Dora"] = database.ConnectionString });
 
             Assert.Equal(2, exitCode);

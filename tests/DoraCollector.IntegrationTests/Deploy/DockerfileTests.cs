@@ -18,12 +18,24 @@ public sealed partial class DockerfileTests
     {
         var projects = ProjectClosure("src/DoraCollector/DoraCollector.csproj");
 
-        Assert.Contains("src/DoraCollector.Simulator/DoraCollector.Simulator.csproj", projects);
+        Assert.DoesNotContain("src/DoraCollector.Simulator/DoraCollector.Simulator.csproj", projects);
         foreach (var project in projects)
         {
             var folder = project[..(project.LastIndexOf('/') + 1)];
             Assert.Contains($"COPY {project} {folder}\n", Dockerfile);
             Assert.Contains($"COPY {folder} {folder}\n", Dockerfile);
+        }
+    }
+
+    [Fact]
+    public void The_image_carries_neither_the_simulator_nor_the_demo()
+    {
+        var ignore = RepositoryFiles.Read(".dockerignore").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => !l.StartsWith('#')).ToList();
+        foreach (var project in new[] { "DoraCollector.Simulator", "DoraCollector.Demo" })
+        {
+            Assert.DoesNotContain(project, Dockerfile);
+            Assert.True(Ignored($"src/{project}/{project}.csproj", ignore), $"src/{project} is in the build context");
         }
     }
 

@@ -109,6 +109,9 @@ public sealed class CommandLineTests
         {
             Assert.Contains($"  {verb}", stdout);
         }
+
+        // The demo is an executable of its own: the service neither lists nor carries it.
+        Assert.DoesNotContain("  demo", stdout);
     }
 
     [Fact]

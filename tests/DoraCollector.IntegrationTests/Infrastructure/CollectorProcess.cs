@@ -3,7 +3,10 @@ using System.Text;
 
 namespace DoraCollector.IntegrationTests.Infrastructure;
 
-/// <summary>The collector executable as operators run it: a separate process with a verb.</summary>
+/// <summary>
+/// The collector executable as operators run it (a separate process with a verb), or the demo
+/// executable that hosts it beside the simulator.
+/// </summary>
 internal sealed class CollectorProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -44,11 +47,23 @@ internal sealed class CollectorProcess : IAsyncDisposable
         }
     }
 
+    private const string Service = "DoraCollector.dll";
+    private const string Demo = "DoraCollector.Demo.dll";
+
     /// <summary>Runs a verb to completion; returns its exit code, stdout and stderr.</summary>
-    public static async Task<(int ExitCode, string StdOut, string StdErr)> RunAsync(
-        IReadOnlyList<string> args, IReadOnlyDictionary<string, string?>? environment = null)
+    public static Task<(int ExitCode, string StdOut, string StdErr)> RunAsync(
+        IReadOnlyList<string> args, IReadOnlyDictionary<string, string?>? environment = null) =>
+        RunAsync(Service, args, environment);
+
+    /// <summary>Runs the demo executable to completion; returns its exit code, stdout and stderr.</summary>
+    public static Task<(int ExitCode, string StdOut, string StdErr)> RunDemoAsync(
+        IReadOnlyList<string> args, IReadOnlyDictionary<string, string?>? environment = null) =>
+        RunAsync(Demo, args, environment);
+
+    private static async Task<(int ExitCode, string StdOut, string StdErr)> RunAsync(
+        string executable, IReadOnlyList<string> args, IReadOnlyDictionary<string, string?>? environment)
     {
-        using var process = Process.Start(StartInfo(args, environment)) ?? throw new InvalidOperationException("cannot start the collector");
+        using var process = Process.Start(StartInfo(executable, args, environment)) ?? throw new InvalidOperationException("cannot start the collector");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -59,11 +74,18 @@ internal sealed class CollectorProcess : IAsyncDisposable
     /// <summary>Starts <c>serve</c> on a free loopback port.</summary>
     public static CollectorProcess Serve(IReadOnlyDictionary<string, string?> environment) => Start("serve", [], environment);
 
-    /// <summary>Starts a verb that serves HTTP (<c>serve</c>, <c>demo</c>) on a free loopback port.</summary>
-    public static CollectorProcess Start(string verb, IReadOnlyList<string> args, IReadOnlyDictionary<string, string?> environment)
+    /// <summary>Starts a verb that serves HTTP on a free loopback port.</summary>
+    public static CollectorProcess Start(string verb, IReadOnlyList<string> args, IReadOnlyDictionary<string, string?> environment) =>
+        Launch(Service, [verb, .. args], environment);
+
+    /// <summary>Starts the demo executable, its collector on a free loopback port.</summary>
+    public static CollectorProcess StartDemo(IReadOnlyList<string> args, IReadOnlyDictionary<string, string?> environment) =>
+        Launch(Demo, args, environment);
+
+    private static CollectorProcess Launch(string executable, IReadOnlyList<string> args, IReadOnlyDictionary<string, string?> environment)
     {
         var port = LoopbackProcess.FreePort();
-        var process = Process.Start(StartInfo([verb, .. args, "--urls", $"http://127.0.0.1:{port}"], environment))
+        var process = Process.Start(StartInfo(executable, [.. args, "--urls", $"http://127.0.0.1:{port}"], environment))
             ?? throw new InvalidOperationException("cannot start the collector");
         return new CollectorProcess(process, port);
     }
@@ -125,7 +147,7 @@ internal sealed class CollectorProcess : IAsyncDisposable
         }
     }
 
-    private static ProcessStartInfo StartInfo(IReadOnlyList<string> args, IReadOnlyDictionary<string, string?>? environment)
+    private static ProcessStartInfo StartInfo(string executable, IReadOnlyList<string> args, IReadOnlyDictionary<string, string?>? environment)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -133,7 +155,7 @@ internal sealed class CollectorProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "DoraCollector.dll"));
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, executable));
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

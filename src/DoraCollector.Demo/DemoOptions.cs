@@ -5,16 +5,16 @@ using DoraCollector.Simulator;
 
 namespace DoraCollector.Demo;
 
-/// <summary>The demo verb's own options; everything else on its command line configures the collector.</summary>
+/// <summary>The demo's own options; everything else on its command line configures the collector.</summary>
 internal sealed record DemoOptions
 {
     public const string Usage = """
-        usage: DoraCollector demo [--duration DURATION] [--seed N] [--days N] [--teams N] [--services N]
+        usage: DoraCollector.Demo [--duration DURATION] [--seed N] [--days N] [--teams N] [--services N]
                                   [--speed N] [--catch-up DURATION] [--out DIR] [--prometheus-port N] [--no-prometheus]
                                   [--Configuration:Key value ...]
-        Plays a simulated organisation against this collector through its real ingestion paths, on a
-        database of its own that must be empty (make run creates a fresh one). Without --duration it
-        runs until Ctrl+C.
+        Plays a simulated organisation against the collector, hosted in this process, through its real
+        ingestion paths, on a database of its own that must be empty (make run creates a fresh one).
+        Without --duration it runs until Ctrl+C.
           --duration DURATION   stop after this long (e.g. 90s, 10m)
           --seed N              decides everything random (default 42)
           --days N              days of history before now (default 90)

@@ -1,10 +1,10 @@
-using DoraCollector.Demo;
 using DoraCollector.Hosting;
 using DoraCollector.Persistence;
 using DoraCollector.Simulator;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
-namespace DoraCollector.Commands;
+namespace DoraCollector.Demo;
 
 /// <summary>
 /// The whole system on one machine: a simulated organisation (its fakes of GitHub and Argo CD,
