@@ -8,7 +8,8 @@ namespace DoraCollector.Simulator;
 /// The DORA values a collector must publish for the simulated organisation at
 /// <see cref="ComputedAt"/>, computed by the simulator from its own timeline. <see cref="ToJson"/>
 /// has the shape of the collector's <c>GET /api/v1/metrics</c>; <see cref="Totals"/> are the
-/// all-time counts of <c>dora_deployments_total</c>.
+/// all-time counts of <c>dora_deployments_total</c>, <see cref="Latest"/> the instants of the
+/// <c>dora_last_*_timestamp_seconds</c> markers.
 /// </summary>
 public sealed record ExpectedMetrics(
     DateTimeOffset ComputedAt,
@@ -25,6 +26,10 @@ public sealed record ExpectedMetrics(
     /// <summary>Deployments by outcome since records began, per series (no window).</summary>
     [JsonIgnore]
     public IReadOnlyList<ExpectedTotal> Totals { get; init; } = [];
+
+    /// <summary>The latest live deployment and incident start per service and environment (no window).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<ExpectedLatest> Latest { get; init; } = [];
 
     /// <summary>The series of one scope, names and window, if there is one.</summary>
     public ExpectedSeries? Find(string scope, string? service, string? team, string environment, string window) =>
@@ -80,6 +85,12 @@ public sealed record ExpectedIncidentCounts(int Open, int Resolved);
 
 /// <summary>Over the longest window: alerts no service could be found for, and lead times left out (zero or negative).</summary>
 public sealed record ExpectedDataQuality(int UnattributedIncidents, int DiscardedLeadTimes);
+
+/// <summary>
+/// What <c>dora_last_deployment_timestamp_seconds</c> and <c>dora_last_incident_start_timestamp_seconds</c>
+/// publish for a service in an environment: null when it has no live deployment or no incident.
+/// </summary>
+public sealed record ExpectedLatest(string Service, string? Team, string Environment, DateTimeOffset? DeploymentFinishedAt, DateTimeOffset? IncidentStartedAt);
 
 /// <summary>All-time deployment counts of a series, as <c>dora_deployments_total</c> publishes them.</summary>
 public sealed record ExpectedTotal(string Scope, string? Service, string? Team, string Environment, ExpectedDeploymentCounts Deployments);

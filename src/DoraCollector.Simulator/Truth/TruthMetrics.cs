@@ -60,7 +60,28 @@ internal static class TruthMetrics
         return new ExpectedMetrics(now, rules.Windows.Select(w => w.Label).ToList(), series, new ExpectedDataQuality(unattributed, discarded))
         {
             Totals = totals,
+            Latest = Latest(projection, teams),
         };
+    }
+
+    /// <summary>
+    /// Per service and environment, since the timeline began: the finish of the latest deployment
+    /// that went live and is not a redeploy, and the start of the latest incident, open or resolved.
+    /// </summary>
+    private static List<ExpectedLatest> Latest(TruthProjection projection, Dictionary<string, string?> teams)
+    {
+        var now = projection.Now;
+        var deployed = projection.Deployments.Where(d => d.IsLive && d.FinishedAt <= now && teams.ContainsKey(d.Service))
+            .GroupBy(d => (d.Service, d.Environment))
+            .ToDictionary(g => g.Key, g => g.Max(d => d.FinishedAt));
+        var started = projection.Incidents.Where(i => i.Environment is not null && i.StartedAt <= now && teams.ContainsKey(i.Service))
+            .GroupBy(i => (i.Service, Environment: i.Environment!))
+            .ToDictionary(g => g.Key, g => g.Max(i => i.StartedAt));
+        return deployed.Keys.Union(started.Keys)
+            .OrderBy(k => k.Service, StringComparer.Ordinal).ThenBy(k => k.Environment, StringComparer.Ordinal)
+            .Select(k => new ExpectedLatest(k.Service, teams[k.Service], k.Environment,
+                deployed.TryGetValue(k, out var d) ? d : null, started.TryGetValue(k, out var i) ? i : null))
+            .ToList();
     }
 
     private static ExpectedSeries Measure(

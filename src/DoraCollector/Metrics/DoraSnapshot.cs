@@ -14,6 +14,9 @@ internal sealed record DoraSnapshot(
 {
     public static DoraSnapshot Empty { get; } = new(DateTimeOffset.MinValue, TimeSpan.Zero, [], [], [], new DataQuality(0, 0));
 
+    /// <summary>The latest deployment and incident of each service and environment, for markers on graphs.</summary>
+    public IReadOnlyList<LatestEvents> Latest { get; init; } = [];
+
     public bool IsEmpty => ComputedAt == DateTimeOffset.MinValue;
 }
 
@@ -78,6 +81,13 @@ internal sealed record Quantiles(double P50, double P90);
 
 /// <summary>All-time deployment counts of a series, for the <c>dora_deployments_total</c> counter.</summary>
 internal sealed record DeploymentTotal(SeriesKey Key, DeploymentCounts Counts);
+
+/// <summary>
+/// When a service-scope series last changed hands, since records began: the finish of its latest
+/// live, non-redeploy deployment and the start of its latest incident, open or resolved. Null
+/// when it has none; neither lies after the snapshot's instant.
+/// </summary>
+internal sealed record LatestEvents(SeriesKey Key, DateTimeOffset? DeploymentFinishedAt, DateTimeOffset? IncidentStartedAt);
 
 /// <summary>Data the collector kept but could not use, over the longest window.</summary>
 /// <param name="UnattributedIncidents">Incident signals no service could be found for.</param>

@@ -39,6 +39,20 @@ internal static class MetricFactsLoader
         FROM deployments GROUP BY service_id, environment
         """;
 
+    // What the deployment and incident markers show: the latest live deployment (as frequency
+    // counts it) and the latest incident start of each service and environment, up to @now.
+    private const string Latest = """
+        SELECT service_id AS ServiceId, environment AS Environment,
+               max(deployed) AS DeploymentFinishedAt, max(started) AS IncidentStartedAt
+        FROM (
+            SELECT service_id, environment, finished_at AS deployed, NULL::timestamptz AS started
+            FROM deployments WHERE outcome = 'success' AND NOT is_redeploy AND finished_at <= @now
+            UNION ALL
+            SELECT service_id, environment, NULL, started_at FROM incidents WHERE started_at <= @now
+        ) e
+        GROUP BY service_id, environment
+        """;
+
     /// <summary>
     /// Incident signals no service could be found for that were open at some point in (@from, @to]:
     /// what the data-quality count means, shared with the lists that show them.
@@ -66,6 +80,10 @@ internal static class MetricFactsLoader
             .Select(t => (t.ServiceId, t.Environment, new DeploymentCounts(t.Succeeded, t.Failed, t.RolloutFailed, t.Redeploys)))
             .ToList();
 
+    /// <summary>The latest live deployment and incident start per service and environment, since records began.</summary>
+    public static async Task<IReadOnlyList<LatestRow>> LatestAsync(NpgsqlConnection conn, DateTimeOffset now, CancellationToken ct) =>
+        (await conn.QueryAsync<LatestRow>(new CommandDefinition(Latest, new { now }, cancellationToken: ct))).ToList();
+
     /// <summary>Incident signals no service could be found for, open in or overlapping the range.</summary>
     public static Task<int> UnattributedAsync(NpgsqlConnection conn, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
         conn.ExecuteScalarAsync<int>(new CommandDefinition(Unattributed, new { from, to }, cancellationToken: ct));
@@ -78,6 +96,14 @@ internal static class MetricFactsLoader
         public DateTimeOffset FirstCommitAt { get; init; }
         public DateTimeOffset? OpenedAt { get; init; }
         public DateTimeOffset? MergedAt { get; init; }
+    }
+
+    internal sealed record LatestRow
+    {
+        public int ServiceId { get; init; }
+        public string Environment { get; init; } = "";
+        public DateTimeOffset? DeploymentFinishedAt { get; init; }
+        public DateTimeOffset? IncidentStartedAt { get; init; }
     }
 
     private sealed record TotalRow(int ServiceId, string Environment, int Succeeded, int Failed, int RolloutFailed, int Redeploys);

@@ -40,13 +40,30 @@ internal sealed class MetricsEngine(NpgsqlDataSource db, IOptionsMonitor<Metrics
         var facts = await MetricFactsLoader.LoadAsync(conn, from, now, current.LeadTimeStart, ct);
         var totals = await MetricFactsLoader.TotalsAsync(conn, ct);
         var unattributed = await MetricFactsLoader.UnattributedAsync(conn, from, now, ct);
+        var latest = await MetricFactsLoader.LatestAsync(conn, now, ct);
 
         var calculator = new DoraCalculator(current);
         var series = calculator.Compute(facts, windows, totals.Select(t => (t.ServiceId, t.Environment)));
         var longest = windows.MinBy(w => w.From)!.Label;
         var discarded = series.Where(s => s.Key.Scope == SeriesKey.OrganizationScope && s.Window == longest).Sum(s => s.Values.DiscardedLeadTimes);
         return new DoraSnapshot(now, stopwatch.Elapsed, windows.Select(w => w.Label).ToList(), series,
-            RollUpTotals(facts.Services, totals, calculator), new DataQuality(unattributed, discarded));
+            RollUpTotals(facts.Services, totals, calculator), new DataQuality(unattributed, discarded))
+        {
+            Latest = ServiceLatest(facts.Services, latest, calculator),
+        };
+    }
+
+    // Service scope only: a marker says which service moved, and one series per service and
+    // environment keeps the families small; a team or organisation "latest" would hide the rest.
+    private static List<LatestEvents> ServiceLatest(
+        IReadOnlyList<ServiceInfo> services, IReadOnlyList<MetricFactsLoader.LatestRow> latest, DoraCalculator calculator)
+    {
+        var byId = services.ToDictionary(s => s.Id);
+        return latest.Where(l => byId.ContainsKey(l.ServiceId))
+            .Select(l => new LatestEvents(
+                new SeriesKey(SeriesKey.ServiceScope, byId[l.ServiceId].Name, byId[l.ServiceId].Team, l.Environment, calculator.IsProduction(l.Environment)),
+                l.DeploymentFinishedAt, l.IncidentStartedAt))
+            .ToList();
     }
 
     private static List<DeploymentTotal> RollUpTotals(

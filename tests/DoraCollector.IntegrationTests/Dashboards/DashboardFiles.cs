@@ -26,10 +26,19 @@ internal static partial class DashboardFiles
     public static IEnumerable<JsonObject> Panels(JsonObject dashboard) =>
         Array(dashboard["panels"]).SelectMany(p => Array(p["panels"]).Prepend(p));
 
-    /// <summary>Every query: (panel title, refId, PromQL) of every panel that has targets.</summary>
+    /// <summary>
+    /// Every query: (panel title, refId, PromQL) of every panel that has targets, and of every
+    /// Prometheus annotation (as "annotation" and its name; Grafana's built-in one has none).
+    /// </summary>
     public static IEnumerable<PanelQuery> Queries(JsonObject dashboard) =>
         Panels(dashboard).SelectMany(p => Array(p["targets"]).Select(t => new PanelQuery(
-            Text(dashboard["uid"]), Text(p["title"]), Text(t["refId"]), Text(t["expr"]))));
+            Text(dashboard["uid"]), Text(p["title"]), Text(t["refId"]), Text(t["expr"]))))
+        .Concat(Annotations(dashboard).Select(a => new PanelQuery(
+            Text(dashboard["uid"]), $"annotation {Text(a["name"])}", "Anno", Text(a["expr"]))));
+
+    /// <summary>The annotations that query Prometheus.</summary>
+    public static IEnumerable<JsonObject> Annotations(JsonObject dashboard) =>
+        Array(dashboard["annotations"]?["list"]).Where(a => a["expr"] is not null);
 
     public static IEnumerable<JsonObject> Variables(JsonObject dashboard) => Array(dashboard["templating"]?["list"]);
 

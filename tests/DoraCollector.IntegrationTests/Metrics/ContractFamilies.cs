@@ -20,6 +20,8 @@ internal static class ContractFamilies
         "dora_changes",
         "dora_incidents",
         "dora_deployments_total",
+        "dora_last_deployment_timestamp_seconds",
+        "dora_last_incident_start_timestamp_seconds",
     ];
 
     public static readonly string[] Collector =

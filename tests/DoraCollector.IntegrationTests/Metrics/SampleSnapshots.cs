@@ -41,7 +41,13 @@ internal static class SampleSnapshots
         }
 
         var totals = keys.Select((key, k) => new DeploymentTotal(key, new DeploymentCounts(100 + k, 7, 3, 11))).ToList();
-        return new DoraSnapshot(ComputedAt, TimeSpan.FromMilliseconds(1234), Windows, series, totals, new DataQuality(2, 5));
+        // Every service has a deployment, milliseconds included; some have an incident, one has only an incident.
+        var latest = keys.Where(key => key.Scope == SeriesKey.ServiceScope)
+            .Select((key, k) => new LatestEvents(key,
+                key.Service == "orphan" ? null : ComputedAt.AddHours(-3 * (k + 1)).AddMilliseconds(250 * k),
+                k % 2 == 0 ? ComputedAt.AddDays(-k).AddSeconds(-17) : null))
+            .ToList();
+        return new DoraSnapshot(ComputedAt, TimeSpan.FromMilliseconds(1234), Windows, series, totals, new DataQuality(2, 5)) { Latest = latest };
     }
 
     /// <summary>Every value present; the numbers differ per series and window so a wrong lookup shows.</summary>

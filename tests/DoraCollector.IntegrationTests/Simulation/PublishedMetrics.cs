@@ -156,6 +156,21 @@ internal static class PublishedMetrics
                 yield return ($"dora_deployments_total{{{labels},outcome=\"{outcome}\"}}", count, false);
             }
         }
+
+        // Instants to the second, like durations.
+        foreach (var latest in expected.Latest)
+        {
+            var labels = Labels("service", latest.Service, latest.Team, latest.Environment, null);
+            if (latest.DeploymentFinishedAt is { } deployed)
+            {
+                yield return ($"dora_last_deployment_timestamp_seconds{{{labels}}}", deployed.ToUnixTimeMilliseconds() / 1000.0, true);
+            }
+
+            if (latest.IncidentStartedAt is { } started)
+            {
+                yield return ($"dora_last_incident_start_timestamp_seconds{{{labels}}}", started.ToUnixTimeMilliseconds() / 1000.0, true);
+            }
+        }
     }
 
     private static IEnumerable<(string, int)> Outcomes(ExpectedDeploymentCounts counts) =>

@@ -67,6 +67,9 @@ public sealed class SimulatedOrganizationTests
     {
         var expected = simulation.Expected();
         Assert.True(expected.Series.Count > 50, $"a small organisation still has many series: {expected.Series.Count}");
+        // The marker families are compared too, so there must be both kinds of instant to compare.
+        Assert.Contains(expected.Latest, l => l.DeploymentFinishedAt is not null);
+        Assert.Contains(expected.Latest, l => l.IncidentStartedAt is not null);
         using var api = JsonDocument.Parse(await host.Client.GetStringAsync("/api/v1/metrics"));
         var differences = PublishedMetrics.CompareApi(api.RootElement, expected);
         differences.AddRange(PublishedMetrics.CompareExposition(await host.Client.GetStringAsync("/metrics"), expected));

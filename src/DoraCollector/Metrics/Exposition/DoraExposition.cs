@@ -38,7 +38,7 @@ internal static class DoraExposition
     ];
 
     /// <summary>A guess at the output size, so the buffer rarely has to grow.</summary>
-    public static int EstimatedSize(DoraSnapshot snapshot) => 4096 + (snapshot.Series.Count * 6144) + (snapshot.Totals.Count * 512);
+    public static int EstimatedSize(DoraSnapshot snapshot) => 4096 + (snapshot.Series.Count * 6144) + (snapshot.Totals.Count * 512) + (snapshot.Latest.Count * 384);
 
     public static void Write(DoraSnapshot snapshot, PrometheusTextWriter writer)
     {
@@ -92,6 +92,16 @@ internal static class DoraExposition
         Incidents(writer, series);
         Deployments(writer, totals, "dora_deployments_total", MetricType.Counter,
             "Deployments by outcome since records began: success, failed, rollout_failed, redeploy (as dora_deployments).");
+        var latest = snapshot.Latest
+            .OrderBy(l => l.Key, KeyOrder.Instance)
+            .Select(l => (Labels: KeyLabels(l.Key, window: null), l.DeploymentFinishedAt, l.IncidentStartedAt))
+            .ToList();
+        Instants(writer, latest.Select(l => (l.Labels, l.DeploymentFinishedAt)), "dora_last_deployment_timestamp_seconds",
+            "Finish of the latest successful, non-redeploy deployment of the service in the environment, in Unix seconds; " +
+            "for deployment markers on any graph.");
+        Instants(writer, latest.Select(l => (l.Labels, l.IncidentStartedAt)), "dora_last_incident_start_timestamp_seconds",
+            "Start of the latest incident (open or resolved) of the service in the environment, in Unix seconds; " +
+            "for incident markers on any graph.");
     }
 
     private static List<(LabelSet Labels, MetricValues Values)> Ordered(DoraSnapshot snapshot)
@@ -204,6 +214,19 @@ internal static class DoraExposition
         {
             writer.Sample(labels, values.OpenIncidents, Open);
             writer.Sample(labels, values.ResolvedIncidents, Resolved);
+        }
+    }
+
+    /// <summary>An instant as Unix seconds, with the milliseconds the database keeps; no instant is no series.</summary>
+    private static void Instants(PrometheusTextWriter writer, IEnumerable<(LabelSet Labels, DateTimeOffset? At)> series, string name, string help)
+    {
+        writer.Family(name, MetricType.Gauge, help);
+        foreach (var (labels, at) in series)
+        {
+            if (at is { } instant)
+            {
+                writer.Sample(labels, instant.ToUnixTimeMilliseconds() / 1000.0);
+            }
         }
     }
 

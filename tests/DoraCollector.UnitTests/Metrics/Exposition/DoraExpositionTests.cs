@@ -247,6 +247,55 @@ public sealed class DoraExpositionTests
     }
 
     [Fact]
+    public void Latest_deployment_and_incident_are_unix_seconds_per_service_and_environment_without_a_window()
+    {
+        // ComputedAt 2026-03-02T06:00:00Z is 1772431200: 2026-01-01 is 1767225600, plus 60 days and 6 hours.
+        // Written as the Go client writes a value of 10^6 or more: 1772431200 − 5400 + 0.25 is 1.77242580025e+09.
+        var staging = Billing with { Environment = "staging", IsProduction = false };
+        var snapshot = Snapshot(["7d"], []) with
+        {
+            Latest =
+            [
+                new LatestEvents(Checkout, ComputedAt.AddHours(-2), null),
+                new LatestEvents(staging, null, ComputedAt.AddDays(-3)),
+                new LatestEvents(Billing, ComputedAt.AddMinutes(-90).AddMilliseconds(250), ComputedAt.AddDays(-1).AddSeconds(-1)),
+            ],
+        };
+
+        var text = Render(snapshot);
+
+        Assert.EndsWith(
+            """
+            # HELP dora_last_deployment_timestamp_seconds Finish of the latest successful, non-redeploy deployment of the service in the environment, in Unix seconds; for deployment markers on any graph.
+            # TYPE dora_last_deployment_timestamp_seconds gauge
+            dora_last_deployment_timestamp_seconds{scope="service",service="billing",team="payments",environment="production"} 1.77242580025e+09
+            dora_last_deployment_timestamp_seconds{scope="service",service="checkout",environment="production"} 1.772424e+09
+            # HELP dora_last_incident_start_timestamp_seconds Start of the latest incident (open or resolved) of the service in the environment, in Unix seconds; for incident markers on any graph.
+            # TYPE dora_last_incident_start_timestamp_seconds gauge
+            dora_last_incident_start_timestamp_seconds{scope="service",service="billing",team="payments",environment="production"} 1.772344799e+09
+            dora_last_incident_start_timestamp_seconds{scope="service",service="billing",team="payments",environment="staging"} 1.772172e+09
+
+            """,
+            text,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_latest_instants_come_after_the_all_time_totals()
+    {
+        var snapshot = Snapshot(["7d"], [new SeriesValues(Checkout, "7d", Values())], [new DeploymentTotal(Checkout, new DeploymentCounts(1, 0, 0, 0))]) with
+        {
+            Latest = [new LatestEvents(Checkout, ComputedAt, ComputedAt)],
+        };
+
+        var families = Render(snapshot).Split('\n').Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal)).Select(l => l.Split(' ')[2]).ToList();
+
+        Assert.Equal(
+            ["dora_deployments_total", "dora_last_deployment_timestamp_seconds", "dora_last_incident_start_timestamp_seconds"],
+            families.TakeLast(3));
+    }
+
+    [Fact]
     public void An_empty_snapshot_renders_nothing() => Assert.Equal("", Render(DoraSnapshot.Empty));
 
     [Fact]
