@@ -4,7 +4,8 @@
 # for the report pages). kubectl with Kustomize 5 is not in Debian 12 (its kubernetes-client is
 # 1.20): the README says how to get it, and the deployment tests say so when it is missing.
 # The integration tests start their own throwaway PostgreSQL unless DORA_TEST_DB is set, and
-# their own Prometheus and Alertmanager.
+# their own Prometheus and Alertmanager. The contract tests read upstream examples pinned in
+# tests/contracts/package-lock.json (GitHub's webhook examples from npm), installed with npm ci.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -21,5 +22,10 @@ remove_stopped_clusters() {
 trap remove_stopped_clusters EXIT
 
 "$root/scripts/deps.sh" postgresql prometheus prometheus-alertmanager chromium
+if ! command -v npm >/dev/null 2>&1; then
+    echo "test.sh: npm is missing; the contract tests need it to install tests/contracts (Node.js 18 or later)" >&2
+    exit 1
+fi
+npm ci --prefix "$root/tests/contracts" --no-audit --no-fund --prefer-offline --loglevel=error
 dotnet build DoraCollector.sln -c Release -warnaserror
 dotnet test DoraCollector.sln -c Release --no-build "$@"
