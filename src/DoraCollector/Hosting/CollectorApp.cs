@@ -66,6 +66,7 @@ internal static class CollectorApp
         builder.AddGitHubSource();
         builder.Services.AddSingleton<ConfiguredSources>();
         builder.AddScheduling();
+        builder.QuietTransientQuartzFailures();
         builder.AddHealth();
         builder.AddReadApi();
         builder.AddMetricsExposition();

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace DoraCollector.Hosting;
+
+/// <summary>
+/// Quartz's clustered job store logs its own failed check-ins with the exception. While PostgreSQL
+/// is away that is expected and Quartz retries by itself, so, like the collector's own loops
+/// (<see cref="RetryPause"/>), it gets one line naming the cause instead of a stack trace. Any
+/// other exception, and every other category, is logged as it comes.
+/// </summary>
+internal static class QuartzLogging
+{
+    private const string Category = "Quartz.";
+
+    public static IHostApplicationBuilder QuietTransientQuartzFailures(this IHostApplicationBuilder builder)
+    {
+        builder.Services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(sp =>
+            new QuietFactory(ActivatorUtilities.CreateInstance<LoggerFactory>(sp))));
+        return builder;
+    }
+
+    /// <summary>The logger factory every category is created from; Quartz's categories get <see cref="QuietLogger"/>.</summary>
+    internal sealed class QuietFactory(ILoggerFactory inner) : ILoggerFactory
+    {
+        public ILogger CreateLogger(string categoryName)
+        {
+            var logger = inner.CreateLogger(categoryName);
+            return categoryName.StartsWith(Category, StringComparison.Ordinal) ? new QuietLogger(logger) : logger;
+        }
+
+        public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
+
+        public void Dispose() => inner.Dispose();
+    }
+
+    /// <summary>Logs a transient failure's message with its cause, without the exception.</summary>
+    internal sealed class QuietLogger(ILogger inner) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => inner.BeginScope(state);
+
+        public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (exception is null || !TransientFailures.IsTransient(exception))
+            {
+                inner.Log(logLevel, eventId, state, exception, formatter);
+                return;
+            }
+
+            var cause = exception.GetBaseException();
+            inner.Log(logLevel, eventId, state, null,
+                (s, _) => $"{formatter(s, exception)} (the database is unavailable, retried by Quartz: {cause.GetType().Name}: {cause.Message.ReplaceLineEndings(" ")})");
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using DoraCollector.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace DoraCollector.UnitTests.Hosting;
+
+public sealed class QuartzLoggingTests
+{
+    [Fact]
+    public void A_transient_failure_is_one_line_naming_its_cause_and_any_other_keeps_its_exception()
+    {
+        var inner = new Capture();
+        var logger = new QuartzLogging.QuietFactory(new SingleLoggerFactory(inner)).CreateLogger("Quartz.Impl.AdoJobStore.JobStoreTX");
+        var lost = new NpgsqlException("Failed to connect to 127.0.0.1:5432", new System.Net.Sockets.SocketException(111));
+        var bug = new ArgumentException("a bug");
+
+        logger.LogError(lost, "ClusterManager: Error managing cluster");
+        logger.LogError(bug, "Something else");
+
+        Assert.Null(inner.Entries[0].Exception);
+        Assert.StartsWith("ClusterManager: Error managing cluster (the database is unavailable, retried by Quartz: SocketException: ", inner.Entries[0].Message);
+        Assert.Same(bug, inner.Entries[1].Exception);
+        Assert.Equal("Something else", inner.Entries[1].Message);
+    }
+
+    [Fact]
+    public void Only_quartz_categories_are_quieted()
+    {
+        var inner = new Capture();
+        var factory = new QuartzLogging.QuietFactory(new SingleLoggerFactory(inner));
+
+        Assert.IsType<QuartzLogging.QuietLogger>(factory.CreateLogger("Quartz.Core.QuartzSchedulerThread"));
+        Assert.Same(inner, factory.CreateLogger("DoraCollector.Ingestion.RawEventProcessor"));
+    }
+
+    private sealed class SingleLoggerFactory(ILogger logger) : ILoggerFactory
+    {
+        public ILogger CreateLogger(string categoryName) => logger;
+
+        public void AddProvider(ILoggerProvider provider)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class Capture : ILogger
+    {
+        public List<(string Message, Exception? Exception)> Entries { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Entries.Add((formatter(state, exception), exception));
+    }
+}
