@@ -12,8 +12,12 @@ internal static class TrendChart
 {
     private const double Width = 320;
     private const double Height = 150;
-    private const double Left = 58;
     private const double Right = 10;
+
+    // The value labels sit left of the axis: the margin grows with the longest one ("20 h 19 min"),
+    // at about 6 px a character of the 10 px tick font, so none is cut at the chart's edge.
+    private const double NarrowestLeft = 40;
+    private const double TickCharWidth = 6;
     private const double Top = 12;
     private const double Bottom = 118;
 
@@ -22,7 +26,9 @@ internal static class TrendChart
     {
         var max = values.OfType<double>().DefaultIfEmpty(0).Max();
         var top = max <= 0 ? 1 : max * 1.1;
-        double X(int i) => Left + ((Width - Left - Right) * i / Math.Max(1, periods.Count - 1));
+        var longest = Math.Max(ReportText.Value(metric.Unit, 0).Length, max > 0 ? ReportText.Value(metric.Unit, max).Length : 0);
+        var left = Math.Max(NarrowestLeft, (longest * TickCharWidth) + 8);
+        double X(int i) => left + ((Width - left - Right) * i / Math.Max(1, periods.Count - 1));
         double Y(double v) => Bottom - ((Bottom - Top) * v / top);
 
         var description = string.Join("; ", periods.Select((p, i) => $"{p.Label}: {ReportText.Value(metric.Unit, values[i])}"));
@@ -30,19 +36,19 @@ internal static class TrendChart
         html.Append($"""<title id="{id}-t">{title}</title><desc id="{id}-d">{description}</desc>""");
 
         // Axes and the two reference values: zero and the largest value shown.
-        html.Append($"""<line class="axis" x1="{Left}" y1="{Bottom}" x2="{Width - Right}" y2="{Bottom}"/>""");
-        html.Append($"""<line class="grid" x1="{Left}" y1="{Y(max):0.##}" x2="{Width - Right}" y2="{Y(max):0.##}"/>""");
-        html.Append($"""<text class="tick" x="{Left - 4}" y="{Bottom + 4}" text-anchor="end">{ReportText.Value(metric.Unit, 0)}</text>""");
+        html.Append($"""<line class="axis" x1="{left}" y1="{Bottom}" x2="{Width - Right}" y2="{Bottom}"/>""");
+        html.Append($"""<line class="grid" x1="{left}" y1="{Y(max):0.##}" x2="{Width - Right}" y2="{Y(max):0.##}"/>""");
+        html.Append($"""<text class="tick" x="{left - 4}" y="{Bottom + 4}" text-anchor="end">{ReportText.Value(metric.Unit, 0)}</text>""");
         if (max > 0)
         {
-            html.Append($"""<text class="tick" x="{Left - 4}" y="{Y(max) + 4:0.##}" text-anchor="end">{ReportText.Value(metric.Unit, max)}</text>""");
+            html.Append($"""<text class="tick" x="{left - 4}" y="{Y(max) + 4:0.##}" text-anchor="end">{ReportText.Value(metric.Unit, max)}</text>""");
         }
 
         html.Append($"""<text class="tick" x="{X(0)}" y="{Height - 14}" text-anchor="start">{periods[0].ShortLabel}</text>""");
         html.Append($"""<text class="tick" x="{X(periods.Count - 1)}" y="{Height - 14}" text-anchor="end">{periods[^1].ShortLabel}</text>""");
         if (values.All(v => v is null))
         {
-            html.Append($"""<text class="empty" x="{(Left + Width - Right) / 2}" y="{(Top + Bottom) / 2}" text-anchor="middle">{ReportText.NoData}</text>""");
+            html.Append($"""<text class="empty" x="{(left + Width - Right) / 2}" y="{(Top + Bottom) / 2}" text-anchor="middle">{ReportText.NoData}</text>""");
         }
 
         // One polyline per run of periods with data: a period without data is a gap, not a fall to zero.

@@ -37,6 +37,18 @@ public sealed class TrendChartTests
     }
 
     [Fact]
+    public void A_long_value_label_fits_left_of_the_axis()
+    {
+        var svg = Chart([null, null, null, null, null, null, null, null, null, null, 73_140, 3600]);
+
+        // Right-aligned at x, in a 10 px font of about 6 px a character: it must start at 0 or later.
+        var x = double.Parse(Regex.Match(svg, "<text class=\"tick\" x=\"([0-9.]+)\"[^>]*>20 h 19 min</text>").Groups[1].Value,
+            System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(x >= "20 h 19 min".Length * 6, $"the label ends at x={x}, too close to the edge");
+        Assert.Contains("<line class=\"axis\" x1=\"40\"", Chart([1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3]), StringComparison.Ordinal); // short labels: the narrowest margin
+    }
+
+    [Fact]
     public void A_chart_with_no_data_at_all_says_so()
     {
         var svg = Chart(Enumerable.Repeat<double?>(null, 12).ToList());
