@@ -28,6 +28,13 @@ public sealed partial class DockerfileTests
     }
 
     [Fact]
+    public void The_image_listens_on_every_interface_while_the_service_alone_keeps_to_loopback()
+    {
+        Assert.Equal("http://127.0.0.1:8080", DoraCollector.Hosting.CollectorApp.DefaultUrls);
+        Assert.Matches(@"(?m)^ENV .*ASPNETCORE_URLS=http://0\.0\.0\.0:8080", Dockerfile);
+    }
+
+    [Fact]
     public void The_image_carries_neither_the_simulator_nor_the_demo()
     {
         var ignore = RepositoryFiles.Read(".dockerignore").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
