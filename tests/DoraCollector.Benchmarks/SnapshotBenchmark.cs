@@ -1,6 +1,6 @@
 using DoraCollector.Hosting;
 using DoraCollector.Metrics;
-using DoraCollector.Metrics.Exposition;
+using DoraCollector.Exposition;
 using DoraCollector.Persistence;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -99,7 +99,7 @@ internal static class SnapshotBenchmark
             context.Request.Headers.AcceptEncoding = "gzip";
         }
 
-        await MetricsEndpoint.WriteAsync(context, holder, provider.GetRequiredService<CollectorTelemetry>(), provider.GetRequiredService<TimeProvider>(), CancellationToken.None);
+        await PrometheusEndpoint.WriteAsync(context, holder, provider.GetRequiredService<CollectorTelemetry>(), provider.GetRequiredService<TimeProvider>(), CancellationToken.None);
     }
 
     private static int CountSamples(ReadOnlySpan<byte> text)

@@ -1,3 +1,4 @@
+using DoraCollector.Sources.Generic;
 using DoraCollector.Hosting;
 using DoraCollector.Ingestion;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,4 @@
+using DoraCollector.Pipeline;
 using System.Diagnostics;
 using System.Globalization;
 using DoraCollector.Catalog;
@@ -5,7 +6,6 @@ using DoraCollector.Hosting;
 using DoraCollector.Ingestion;
 using DoraCollector.Metrics;
 using DoraCollector.Persistence;
-using DoraCollector.Projection;
 using Npgsql;
 
 namespace DoraCollector.Commands;

@@ -1,10 +1,9 @@
+using DoraCollector.Pipeline;
 using Dapper;
 using DoraCollector.Catalog;
 using DoraCollector.Hosting;
-using DoraCollector.Ingestion;
 using DoraCollector.Metrics;
 using DoraCollector.Persistence;
-using DoraCollector.Projection;
 using Npgsql;
 
 namespace DoraCollector.Commands;

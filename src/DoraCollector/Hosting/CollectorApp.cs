@@ -1,8 +1,9 @@
-using DoraCollector.Api;
+using DoraCollector.Pipeline;
+using DoraCollector.Sources.Generic;
 using DoraCollector.Api.Read;
 using DoraCollector.Catalog;
 using DoraCollector.Ingestion;
-using DoraCollector.Metrics.Exposition;
+using DoraCollector.Exposition;
 using DoraCollector.Persistence;
 using DoraCollector.Reports;
 using DoraCollector.Sources.Alertmanager;
@@ -59,6 +60,7 @@ internal static class CollectorApp
         builder.AddConfigurationSections();
         builder.AddCatalog();
         builder.AddIngestion();
+        builder.AddPipeline();
         builder.AddGenericApi();
         builder.AddAlertmanagerSource();
         builder.AddArgoCdSource();
@@ -76,7 +78,7 @@ internal static class CollectorApp
         app.UseExceptionHandler();
         app.UseWebhookTiming();
         app.MapHealth();
-        app.MapMetricsEndpoint();
+        app.MapPrometheusEndpoint();
         app.MapGenericIngest();
         app.MapAlertmanagerWebhook();
         app.MapArgoCdWebhook();

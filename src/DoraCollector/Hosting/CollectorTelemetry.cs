@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using DoraCollector.Metrics.Exposition;
+using DoraCollector.Exposition;
 
 namespace DoraCollector.Hosting;
 

@@ -1,3 +1,4 @@
+using DoraCollector.Sources.Generic;
 using DoraCollector.Api;
 using DoraCollector.Ingestion;
 using DoraCollector.Sources.Alertmanager;

@@ -1,4 +1,4 @@
-using DoraCollector.Metrics.Exposition;
+using DoraCollector.Exposition;
 
 namespace DoraCollector.Hosting;
 

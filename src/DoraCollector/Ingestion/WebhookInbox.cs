@@ -1,3 +1,4 @@
+using DoraCollector.Pipeline;
 using DoraCollector.Hosting;
 using Npgsql;
 

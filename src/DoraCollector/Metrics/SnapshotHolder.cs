@@ -1,4 +1,4 @@
-using DoraCollector.Metrics.Exposition;
+using DoraCollector.Exposition;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DoraCollector.Metrics;

@@ -1,6 +1,6 @@
 using DoraCollector.Hosting;
 using DoraCollector.IntegrationTests.Metrics;
-using DoraCollector.Metrics.Exposition;
+using DoraCollector.Exposition;
 using Microsoft.Extensions.Time.Testing;
 
 namespace DoraCollector.IntegrationTests.Dashboards;

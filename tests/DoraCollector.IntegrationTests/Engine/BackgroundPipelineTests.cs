@@ -1,7 +1,7 @@
+using DoraCollector.Pipeline;
 using System.Net.Http.Json;
 using System.Text.Json;
 using DoraCollector.IntegrationTests.Infrastructure;
-using DoraCollector.Projection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -89,7 +89,7 @@ public sealed class BackgroundPipelineTests
 
     private static async Task Settle(CollectorFactory factory)
     {
-        while (await factory.Services.GetRequiredService<DoraCollector.Ingestion.RawEventProcessor>().ProcessBatchAsync(CancellationToken.None) > 0)
+        while (await factory.Services.GetRequiredService<DoraCollector.Pipeline.RawEventProcessor>().ProcessBatchAsync(CancellationToken.None) > 0)
         {
         }
 

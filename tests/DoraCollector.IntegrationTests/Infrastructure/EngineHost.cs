@@ -1,9 +1,8 @@
+using DoraCollector.Pipeline;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
-using DoraCollector.Ingestion;
 using DoraCollector.Metrics;
-using DoraCollector.Projection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;

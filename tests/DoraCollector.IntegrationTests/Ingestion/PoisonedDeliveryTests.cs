@@ -1,3 +1,4 @@
+using DoraCollector.Pipeline;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using DoraCollector.Hosting;
-using DoraCollector.Metrics.Exposition;
+using DoraCollector.Exposition;
 using Microsoft.Extensions.Time.Testing;
 
 namespace DoraCollector.IntegrationTests.Metrics;

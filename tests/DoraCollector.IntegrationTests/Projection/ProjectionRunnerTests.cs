@@ -1,7 +1,6 @@
+using DoraCollector.Pipeline;
 using Dapper;
-using DoraCollector.Ingestion;
 using DoraCollector.IntegrationTests.Infrastructure;
-using DoraCollector.Projection;
 using Npgsql;
 
 namespace DoraCollector.IntegrationTests.Projection;

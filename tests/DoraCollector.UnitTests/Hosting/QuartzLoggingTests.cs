@@ -30,7 +30,7 @@ public sealed class QuartzLoggingTests
         var factory = new QuartzLogging.QuietFactory(new SingleLoggerFactory(inner));
 
         Assert.IsType<QuartzLogging.QuietLogger>(factory.CreateLogger("Quartz.Core.QuartzSchedulerThread"));
-        Assert.Same(inner, factory.CreateLogger("DoraCollector.Ingestion.RawEventProcessor"));
+        Assert.Same(inner, factory.CreateLogger("DoraCollector.Pipeline.RawEventProcessor"));
     }
 
     private sealed class SingleLoggerFactory(ILogger logger) : ILoggerFactory

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using DoraCollector.Metrics;
-using DoraCollector.UnitTests.Metrics.Exposition;
+using DoraCollector.UnitTests.Exposition;
 
 namespace DoraCollector.UnitTests.Metrics;
 

@@ -1,3 +1,4 @@
+using DoraCollector.Pipeline;
 using System.Text;
 using System.Text.Json;
 using Dapper;

@@ -15,7 +15,7 @@ namespace DoraCollector.Sources.Flux;
 /// the same rollout seen earlier, and moves that attempt to the earlier time; anything else is a
 /// new rollout (a new revision, or a return to an older one: a rollback). Whichever order the
 /// observations arrive in, the result is the same. Mapping batches run one at a time (across
-/// replicas: <see cref="DomainWriteLock"/>), so each folds onto what the one before wrote.
+/// replicas: <see cref="Pipeline.DomainWriteLock"/>), so each folds onto what the one before wrote.
 /// </summary>
 internal static class FluxAttemptStream
 {

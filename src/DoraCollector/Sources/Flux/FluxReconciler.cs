@@ -1,3 +1,4 @@
+using DoraCollector.Pipeline;
 using System.Globalization;
 using System.Text.Json;
 using DoraCollector.Hosting;

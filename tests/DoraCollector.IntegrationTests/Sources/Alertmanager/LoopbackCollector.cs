@@ -1,9 +1,8 @@
+using DoraCollector.Pipeline;
 using System.Diagnostics;
 using System.Net;
 using Dapper;
-using DoraCollector.Ingestion;
 using DoraCollector.IntegrationTests.Infrastructure;
-using DoraCollector.Projection;
 using Npgsql;
 
 namespace DoraCollector.IntegrationTests.Sources.Alertmanager;

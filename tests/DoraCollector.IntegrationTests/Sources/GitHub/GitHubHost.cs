@@ -1,11 +1,10 @@
+using DoraCollector.Pipeline;
 using System.Net.Http.Headers;
 using System.Text;
 using Dapper;
-using DoraCollector.Ingestion;
 using DoraCollector.IntegrationTests.Infrastructure;
 using DoraCollector.IntegrationTests.Sources.GitHub.Fake;
 using DoraCollector.Metrics;
-using DoraCollector.Projection;
 using DoraCollector.Simulator.Sending;
 using DoraCollector.Sources.GitHub.Polling;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,7 +1,7 @@
 using DoraCollector.Hosting;
 using DoraCollector.Metrics;
-using DoraCollector.Metrics.Exposition;
-using DoraCollector.UnitTests.Metrics.Exposition;
+using DoraCollector.Exposition;
+using DoraCollector.UnitTests.Exposition;
 
 namespace DoraCollector.UnitTests.Sources.GitHub;
 

@@ -1,3 +1,4 @@
+using DoraCollector.Pipeline;
 using System.Text.Json;
 using DoraCollector.Ingestion;
 using DoraCollector.Sources.GitHub.Client;

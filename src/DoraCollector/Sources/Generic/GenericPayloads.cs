@@ -1,4 +1,4 @@
-namespace DoraCollector.Api;
+namespace DoraCollector.Sources.Generic;
 
 /// <summary>A deployment posted to <c>POST /api/v1/deployments</c>, validated and normalised.</summary>
 /// <param name="Commits">The commits this deployment brings relative to the previous one; null: resolve from stored commits.</param>

@@ -1,6 +1,7 @@
+using DoraCollector.Metrics;
 using DoraCollector.Hosting;
 
-namespace DoraCollector.Metrics.Exposition;
+namespace DoraCollector.Exposition;
 
 /// <summary>
 /// The <c>dora_collector_*</c> families: how the collector itself is doing. Rendered at every

@@ -1,9 +1,11 @@
+using DoraCollector.Api;
+using DoraCollector.Pipeline;
 using System.Text.Json;
 using DoraCollector.Ingestion;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
-namespace DoraCollector.Api;
+namespace DoraCollector.Sources.Generic;
 
 /// <summary>
 /// <c>POST /api/v1/deployments</c> and <c>POST /api/v1/incidents</c>: ingest for CI/CD systems and

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace DoraCollector.Metrics.Exposition;
+namespace DoraCollector.Exposition;
 
 /// <summary>
 /// Sample values written the way the Go client writes them (<c>strconv.FormatFloat(v, 'g', -1, 64)</c>):

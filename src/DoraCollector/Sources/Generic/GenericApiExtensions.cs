@@ -1,6 +1,6 @@
 using DoraCollector.Ingestion;
 
-namespace DoraCollector.Api;
+namespace DoraCollector.Sources.Generic;
 
 internal static class GenericApiExtensions
 {

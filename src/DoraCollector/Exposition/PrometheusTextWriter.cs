@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace DoraCollector.Metrics.Exposition;
+namespace DoraCollector.Exposition;
 
 /// <summary>
 /// Writes the Prometheus text exposition format 0.0.4 into a UTF-8 buffer: families with

@@ -1,4 +1,4 @@
-namespace DoraCollector.Metrics.Exposition;
+namespace DoraCollector.Exposition;
 
 /// <summary>
 /// One histogram series at a moment: for each upper bound (ascending, without <c>+Inf</c>) the

@@ -1,10 +1,10 @@
+using DoraCollector.Metrics;
 using Dapper;
 using DoraCollector.Hosting;
-using DoraCollector.Projection;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace DoraCollector.Metrics;
+namespace DoraCollector.Pipeline;
 
 /// <summary>
 /// Keeps this replica's snapshot fresh: at start, on the configured interval, and shortly after

@@ -1,6 +1,6 @@
-using DoraCollector.Metrics.Exposition;
+using DoraCollector.Exposition;
 
-namespace DoraCollector.UnitTests.Metrics.Exposition;
+namespace DoraCollector.UnitTests.Exposition;
 
 public sealed class PrometheusTextWriterTests
 {

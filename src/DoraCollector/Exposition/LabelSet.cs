@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace DoraCollector.Metrics.Exposition;
+namespace DoraCollector.Exposition;
 
 /// <summary>
 /// Labels that many samples share (a series' scope, service, team, environment and window),

@@ -1,4 +1,4 @@
-namespace DoraCollector.Metrics.Exposition;
+namespace DoraCollector.Exposition;
 
 /// <summary>The metric types the collector exposes.</summary>
 internal enum MetricType

@@ -1,4 +1,5 @@
-namespace DoraCollector.Metrics.Exposition;
+using DoraCollector.Metrics;
+namespace DoraCollector.Exposition;
 
 /// <summary>
 /// The <c>dora_*</c> families of a snapshot, rendered once when the snapshot is published (a

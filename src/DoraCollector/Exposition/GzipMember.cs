@@ -1,6 +1,6 @@
 using System.IO.Compression;
 
-namespace DoraCollector.Metrics.Exposition;
+namespace DoraCollector.Exposition;
 
 /// <summary>
 /// One gzip member. Members concatenate into a valid gzip stream (RFC 1952 §2.2), which is what

@@ -1,3 +1,4 @@
+using DoraCollector.Projection;
 using System.Data;
 using System.Diagnostics;
 using Dapper;
@@ -7,7 +8,7 @@ using DoraCollector.Metrics;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace DoraCollector.Projection;
+namespace DoraCollector.Pipeline;
 
 /// <summary>
 /// Projects the services in <c>projection_queue</c>, one transaction per service, on every

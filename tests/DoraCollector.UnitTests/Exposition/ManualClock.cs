@@ -1,4 +1,4 @@
-namespace DoraCollector.UnitTests.Metrics.Exposition;
+namespace DoraCollector.UnitTests.Exposition;
 
 /// <summary>A clock that says what the test tells it.</summary>
 internal sealed class ManualClock(DateTimeOffset now) : TimeProvider

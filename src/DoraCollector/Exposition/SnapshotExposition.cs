@@ -1,6 +1,7 @@
+using DoraCollector.Metrics;
 using System.IO.Compression;
 
-namespace DoraCollector.Metrics.Exposition;
+namespace DoraCollector.Exposition;
 
 /// <summary>
 /// A published snapshot with its <c>dora_*</c> families already rendered, so a scrape copies

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 
-namespace DoraCollector.Metrics.Exposition;
+namespace DoraCollector.Exposition;
 
 /// <summary>The lexical rules of the text exposition format 0.0.4: names and escaping.</summary>
 internal static class PrometheusSyntax

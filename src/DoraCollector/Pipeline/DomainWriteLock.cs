@@ -1,7 +1,7 @@
 using Dapper;
 using Npgsql;
 
-namespace DoraCollector.Ingestion;
+namespace DoraCollector.Pipeline;
 
 /// <summary>
 /// Mapping raw events and projecting services write overlapping rows in different orders: a

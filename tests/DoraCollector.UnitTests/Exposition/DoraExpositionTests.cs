@@ -1,7 +1,7 @@
 using DoraCollector.Metrics;
-using DoraCollector.Metrics.Exposition;
+using DoraCollector.Exposition;
 
-namespace DoraCollector.UnitTests.Metrics.Exposition;
+namespace DoraCollector.UnitTests.Exposition;
 
 public sealed class DoraExpositionTests
 {

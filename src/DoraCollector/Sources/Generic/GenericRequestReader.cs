@@ -1,8 +1,9 @@
+using DoraCollector.Api;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace DoraCollector.Api;
+namespace DoraCollector.Sources.Generic;
 
 /// <summary>
 /// Reads a posted body that is one object or an array of them, validating every field before

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace DoraCollector.Projection;
+namespace DoraCollector.Pipeline;
 
 /// <summary>A wake-up call between stages: "there is new work", coalesced while the worker is busy.</summary>
 internal class WorkSignal
@@ -24,6 +24,9 @@ internal class WorkSignal
         }
     }
 }
+
+/// <summary>New raw events are stored: map them soon.</summary>
+internal sealed class InboxSignal : WorkSignal;
 
 /// <summary>Domain rows changed: services are queued for projection.</summary>
 internal sealed class ProjectionSignal : WorkSignal;

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Dapper;
 using DoraCollector.Ingestion;
 
-namespace DoraCollector.Api;
+namespace DoraCollector.Sources.Generic;
 
 /// <summary>Maps posted deployments and incidents (already validated when they were accepted) to domain rows.</summary>
 internal sealed class GenericMapper : IRawEventMapper

@@ -1,8 +1,8 @@
 using DoraCollector.Hosting;
 using DoraCollector.Metrics;
-using DoraCollector.Metrics.Exposition;
+using DoraCollector.Exposition;
 
-namespace DoraCollector.UnitTests.Metrics.Exposition;
+namespace DoraCollector.UnitTests.Exposition;
 
 public sealed class CollectorExpositionTests
 {

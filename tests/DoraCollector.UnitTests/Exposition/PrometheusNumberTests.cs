@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using DoraCollector.Metrics.Exposition;
+using DoraCollector.Exposition;
 
-namespace DoraCollector.UnitTests.Metrics.Exposition;
+namespace DoraCollector.UnitTests.Exposition;
 
 public sealed class PrometheusNumberTests
 {

@@ -1,14 +1,11 @@
+using DoraCollector.Ingestion;
 using System.Diagnostics;
 using Dapper;
 using Microsoft.Extensions.Options;
 using DoraCollector.Hosting;
-using DoraCollector.Projection;
 using Npgsql;
 
-namespace DoraCollector.Ingestion;
-
-/// <summary>New raw events are stored: map them soon.</summary>
-internal sealed class InboxSignal : WorkSignal;
+namespace DoraCollector.Pipeline;
 
 /// <summary>
 /// Maps pending raw events to domain rows, oldest first, in small batches. Every replica runs one,

@@ -1,10 +1,11 @@
+using DoraCollector.Metrics;
 using System.IO.Compression;
 using DoraCollector.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace DoraCollector.Metrics.Exposition;
+namespace DoraCollector.Exposition;
 
-internal static class MetricsEndpoint
+internal static class PrometheusEndpoint
 {
     public const string Path = "/metrics";
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
@@ -22,7 +23,7 @@ internal static class MetricsEndpoint
     /// the <c>dora_collector_*</c> families of this moment. Never touches the database, so a
     /// scrape answers even while PostgreSQL is down (with the last snapshot and a growing age).
     /// </summary>
-    public static IEndpointRouteBuilder MapMetricsEndpoint(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapPrometheusEndpoint(this IEndpointRouteBuilder app)
     {
         app.MapGet(Path, WriteAsync).ExcludeFromDescription();
         return app;

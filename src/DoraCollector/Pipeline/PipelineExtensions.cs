@@ -1,0 +1,29 @@
+using DoraCollector.Hosting;
+using DoraCollector.Metrics;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace DoraCollector.Pipeline;
+
+internal static class PipelineExtensions
+{
+    /// <summary>
+    /// The pipeline every source feeds, stage by stage: raw inbox → mapping
+    /// (<see cref="RawEventProcessor"/>) → projection of queued services
+    /// (<see cref="ProjectionRunner"/>) → snapshot (<see cref="SnapshotRefresher"/>), each woken
+    /// by the signal of the stage before it. Sources add an <c>IRawEventMapper</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddPipeline(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.TryAddSingleton<CollectorTelemetry>();
+        services.TryAddSingleton<SnapshotHolder>();
+        services.AddSingleton<InboxSignal>();
+        services.AddSingleton<ProjectionSignal>();
+        services.AddSingleton<SnapshotSignal>();
+        services.AddSingleton<MetricsEngine>();
+        services.AddHostedSingleton<RawEventProcessor>();
+        services.AddHostedSingleton<ProjectionRunner>();
+        services.AddHostedSingleton<SnapshotRefresher>();
+        return builder;
+    }
+}
