@@ -51,7 +51,20 @@ internal static class QuartzLogging
 
             var cause = exception.GetBaseException();
             inner.Log(logLevel, eventId, state, null,
-                (s, _) => $"{formatter(s, exception)} (the database is unavailable, retried by Quartz: {cause.GetType().Name}: {cause.Message.ReplaceLineEndings(" ")})");
+                (s, _) => $"{FirstLine(formatter(s, exception))} (the database is unavailable, retried by Quartz: {cause.GetType().Name}: {cause.Message.ReplaceLineEndings(" ")})");
+        }
+
+        /// <summary>
+        /// Some of Quartz's messages embed the exception text, stack trace included ("Failed to obtain
+        /// DB connection from data source 'x': Npgsql.NpgsqlException ... at ..."): keep its first line,
+        /// without the inner exceptions.
+        /// </summary>
+        internal static string FirstLine(string message)
+        {
+            var end = message.IndexOfAny(['\r', '\n']);
+            var line = end < 0 ? message : message[..end];
+            var inner = line.IndexOf(" ---> ", StringComparison.Ordinal);
+            return inner < 0 ? line : line[..inner];
         }
     }
 }

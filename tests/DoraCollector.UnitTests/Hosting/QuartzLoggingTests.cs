@@ -24,6 +24,16 @@ public sealed class QuartzLoggingTests
     }
 
     [Fact]
+    public void A_message_that_embeds_its_exception_keeps_only_its_first_line()
+    {
+        var embedded = "Failed to obtain DB connection from data source 'DoraCollector': Npgsql.NpgsqlException (0x80004005): Failed to connect"
+            + " ---> System.Net.Sockets.SocketException (111): Connection refused\n   at System.Net.Sockets.Socket.ThrowException()";
+        Assert.Equal("Failed to obtain DB connection from data source 'DoraCollector': Npgsql.NpgsqlException (0x80004005): Failed to connect",
+            QuartzLogging.QuietLogger.FirstLine(embedded));
+        Assert.Equal("Error managing cluster", QuartzLogging.QuietLogger.FirstLine("Error managing cluster"));
+    }
+
+    [Fact]
     public void Only_quartz_categories_are_quieted()
     {
         var inner = new Capture();
