@@ -41,10 +41,11 @@ internal static class DoraExposition
     /// <summary>A guess at the output size, so the buffer rarely has to grow.</summary>
     public static int EstimatedSize(DoraSnapshot snapshot) => 4096 + (snapshot.Series.Count * 6144) + (snapshot.Totals.Count * 512) + (snapshot.Latest.Count * 384);
 
-    public static void Write(DoraSnapshot snapshot, PrometheusTextWriter writer)
+    public static void Write(DoraSnapshot snapshot, PrometheusTextWriter writer, PublishPolicy policy)
     {
-        var series = Ordered(snapshot);
+        var series = Ordered(snapshot, policy);
         var totals = snapshot.Totals
+            .Where(t => policy.Publishes(t.Key))
             .OrderBy(t => t.Key, KeyOrder.Instance)
             .Select(t => (Labels: KeyLabels(t.Key, window: null), t.Counts))
             .ToList();
@@ -55,27 +56,27 @@ internal static class DoraExposition
         Gauge(writer, series, "dora_deployment_day_coverage_ratio",
             "Share of the window's UTC days with at least one successful, non-redeploy deployment (0 to 1).",
             v => v.DeploymentDaysRatio);
-        Quantiles(writer, series, "dora_lead_time_for_changes_seconds",
+        Quantiles(writer, series, policy.Quantiles, "dora_lead_time_for_changes_seconds",
             "Lead time for changes in seconds, from a change's start (first commit by default) to the finish of the first " +
             "successful deployment that carries it; p50 and p90 over the changes deployed in the window.",
             v => v.LeadTime);
-        Quantiles(writer, series, "dora_lead_time_coding_seconds",
+        Quantiles(writer, series, policy.BreakdownQuantiles, "dora_lead_time_coding_seconds",
             "Coding part of the lead time of pull requests in seconds, first commit to pull request opened; p50 and p90 over the window.",
             v => v.LeadTimeCoding);
-        Quantiles(writer, series, "dora_lead_time_review_seconds",
+        Quantiles(writer, series, policy.BreakdownQuantiles, "dora_lead_time_review_seconds",
             "Review part of the lead time of pull requests in seconds, pull request opened to merged; p50 and p90 over the window.",
             v => v.LeadTimeReview);
-        Quantiles(writer, series, "dora_lead_time_deploy_seconds",
+        Quantiles(writer, series, policy.BreakdownQuantiles, "dora_lead_time_deploy_seconds",
             "Deploy part of the lead time of pull requests in seconds, merged to live; p50 and p90 over the window.",
             v => v.LeadTimeDeploy);
         Gauge(writer, series, "dora_change_failure_rate_ratio",
             "Change failure rate: failed deployments divided by deployments (successful non-redeploys plus failed ones) " +
             "in the window (0 to 1).",
             v => v.ChangeFailureRate);
-        Quantiles(writer, series, "dora_time_to_restore_seconds",
+        Quantiles(writer, series, policy.Quantiles, "dora_time_to_restore_seconds",
             "Time to restore service in seconds, incident start to resolution; p50 and p90 over the incidents resolved in the window.",
             v => v.TimeToRestore);
-        Quantiles(writer, series, "dora_failed_deployment_recovery_time_seconds",
+        Quantiles(writer, series, policy.Quantiles, "dora_failed_deployment_recovery_time_seconds",
             "Failed deployment recovery time in seconds, from a failed deployment's finish to the resolution of its incident " +
             "or the next good deployment, whichever comes first; p50 and p90 over the window.",
             v => v.FailedDeploymentRecoveryTime);
@@ -83,7 +84,17 @@ internal static class DoraExposition
             "Deployment rework rate: rollbacks, hotfix or revert deployments and fixes of a failed deployment's open incident, " +
             "divided by successful deployments in the window (0 to 1).",
             v => v.ReworkRate);
-        PerformanceLevels(writer, series);
+        var levelled = series.Where(s => policy.LevelScopes.Contains(s.Key.Scope)).ToList();
+        if (policy.LevelStyle != LevelStyle.Score)
+        {
+            PerformanceLevels(writer, levelled);
+        }
+
+        if (policy.LevelStyle != LevelStyle.StateSet)
+        {
+            LevelScores(writer, levelled);
+        }
+
         Deployments(writer, series.Select(s => (s.Labels, s.Values.Deployments)), "dora_deployments", MetricType.Gauge,
             "Deployments finished in the window by outcome, a partition: success, failed (went live, then judged failed), " +
             "rollout_failed (never went live), redeploy (the revision was already live; not counted in the rates).");
@@ -94,6 +105,7 @@ internal static class DoraExposition
         Deployments(writer, totals, "dora_deployments_total", MetricType.Counter,
             "Deployments by outcome since records began: success, failed, rollout_failed, redeploy (as dora_deployments).");
         var latest = snapshot.Latest
+            .Where(l => policy.Publishes(l.Key))
             .OrderBy(l => l.Key, KeyOrder.Instance)
             .Select(l => (Labels: KeyLabels(l.Key, window: null), l.DeploymentFinishedAt, l.IncidentStartedAt))
             .ToList();
@@ -105,14 +117,15 @@ internal static class DoraExposition
             "for incident markers on any graph.");
     }
 
-    private static List<(LabelSet Labels, MetricValues Values)> Ordered(DoraSnapshot snapshot)
+    private static List<(SeriesKey Key, LabelSet Labels, MetricValues Values)> Ordered(DoraSnapshot snapshot, PublishPolicy policy)
     {
         var windowOrder = snapshot.Windows.Select((w, i) => (w, i)).ToDictionary(x => x.w, x => x.i, StringComparer.Ordinal);
         return snapshot.Series
+            .Where(s => policy.Publishes(s.Key, s.Window))
             .OrderBy(s => s.Key, KeyOrder.Instance)
             .ThenBy(s => windowOrder.GetValueOrDefault(s.Window, int.MaxValue))
             .ThenBy(s => s.Window, StringComparer.Ordinal)
-            .Select(s => (KeyLabels(s.Key, s.Window), s.Values))
+            .Select(s => (s.Key, KeyLabels(s.Key, s.Window), s.Values))
             .ToList();
     }
 
@@ -145,10 +158,10 @@ internal static class DoraExposition
     }
 
     private static void Gauge(
-        PrometheusTextWriter writer, List<(LabelSet Labels, MetricValues Values)> series, string name, string help, Func<MetricValues, double?> value)
+        PrometheusTextWriter writer, List<(SeriesKey Key, LabelSet Labels, MetricValues Values)> series, string name, string help, Func<MetricValues, double?> value)
     {
         writer.Family(name, MetricType.Gauge, help);
-        foreach (var (labels, values) in series)
+        foreach (var (_, labels, values) in series)
         {
             if (value(values) is { } v)
             {
@@ -158,26 +171,43 @@ internal static class DoraExposition
     }
 
     private static void Quantiles(
-        PrometheusTextWriter writer, List<(LabelSet Labels, MetricValues Values)> series, string name, string help, Func<MetricValues, Quantiles?> value)
+        PrometheusTextWriter writer,
+        List<(SeriesKey Key, LabelSet Labels, MetricValues Values)> series,
+        IReadOnlySet<string> published,
+        string name,
+        string help,
+        Func<MetricValues, Quantiles?> value)
     {
+        if (published.Count == 0)
+        {
+            return;
+        }
+
         writer.Family(name, MetricType.Summary, help);
-        foreach (var (labels, values) in series)
+        foreach (var (_, labels, values) in series)
         {
             if (value(values) is { } quantiles)
             {
-                writer.Sample(labels, quantiles.P50, Median);
-                writer.Sample(labels, quantiles.P90, Ninetieth);
+                if (published.Contains(Median.Value))
+                {
+                    writer.Sample(labels, quantiles.P50, Median);
+                }
+
+                if (published.Contains(Ninetieth.Value))
+                {
+                    writer.Sample(labels, quantiles.P90, Ninetieth);
+                }
             }
         }
     }
 
     /// <summary>A state set: the current level is 1, the other three 0; a metric without data has no series.</summary>
-    private static void PerformanceLevels(PrometheusTextWriter writer, List<(LabelSet Labels, MetricValues Values)> series)
+    private static void PerformanceLevels(PrometheusTextWriter writer, List<(SeriesKey Key, LabelSet Labels, MetricValues Values)> series)
     {
         writer.Family("dora_performance_level", MetricType.Gauge,
             "DORA performance level of a metric against the benchmark bands, as a state set: 1 for the current level " +
             "(elite, high, medium, low), 0 for the others; no series without data.");
-        foreach (var (labels, values) in series)
+        foreach (var (_, labels, values) in series)
         {
             foreach (var (metric, metricLabel) in LevelMetrics)
             {
@@ -194,6 +224,32 @@ internal static class DoraExposition
         }
     }
 
+    /// <summary>One series per metric: 4 elite, 3 high, 2 medium, 1 low; a metric without data has no series.</summary>
+    private static void LevelScores(PrometheusTextWriter writer, List<(SeriesKey Key, LabelSet Labels, MetricValues Values)> series)
+    {
+        writer.Family("dora_performance_level_score", MetricType.Gauge,
+            "DORA performance level of a metric against the benchmark bands as one number: 4 elite, 3 high, 2 medium, 1 low; " +
+            "no series without data.");
+        foreach (var (_, labels, values) in series)
+        {
+            foreach (var (metric, metricLabel) in LevelMetrics)
+            {
+                if (values.Levels.TryGetValue(metric, out var current))
+                {
+                    writer.Sample(labels, Score(current), metricLabel);
+                }
+            }
+        }
+    }
+
+    public static int Score(PerformanceLevel level) => level switch
+    {
+        PerformanceLevel.Elite => 4,
+        PerformanceLevel.High => 3,
+        PerformanceLevel.Medium => 2,
+        _ => 1,
+    };
+
     private static void Deployments(
         PrometheusTextWriter writer, IEnumerable<(LabelSet Labels, DeploymentCounts Counts)> series, string name, MetricType type, string help)
     {
@@ -207,11 +263,11 @@ internal static class DoraExposition
         }
     }
 
-    private static void Incidents(PrometheusTextWriter writer, List<(LabelSet Labels, MetricValues Values)> series)
+    private static void Incidents(PrometheusTextWriter writer, List<(SeriesKey Key, LabelSet Labels, MetricValues Values)> series)
     {
         writer.Family("dora_incidents", MetricType.Gauge,
             "Incidents by state: open (not resolved when the snapshot was computed) and resolved (resolved in the window).");
-        foreach (var (labels, values) in series)
+        foreach (var (_, labels, values) in series)
         {
             writer.Sample(labels, values.OpenIncidents, Open);
             writer.Sample(labels, values.ResolvedIncidents, Resolved);

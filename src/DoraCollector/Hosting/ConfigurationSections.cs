@@ -1,4 +1,5 @@
 using DoraCollector.Api;
+using DoraCollector.Exposition;
 using DoraCollector.Metrics;
 
 namespace DoraCollector.Hosting;
@@ -10,6 +11,7 @@ internal static class ConfigurationSections
     {
         var services = builder.Services;
         services.AddValidatedOptions<MetricsOptions, MetricsOptionsValidator>(MetricsOptions.Section);
+        services.AddValidatedOptions<PublishOptions, PublishOptionsValidator>(PublishOptions.Section);
         services.AddValidatedOptions<ApiOptions, ApiOptionsValidator>(ApiOptions.Section);
         return builder;
     }

@@ -1,5 +1,6 @@
 using DoraCollector.Exposition;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace DoraCollector.Metrics;
 
@@ -7,9 +8,13 @@ namespace DoraCollector.Metrics;
 /// The snapshot every reader sees; replaced whole, never mutated. Publishing also renders its
 /// Prometheus exposition, so <c>/metrics</c> costs a copy however many series there are.
 /// </summary>
-internal sealed partial class SnapshotHolder(ILogger<SnapshotHolder>? logger = null)
+internal sealed partial class SnapshotHolder(
+    ILogger<SnapshotHolder>? logger = null, IOptions<MetricsOptions>? metrics = null, IOptions<PublishOptions>? publish = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger<SnapshotHolder>.Instance;
+
+    /// <summary>Which series <c>/metrics</c> carries (<c>Dora:Metrics:Publish</c>); the snapshot itself keeps everything.</summary>
+    public PublishPolicy Policy { get; } = PublishPolicy.Resolve(publish?.Value ?? new PublishOptions(), metrics?.Value.EffectiveWindows);
 
     // One reference for the snapshot and its rendering, so a reader never sees one without the other.
     private volatile SnapshotExposition _published = SnapshotExposition.Empty;
@@ -22,7 +27,7 @@ internal sealed partial class SnapshotHolder(ILogger<SnapshotHolder>? logger = n
     public void Publish(DoraSnapshot snapshot)
     {
         var writer = new PrometheusTextWriter(DoraExposition.EstimatedSize(snapshot));
-        DoraExposition.Write(snapshot, writer);
+        DoraExposition.Write(snapshot, writer, Policy);
         if (writer.DroppedDuplicates > 0)
         {
             LogDuplicatesDropped(writer.DroppedDuplicates);

@@ -14,7 +14,7 @@ internal static class MetricNames
         var telemetry = new CollectorTelemetry(new FakeTimeProvider(SampleSnapshots.ComputedAt));
         MetricsEndpointTests.RecordTelemetry(telemetry);
         var writer = new PrometheusTextWriter(throwOnDuplicate: true);
-        DoraExposition.Write(SampleSnapshots.Rich(), writer);
+        DoraExposition.Write(SampleSnapshots.Rich(), writer, PublishPolicy.Full);
         CollectorExposition.Write(writer, SampleSnapshots.Rich(), telemetry.Read(), SampleSnapshots.ComputedAt);
         return MetricsEndpointTests.FamilyNames(writer.ToString());
     }

@@ -40,7 +40,7 @@ public sealed class BackgroundPipelineTests
         while (!metrics.Contains("service=\"checkout\"", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
 
         Assert.Contains(
-            "dora_deployments{scope=\"service\",service=\"checkout\",environment=\"production\",window=\"7d\",outcome=\"success\"} 1",
+            "dora_deployments{scope=\"service\",service=\"checkout\",environment=\"production\",window=\"30d\",outcome=\"success\"} 1",
             metrics);
         var api = JsonDocument.Parse(await client.GetStringAsync("/api/v1/deployments?service=checkout")).RootElement;
         Assert.Equal(1, api.GetProperty("total").GetInt64());

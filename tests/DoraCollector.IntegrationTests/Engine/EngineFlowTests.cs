@@ -81,7 +81,7 @@ public sealed class EngineFlowTests
 
         var metrics = await host.Client.GetStringAsync("/metrics");
         Assert.Contains(
-            "dora_lead_time_for_changes_seconds{scope=\"service\",service=\"checkout\",team=\"payments\",environment=\"production\",window=\"7d\",quantile=\"0.5\"} 7200\n",
+            "dora_lead_time_for_changes_seconds{scope=\"service\",service=\"checkout\",team=\"payments\",environment=\"production\",window=\"30d\",quantile=\"0.5\"} 7200\n",
             metrics);
 
         var api = JsonDocument.Parse(await host.Client.GetStringAsync("/api/v1/metrics?scope=service&service=checkout&window=7d")).RootElement;

@@ -16,6 +16,7 @@ internal static class ContractFamilies
         "dora_failed_deployment_recovery_time_seconds",
         "dora_rework_rate_ratio",
         "dora_performance_level",
+        "dora_performance_level_score",
         "dora_deployments",
         "dora_changes",
         "dora_incidents",

@@ -13,7 +13,7 @@ public sealed partial class MetricsDocumentationTests
         var telemetry = new CollectorTelemetry(new FakeTimeProvider(SampleSnapshots.ComputedAt));
         MetricsEndpointTests.RecordTelemetry(telemetry);
         var writer = new PrometheusTextWriter(throwOnDuplicate: true);
-        DoraExposition.Write(SampleSnapshots.Rich(), writer);
+        DoraExposition.Write(SampleSnapshots.Rich(), writer, PublishPolicy.Full);
         CollectorExposition.Write(writer, SampleSnapshots.Rich(), telemetry.Read(), SampleSnapshots.ComputedAt);
         var rendered = MetricsEndpointTests.FamilyNames(writer.ToString());
 

@@ -153,6 +153,7 @@ public sealed class MetricsEndpointTests
 
     private static CollectorFactory Factory(TestDatabase database) =>
         new(database.ConnectionString,
+            settings: new Dictionary<string, string?> { ["Dora:Metrics:Publish:Profile"] = "Full" },
             services: s => s.AddSingleton<TimeProvider>(new FakeTimeProvider(SampleSnapshots.ComputedAt.AddSeconds(90))));
 
     private static byte[] Gunzip(byte[] compressed)

@@ -12,7 +12,7 @@ public sealed class PrometheusScrapeTests
     public async Task Prometheus_scrapes_the_collector_and_answers_a_query_for_every_family()
     {
         await using var database = await TestDatabase.CreateAsync();
-        await using var factory = new CollectorFactory(database.ConnectionString);
+        await using var factory = new CollectorFactory(database.ConnectionString, new Dictionary<string, string?> { ["Dora:Metrics:Publish:Profile"] = "Full" });
         var address = factory.StartOnLoopback();
         var snapshot = SampleSnapshots.Rich();
         factory.Services.GetRequiredService<SnapshotHolder>().Publish(snapshot);
@@ -47,8 +47,13 @@ public sealed class PrometheusScrapeTests
         Assert.Equal("payments", awkward[0].Labels["team"]);
         Assert.Empty(await prometheus.QueryAsync("dora_changes{service=\"orphan\",team!=\"\"}"));
 
-        // The level state set has exactly one level per metric and series.
+        // The level state set has exactly one level per metric and series, and the score says the same level.
         Assert.Empty(await prometheus.QueryAsync("sum without (level) (dora_performance_level) != 1"));
+        Assert.Empty(await prometheus.QueryAsync(
+            "dora_performance_level_score != on (scope, service, team, environment, window, metric) "
+            + "(sum without (level) (dora_performance_level{level=\"elite\"} * 4 or dora_performance_level{level=\"high\"} * 3 "
+            + "or dora_performance_level{level=\"medium\"} * 2 or dora_performance_level{level=\"low\"}))"));
+        Assert.NotEmpty(await prometheus.QueryAsync("dora_performance_level_score"));
 
         // The outcomes partition the deployments: their sum is every rollout of the window.
         var rollouts = await prometheus.QueryAsync(

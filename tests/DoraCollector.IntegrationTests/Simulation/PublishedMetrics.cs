@@ -1,3 +1,4 @@
+using DoraCollector.Exposition;
 using System.Globalization;
 using System.Text.Json;
 using DoraCollector.Simulator;
@@ -65,8 +66,11 @@ internal static class PublishedMetrics
         return differences;
     }
 
-    /// <summary>Every <c>dora_*</c> sample of the exposition against the samples the expected values make.</summary>
-    public static List<string> CompareExposition(string text, ExpectedMetrics expected)
+    /// <summary>
+    /// Every <c>dora_*</c> sample of the exposition against the samples the expected values make,
+    /// as the collector's publishing policy (docs/metrics.md, "Publishing") selects them.
+    /// </summary>
+    public static List<string> CompareExposition(string text, ExpectedMetrics expected, PublishPolicy policy)
     {
         var actual = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var line in text.Split('\n'))
@@ -81,7 +85,7 @@ internal static class PublishedMetrics
         }
 
         var differences = new List<string>();
-        foreach (var (sample, value, duration) in Samples(expected))
+        foreach (var (sample, value, duration) in Samples(expected, policy))
         {
             var key = Normalize(sample);
             if (!actual.Remove(key, out var published))
@@ -98,9 +102,12 @@ internal static class PublishedMetrics
         return differences;
     }
 
-    private static IEnumerable<(string Sample, double Value, bool Duration)> Samples(ExpectedMetrics expected)
+    private static IEnumerable<(string Sample, double Value, bool Duration)> Samples(ExpectedMetrics expected, PublishPolicy policy)
     {
-        foreach (var s in expected.Series)
+        bool Published(string scope, string environment) =>
+            policy.Scopes.Contains(scope) && (policy.Environments is null || policy.Environments.IsMatch(environment));
+
+        foreach (var s in expected.Series.Where(s => Published(s.Scope, s.Environment) && policy.Windows.Contains(s.Window)))
         {
             var labels = Labels(s.Scope, s.Service, s.Team, s.Environment, s.Window);
             yield return ($"dora_deployment_frequency_per_day{{{labels}}}", s.DeploymentFrequencyPerDay, false);
@@ -112,9 +119,16 @@ internal static class PublishedMetrics
                          ("dora_time_to_restore_seconds", s.TimeToRestore), ("dora_failed_deployment_recovery_time_seconds", s.FailedDeploymentRecoveryTime),
                      })
             {
-                if (quantiles is not null)
+                var published = name.StartsWith("dora_lead_time_", StringComparison.Ordinal) && name != "dora_lead_time_for_changes_seconds"
+                    ? policy.BreakdownQuantiles
+                    : policy.Quantiles;
+                if (quantiles is not null && published.Contains("0.5"))
                 {
                     yield return ($"{name}{{{labels},quantile=\"0.5\"}}", quantiles.P50, true);
+                }
+
+                if (quantiles is not null && published.Contains("0.9"))
+                {
                     yield return ($"{name}{{{labels},quantile=\"0.9\"}}", quantiles.P90, true);
                 }
             }
@@ -129,12 +143,21 @@ internal static class PublishedMetrics
                 yield return ($"dora_rework_rate_ratio{{{labels}}}", reworkRate, false);
             }
 
-            foreach (var (metric, level) in s.Levels)
+            foreach (var (metric, level) in policy.LevelScopes.Contains(s.Scope) ? s.Levels : new Dictionary<string, string>())
             {
                 var name = string.Concat(metric.Select(c => char.IsUpper(c) ? $"_{char.ToLowerInvariant(c)}" : c.ToString()));
-                foreach (var candidate in new[] { "elite", "high", "medium", "low" })
+                if (policy.LevelStyle != LevelStyle.Score)
                 {
-                    yield return ($"dora_performance_level{{{labels},metric=\"{name}\",level=\"{candidate}\"}}", candidate == level ? 1 : 0, false);
+                    foreach (var candidate in new[] { "elite", "high", "medium", "low" })
+                    {
+                        yield return ($"dora_performance_level{{{labels},metric=\"{name}\",level=\"{candidate}\"}}", candidate == level ? 1 : 0, false);
+                    }
+                }
+
+                if (policy.LevelStyle != LevelStyle.StateSet)
+                {
+                    var score = level switch { "elite" => 4, "high" => 3, "medium" => 2, _ => 1 };
+                    yield return ($"dora_performance_level_score{{{labels},metric=\"{name}\"}}", score, false);
                 }
             }
 
@@ -148,7 +171,7 @@ internal static class PublishedMetrics
             yield return ($"dora_incidents{{{labels},state=\"resolved\"}}", s.Incidents.Resolved, false);
         }
 
-        foreach (var total in expected.Totals)
+        foreach (var total in expected.Totals.Where(t => Published(t.Scope, t.Environment)))
         {
             var labels = Labels(total.Scope, total.Service, total.Team, total.Environment, null);
             foreach (var (outcome, count) in Outcomes(total.Deployments))
@@ -158,7 +181,7 @@ internal static class PublishedMetrics
         }
 
         // Instants to the second, like durations.
-        foreach (var latest in expected.Latest)
+        foreach (var latest in expected.Latest.Where(l => Published("service", l.Environment)))
         {
             var labels = Labels("service", latest.Service, latest.Team, latest.Environment, null);
             if (latest.DeploymentFinishedAt is { } deployed)

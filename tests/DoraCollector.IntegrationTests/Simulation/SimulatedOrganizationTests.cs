@@ -1,3 +1,4 @@
+using DoraCollector.Metrics;
 using System.Text;
 using System.Text.Json;
 using DoraCollector.IntegrationTests.Infrastructure;
@@ -72,7 +73,7 @@ public sealed class SimulatedOrganizationTests
         Assert.Contains(expected.Latest, l => l.IncidentStartedAt is not null);
         using var api = JsonDocument.Parse(await host.Client.GetStringAsync("/api/v1/metrics"));
         var differences = PublishedMetrics.CompareApi(api.RootElement, expected);
-        differences.AddRange(PublishedMetrics.CompareExposition(await host.Client.GetStringAsync("/metrics"), expected));
+        differences.AddRange(PublishedMetrics.CompareExposition(await host.Client.GetStringAsync("/metrics"), expected, host.Service<SnapshotHolder>().Policy));
         Assert.True(differences.Count == 0, await DiagnoseAsync(host, simulation, differences));
     }
 

@@ -314,10 +314,13 @@ public sealed class DoraExpositionTests
     private static DoraSnapshot Snapshot(string[] windows, SeriesValues[] series, DeploymentTotal[]? totals = null) =>
         new(ComputedAt, TimeSpan.FromSeconds(2), windows, series, totals ?? [], new DataQuality(0, 0));
 
+    /// <summary>Everything, with the levels as the state set only (the score has its tests in <see cref="PublishPolicyTests"/>).</summary>
+    private static readonly PublishPolicy StateSets = PublishPolicy.Resolve(new PublishOptions { Profile = PublishProfile.Full, LevelStyle = LevelStyle.StateSet }, null);
+
     private static string Render(DoraSnapshot snapshot)
     {
         var writer = new PrometheusTextWriter(throwOnDuplicate: true);
-        DoraExposition.Write(snapshot, writer);
+        DoraExposition.Write(snapshot, writer, StateSets);
         return writer.ToString();
     }
 

@@ -1,3 +1,5 @@
+using DoraCollector.Exposition;
+using Microsoft.Extensions.Options;
 using System.IO.Compression;
 using System.Text;
 using DoraCollector.Metrics;
@@ -12,7 +14,7 @@ public sealed class SnapshotHolderTests
     [Fact]
     public void Starts_empty_with_nothing_rendered()
     {
-        var holder = new SnapshotHolder();
+        var holder = new SnapshotHolder(publish: Options.Create(new PublishOptions { Profile = PublishProfile.Full }));
 
         Assert.True(holder.Current.IsEmpty);
         Assert.True(holder.Exposition.Text.IsEmpty);
@@ -22,7 +24,7 @@ public sealed class SnapshotHolderTests
     [Fact]
     public void Publishing_keeps_the_snapshot_and_renders_its_families()
     {
-        var holder = new SnapshotHolder();
+        var holder = new SnapshotHolder(publish: Options.Create(new PublishOptions { Profile = PublishProfile.Full }));
         var snapshot = Snapshot();
 
         holder.Publish(snapshot);
@@ -38,7 +40,7 @@ public sealed class SnapshotHolderTests
     [Fact]
     public void The_gzip_copy_is_made_once_and_holds_the_same_text()
     {
-        var holder = new SnapshotHolder();
+        var holder = new SnapshotHolder(publish: Options.Create(new PublishOptions { Profile = PublishProfile.Full }));
         holder.Publish(Snapshot());
 
         var gzip = holder.Exposition.Gzip;
@@ -53,7 +55,7 @@ public sealed class SnapshotHolderTests
     [Fact]
     public void A_new_snapshot_replaces_the_old_one_and_its_rendering()
     {
-        var holder = new SnapshotHolder();
+        var holder = new SnapshotHolder(publish: Options.Create(new PublishOptions { Profile = PublishProfile.Full }));
         holder.Publish(Snapshot());
 
         holder.Publish(DoraSnapshot.Empty);
