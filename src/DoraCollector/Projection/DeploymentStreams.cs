@@ -90,6 +90,7 @@ internal static class DeploymentStreams
     private static List<ProjectedDeployment> Merge(string environment, List<ClusterRun> runs)
     {
         var stream = new List<ProjectedDeployment>();
+        var byRevision = new Dictionary<string, List<ProjectedDeployment>>(StringComparer.Ordinal);
         foreach (var run in runs)
         {
             if (run.IsRedeploy)
@@ -99,17 +100,28 @@ internal static class DeploymentStreams
                 continue;
             }
 
-            var joined = stream.LastOrDefault(d => !d.IsRedeploy && Revisions.Same(d.Revision, run.Revision));
+            var bucket = byRevision.TryGetValue(Bucket(run.Revision), out var found) ? found : byRevision[Bucket(run.Revision)] = [];
+            var joined = bucket.LastOrDefault(d => Revisions.Same(d.Revision, run.Revision));
             if (joined is not null && joined.Runs.All(r => !string.Equals(r.Cluster, run.Cluster, StringComparison.Ordinal)))
             {
                 joined.Add(run);
                 continue;
             }
 
-            stream.Add(new ProjectedDeployment(environment, run));
+            var deployment = new ProjectedDeployment(environment, run);
+            stream.Add(deployment);
+            bucket.Add(deployment);
         }
 
         return stream;
+    }
+
+    // Revisions that can be the same share a bucket: a SHA and its abbreviations share their
+    // first seven digits; any other revision names only itself (Revisions.Same).
+    private static string Bucket(string revision)
+    {
+        var normalized = Revisions.Normalize(revision);
+        return Revisions.IsSha(normalized) ? normalized[..7] : normalized;
     }
 
     /// <summary>
