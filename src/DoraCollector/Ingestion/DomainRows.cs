@@ -31,6 +31,7 @@ internal sealed record PullRequestRow(
 
 /// <summary>One rollout of a revision of a service to an environment.</summary>
 /// <param name="KeepStoredHint">The source cannot tell now whether it was a rollback: a stored attempt keeps its hint.</param>
+/// <param name="Cluster">Where it ran; empty when the source names no cluster.</param>
 internal sealed record AttemptRow(
     string Source,
     string ExternalId,
@@ -45,9 +46,11 @@ internal sealed record AttemptRow(
     IReadOnlyList<string>? ExplicitCommits = null,
     string? DetailsJson = null,
     long? RawEventId = null,
-    bool KeepStoredHint = false);
+    bool KeepStoredHint = false,
+    string Cluster = "");
 
 /// <summary>An alert, incident issue or posted incident; <paramref name="ServiceId"/> null when no service matched.</summary>
+/// <param name="Cluster">The cluster it was seen on; empty when the source names none.</param>
 internal sealed record SignalRow(
     string Source,
     string ExternalId,
@@ -64,4 +67,5 @@ internal sealed record SignalRow(
     string? DeploymentRef = null,
     string? RevisionRef = null,
     string? LabelsJson = null,
-    long? RawEventId = null);
+    long? RawEventId = null,
+    string Cluster = "");

@@ -67,25 +67,27 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
     // the history it reported before) is not written again; RETURNING gives the rows written, each
     // with the service it had before (the subquery reads the statement's snapshot).
     private const string UpsertAttempts = """
-        INSERT INTO deployment_attempts AS a (source, external_id, service_id, environment, repository_id, revision, outcome,
+        INSERT INTO deployment_attempts AS a (source, external_id, service_id, environment, cluster, repository_id, revision, outcome,
                                               started_at, finished_at, rollback_hint, explicit_commits, details, raw_event_id, updated_at)
-        SELECT r.source, r.external_id, r.service_id, r.environment, r.repository_id, r.revision, r.outcome,
+        SELECT r.source, r.external_id, r.service_id, r.environment, r.cluster, r.repository_id, r.revision, r.outcome,
                r.started_at, r.finished_at, r.rollback_hint, r.explicit_commits, r.details::jsonb, r.raw_event_id, @now
-        FROM jsonb_to_recordset(@rows::jsonb) AS r(source text, external_id text, service_id int, environment text, repository_id int,
-                                                    revision text, outcome text, started_at timestamptz, finished_at timestamptz,
-                                                    rollback_hint boolean, explicit_commits text[], details text, raw_event_id bigint)
+        FROM jsonb_to_recordset(@rows::jsonb) AS r(source text, external_id text, service_id int, environment text, cluster text,
+                                                    repository_id int, revision text, outcome text, started_at timestamptz,
+                                                    finished_at timestamptz, rollback_hint boolean, explicit_commits text[], details text,
+                                                    raw_event_id bigint)
         ORDER BY r.source, r.external_id
         ON CONFLICT (source, external_id) DO UPDATE
-           SET service_id = EXCLUDED.service_id, environment = EXCLUDED.environment, repository_id = EXCLUDED.repository_id,
+           SET service_id = EXCLUDED.service_id, environment = EXCLUDED.environment, cluster = EXCLUDED.cluster,
+               repository_id = EXCLUDED.repository_id,
                revision = EXCLUDED.revision, outcome = EXCLUDED.outcome, started_at = EXCLUDED.started_at,
                finished_at = EXCLUDED.finished_at,
                rollback_hint = CASE WHEN EXCLUDED.source || ' ' || EXCLUDED.external_id = ANY(@keep) THEN a.rollback_hint ELSE EXCLUDED.rollback_hint END,
                explicit_commits = EXCLUDED.explicit_commits, details = EXCLUDED.details,
                raw_event_id = COALESCE(EXCLUDED.raw_event_id, a.raw_event_id), updated_at = EXCLUDED.updated_at
-         WHERE (a.service_id, a.environment, a.repository_id, a.revision, a.outcome, a.started_at, a.finished_at,
+         WHERE (a.service_id, a.environment, a.cluster, a.repository_id, a.revision, a.outcome, a.started_at, a.finished_at,
                 a.rollback_hint, a.explicit_commits, a.details)
                IS DISTINCT FROM
-               (EXCLUDED.service_id, EXCLUDED.environment, EXCLUDED.repository_id, EXCLUDED.revision, EXCLUDED.outcome,
+               (EXCLUDED.service_id, EXCLUDED.environment, EXCLUDED.cluster, EXCLUDED.repository_id, EXCLUDED.revision, EXCLUDED.outcome,
                 EXCLUDED.started_at, EXCLUDED.finished_at,
                 CASE WHEN EXCLUDED.source || ' ' || EXCLUDED.external_id = ANY(@keep) THEN a.rollback_hint ELSE EXCLUDED.rollback_hint END,
                 EXCLUDED.explicit_commits, EXCLUDED.details)
@@ -96,14 +98,15 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
     // A resolve, once seen, sticks: a late or re-ordered "firing" does not reopen a signal. Only
     // the source's own resolve replaces a reconciliation's estimate (closed when it vanished).
     private const string UpsertSignal = """
-        INSERT INTO incident_signals (source, external_id, service_id, service_hint, environment, title, severity, url,
+        INSERT INTO incident_signals (source, external_id, service_id, service_hint, environment, cluster, title, severity, url,
                                       started_at, resolved_at, last_seen_at, closed_by, deployment_ref, revision_ref, labels,
                                       raw_event_id, updated_at)
-        VALUES (@Source, @ExternalId, @ServiceId, @ServiceHint, @Environment, @Title, @Severity, @Url,
+        VALUES (@Source, @ExternalId, @ServiceId, @ServiceHint, @Environment, @Cluster, @Title, @Severity, @Url,
                 @StartedAt, @ResolvedAt, @LastSeenAt, @ClosedBy, @DeploymentRef, @RevisionRef, @LabelsJson::jsonb,
                 @RawEventId, @now)
         ON CONFLICT (source, external_id) DO UPDATE
            SET service_id = EXCLUDED.service_id, service_hint = EXCLUDED.service_hint, environment = EXCLUDED.environment,
+               cluster = EXCLUDED.cluster,
                title = EXCLUDED.title, severity = EXCLUDED.severity, url = COALESCE(EXCLUDED.url, incident_signals.url),
                started_at = EXCLUDED.started_at,
                resolved_at = CASE WHEN incident_signals.closed_by = 'reconciliation' AND EXCLUDED.closed_by = 'source' AND EXCLUDED.resolved_at IS NOT NULL
@@ -252,6 +255,7 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
         {
             Plausible.Key(a.ExternalId, "deployment id");
             Plausible.Name(a.Environment, "environment");
+            Plausible.Name(a.Cluster, "cluster");
             Plausible.Key(a.Revision, "revision");
             CheckInstant(a.StartedAt, $"deployment {Short(a.ExternalId)} started at");
             CheckInstant(a.FinishedAt, $"deployment {Short(a.ExternalId)} finished at");
@@ -279,6 +283,7 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
             external_id = a.ExternalId,
             service_id = a.ServiceId,
             environment = a.Environment,
+            cluster = a.Cluster,
             repository_id = a.RepositoryId,
             revision = a.Revision.Trim().ToLowerInvariant(),
             outcome = a.Succeeded ? "success" : "failure",
@@ -309,6 +314,7 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
         Plausible.Key(signal.ExternalId, "incident id");
         Plausible.Name(signal.ServiceHint, "incident service");
         Plausible.Name(signal.Environment, "environment");
+        Plausible.Name(signal.Cluster, "cluster");
         Plausible.Key(signal.DeploymentRef, "incident deployment");
         Plausible.Key(signal.RevisionRef, "incident revision");
         CheckInstant(signal.StartedAt, $"incident {Short(signal.ExternalId)} started at");
@@ -319,7 +325,7 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
             new { signal.Source, signal.ExternalId }, tx, cancellationToken: ct));
         await conn.ExecuteAsync(new CommandDefinition(UpsertSignal, new
         {
-            signal.Source, signal.ExternalId, signal.ServiceId, signal.ServiceHint, signal.Environment, signal.Title, signal.Severity,
+            signal.Source, signal.ExternalId, signal.ServiceId, signal.ServiceHint, signal.Environment, signal.Cluster, signal.Title, signal.Severity,
             signal.Url, StartedAt = signal.StartedAt.ToUniversalTime(), ResolvedAt = signal.ResolvedAt?.ToUniversalTime(),
             LastSeenAt = signal.LastSeenAt?.ToUniversalTime(), signal.ClosedBy, signal.DeploymentRef,
             RevisionRef = signal.RevisionRef?.ToLowerInvariant(), signal.LabelsJson, signal.RawEventId, now = clock.GetUtcNow(),

@@ -7,6 +7,7 @@ internal sealed class MetricsOptions
 
     public static readonly IReadOnlyList<string> DefaultWindows = ["7d", "30d", "90d"];
     public static readonly IReadOnlyList<string> DefaultHotfixLabels = ["hotfix"];
+    public static readonly TimeSpan DefaultRolloutWindow = TimeSpan.FromHours(24);
 
     /// <summary>Trailing windows ending now, as <c>7d</c> or <c>12h</c>; also the <c>window</c> label. Default 7d, 30d, 90d.</summary>
     public List<string> Windows { get; set; } = [];
@@ -39,6 +40,12 @@ internal sealed class MetricsOptions
 
     /// <summary>After new data, wait this long for more before recomputing.</summary>
     public TimeSpan SnapshotDebounce { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>When a deployment rolled out to several clusters goes live: the first cluster's success (default) or the last one's.</summary>
+    public MultiClusterLive MultiClusterLive { get; set; } = MultiClusterLive.FirstCluster;
+
+    /// <summary>Under <c>LastCluster</c>, the clusters that received a revision at most this long after the first are waited for.</summary>
+    public TimeSpan RolloutWindow { get; set; } = DefaultRolloutWindow;
 
     public BenchmarkOptions Benchmarks { get; set; } = new();
 

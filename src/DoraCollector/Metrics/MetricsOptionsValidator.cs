@@ -27,6 +27,9 @@ internal sealed class MetricsOptionsValidator : IValidateOptions<MetricsOptions>
             nameof(options.IncidentMergeGap), "must be between 0 and 1d");
         errors.Check(!string.IsNullOrWhiteSpace(options.DefaultIncidentEnvironment), nameof(options.DefaultIncidentEnvironment), "is required");
         errors.Check(options.MaxBranchAge >= TimeSpan.FromDays(1), nameof(options.MaxBranchAge), "must be at least 1d");
+        errors.Check(Enum.IsDefined(options.MultiClusterLive), nameof(options.MultiClusterLive), "must be FirstCluster or LastCluster");
+        errors.Check(options.RolloutWindow > TimeSpan.Zero && options.RolloutWindow <= TimeSpan.FromDays(30),
+            nameof(options.RolloutWindow), "must be more than 0 and at most 30d");
         errors.Check(options.SnapshotInterval >= TimeSpan.FromSeconds(5), nameof(options.SnapshotInterval), "must be at least 5s");
         errors.Check(options.SnapshotDebounce >= TimeSpan.Zero && options.SnapshotDebounce <= TimeSpan.FromMinutes(1),
             nameof(options.SnapshotDebounce), "must be between 0 and 1m");

@@ -1,21 +1,51 @@
 namespace DoraCollector.Projection;
 
 /// <summary>
-/// Turns the attempts of one service in one environment into deployments (docs/metrics.md, "What is counted"): retried
-/// attempts of a failed revision collapse, an attempt of the live revision is a redeploy, and a
-/// return to an older revision is a rollback that fails the deployment it replaces.
+/// Turns the attempts of one service in one environment into deployments (docs/metrics.md, "What is
+/// counted" and "Clusters"). Each cluster has its own stream: retried attempts of a failed revision
+/// collapse, an attempt of the revision the cluster runs is a redeploy, and a cluster moving to an
+/// older revision than it ran is a rollback that fails the deployment it replaces. Runs of one
+/// revision on different clusters are one deployment: a cluster catching up to a revision the
+/// environment already has joins that deployment. Attempts without a cluster are one implicit cluster.
 /// </summary>
 internal static class DeploymentStreams
 {
-    public static List<ProjectedDeployment> Build(string environment, IEnumerable<AttemptFact> attempts)
+    public static async Task<List<ProjectedDeployment>> BuildAsync(
+        string environment, IEnumerable<AttemptFact> attempts, ICommitGraph graph, ProjectionRules rules, CancellationToken ct)
     {
-        var stream = new List<ProjectedDeployment>();
-        ProjectedDeployment? live = null;
-        ProjectedDeployment? openFailure = null;
+        var runs = attempts
+            .GroupBy(a => a.Cluster, StringComparer.Ordinal)
+            .SelectMany(cluster => ClusterStream(cluster))
+            .OrderBy(r => r.Attempts[0].FinishedAt).ThenBy(r => r.Attempts[0].Id)
+            .ToList();
+        await DetectRollbacksAsync(runs, graph, ct);
+        var stream = Merge(environment, runs);
+        foreach (var deployment in stream)
+        {
+            deployment.Settle(rules.MultiClusterLive, rules.RolloutWindow);
+        }
+
+        foreach (var rollback in runs.Where(r => r.IsRollback))
+        {
+            if (rollback.Previous?.Deployment is { } replaced && !ReferenceEquals(replaced, rollback.Deployment) && replaced.RolledBackBy is null)
+            {
+                replaced.RolledBackBy = rollback.Deployment;
+                replaced.RolledBackOn = rollback.Cluster;
+            }
+        }
+
+        return stream;
+    }
+
+    // One cluster's runs: attempts of a revision that follow a failed attempt of it are one run: it
+    // succeeds when a later attempt does, finishing then, and stays failed otherwise.
+    private static List<ClusterRun> ClusterStream(IEnumerable<AttemptFact> attempts)
+    {
+        var runs = new List<ClusterRun>();
+        ClusterRun? live = null;
+        ClusterRun? openFailure = null;
         foreach (var attempt in attempts.OrderBy(a => a.FinishedAt).ThenBy(a => a.Id))
         {
-            // Attempts of a revision that follow a failed attempt of it are one deployment: it
-            // succeeds when a later attempt does, finishing then, and stays failed otherwise.
             if (openFailure is not null && Revisions.Same(attempt.Revision, openFailure.Revision))
             {
                 openFailure.Attempts.Add(attempt);
@@ -32,64 +62,104 @@ internal static class DeploymentStreams
             }
 
             openFailure = null;
-            var deployment = new ProjectedDeployment(environment, attempt);
-            stream.Add(deployment);
+            var run = new ClusterRun(attempt);
+            runs.Add(run);
             if (live is not null && Revisions.Same(attempt.Revision, live.Revision))
             {
-                // The revision is already live: stored, never counted, never moving live's finish.
-                deployment.IsRedeploy = true;
-                deployment.LiveDeployment = live;
+                // The cluster runs this revision already: stored, never counted, never moving live's finish.
+                run.IsRedeploy = true;
+                run.LiveRun = live;
             }
             else if (attempt.Succeeded)
             {
-                deployment.Previous = live;
-                live = deployment;
+                run.Previous = live;
+                live = run;
             }
             else
             {
-                openFailure = deployment;
+                openFailure = run;
             }
+        }
+
+        return runs;
+    }
+
+    // Runs in the order they began. A run joins the latest deployment of its revision in the
+    // environment when its cluster has no part in that one yet (the cluster is catching up, or
+    // rolling back alongside the others); otherwise it begins a deployment of its own.
+    private static List<ProjectedDeployment> Merge(string environment, List<ClusterRun> runs)
+    {
+        var stream = new List<ProjectedDeployment>();
+        var byRevision = new Dictionary<string, List<ProjectedDeployment>>(StringComparer.Ordinal);
+        foreach (var run in runs)
+        {
+            if (run.IsRedeploy)
+            {
+                var redeploy = new ProjectedDeployment(environment, run) { IsRedeploy = true, LiveDeployment = run.LiveRun!.Deployment };
+                stream.Add(redeploy);
+                continue;
+            }
+
+            var bucket = byRevision.TryGetValue(Bucket(run.Revision), out var found) ? found : byRevision[Bucket(run.Revision)] = [];
+            var joined = bucket.LastOrDefault(d => Revisions.Same(d.Revision, run.Revision));
+            if (joined is not null && joined.Runs.All(r => !string.Equals(r.Cluster, run.Cluster, StringComparison.Ordinal)))
+            {
+                joined.Add(run);
+                continue;
+            }
+
+            var deployment = new ProjectedDeployment(environment, run);
+            stream.Add(deployment);
+            bucket.Add(deployment);
         }
 
         return stream;
     }
 
+    // Revisions that can be the same share a bucket: a SHA and its abbreviations share their
+    // first seven digits; any other revision names only itself (Revisions.Same).
+    private static string Bucket(string revision)
+    {
+        var normalized = Revisions.Normalize(revision);
+        return Revisions.IsSha(normalized) ? normalized[..7] : normalized;
+    }
+
     /// <summary>
-    /// A live deployment is a rollback when the source says so, when its revision is an ancestor of
-    /// the one it replaces, or when its revision first went live before the replaced one did.
+    /// A live run is a rollback when the source says so, when its revision is an ancestor of the
+    /// one its cluster ran before, or when its revision first went live in the environment before
+    /// that one did.
     /// </summary>
-    public static async Task DetectRollbacksAsync(IReadOnlyList<ProjectedDeployment> stream, ICommitGraph graph, CancellationToken ct)
+    private static async Task DetectRollbacksAsync(IReadOnlyList<ClusterRun> runs, ICommitGraph graph, CancellationToken ct)
     {
         var firstLive = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        foreach (var deployment in stream.Where(d => d.IsLive))
+        foreach (var run in runs.Where(r => r.IsLive))
         {
-            if (deployment.Previous is { } replaced && await IsRollbackAsync(deployment, replaced, firstLive, graph, ct))
+            if (run.Previous is { } replaced && await IsRollbackAsync(run, replaced, firstLive, graph, ct))
             {
-                deployment.IsRollback = true;
-                replaced.RolledBackBy ??= deployment;
+                run.IsRollback = true;
             }
 
-            firstLive.TryAdd(Revisions.Normalize(deployment.Revision), deployment.FinishedAt);
+            firstLive.TryAdd(Revisions.Normalize(run.Revision), run.FinishedAt);
         }
     }
 
     private static async Task<bool> IsRollbackAsync(
-        ProjectedDeployment deployment, ProjectedDeployment replaced, Dictionary<string, DateTimeOffset> firstLive, ICommitGraph graph, CancellationToken ct)
+        ClusterRun run, ClusterRun replaced, Dictionary<string, DateTimeOffset> firstLive, ICommitGraph graph, CancellationToken ct)
     {
-        if (deployment.Attempts.Any(a => a.Succeeded && a.RollbackHint))
+        if (run.Attempts.Any(a => a.Succeeded && a.RollbackHint))
         {
             return true;
         }
 
-        if (firstLive.TryGetValue(Revisions.Normalize(deployment.Revision), out var mine)
+        if (firstLive.TryGetValue(Revisions.Normalize(run.Revision), out var mine)
             && firstLive.TryGetValue(Revisions.Normalize(replaced.Revision), out var theirs)
             && mine < theirs)
         {
             return true;
         }
 
-        return deployment.RepositoryId is int repository
+        return run.RepositoryId is int repository
                && replaced.RepositoryId == repository
-               && await graph.IsAncestorAsync(repository, deployment.Revision, replaced.Revision, ct) == true;
+               && await graph.IsAncestorAsync(repository, run.Revision, replaced.Revision, ct) == true;
     }
 }

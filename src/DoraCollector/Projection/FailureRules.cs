@@ -14,6 +14,7 @@ internal static class FailureRules
         foreach (var deployment in counted)
         {
             (deployment.IsFailed, deployment.FailureReason) = FailureOf(deployment, NextLive(live, deployment));
+            deployment.FailureCluster = Named(ClusterOf(deployment));
         }
 
         foreach (var deployment in live)
@@ -28,11 +29,11 @@ internal static class FailureRules
         }
     }
 
-    // A failed rollout; a live deployment rolled back, or that an incident is attributed to, or
-    // whose next deployment brings a revert or hotfix.
+    // A failed rollout, on any cluster; a live deployment rolled back on any cluster, or that an
+    // incident is attributed to, or whose next deployment brings a revert or hotfix.
     private static (bool, string?) FailureOf(ProjectedDeployment deployment, ProjectedDeployment? next)
     {
-        if (!deployment.Succeeded)
+        if (deployment.Runs.Any(r => !r.Succeeded))
         {
             return (true, "outcome");
         }
@@ -54,6 +55,17 @@ internal static class FailureRules
 
         return next is not null && next.Changes.Any(c => c.IsFirst && c.IsHotfix) ? (true, "hotfix") : (false, null);
     }
+
+    // Where the failure was seen: the cluster it failed or was rolled back on, or the incident's.
+    private static string? ClusterOf(ProjectedDeployment deployment) => deployment.FailureReason switch
+    {
+        "outcome" => deployment.Runs.First(r => !r.Succeeded).Cluster,
+        "rolled_back" => deployment.RolledBackOn,
+        "incident" => deployment.Incidents.Select(i => i.Cluster).FirstOrDefault(c => c is not null),
+        _ => null,
+    };
+
+    private static string? Named(string? cluster) => string.IsNullOrEmpty(cluster) ? null : cluster;
 
     // A rollback; a deployment that brings a revert or hotfix; or the first deployment after a
     // failed one while that one's incident is still open.

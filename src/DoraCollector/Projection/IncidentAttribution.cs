@@ -4,7 +4,9 @@ namespace DoraCollector.Projection;
 /// An incident is attributed to the latest live deployment of its service, in its environment,
 /// that finished before it started and at most the attribution window earlier (redeploys never);
 /// an explicit link from the source (a deployment id or a revision) wins over that rule.
-/// An incident whose source names no environment looks among the production environments.
+/// An incident whose source names no environment looks among the production environments. An
+/// incident whose signals name a cluster is attributed within that cluster's stream first: to the
+/// deployment whose run went live on that cluster latest before it started (docs/metrics.md, "Clusters").
 /// </summary>
 internal static class IncidentAttribution
 {
@@ -21,7 +23,7 @@ internal static class IncidentAttribution
 
             var (deployment, how) = Explicit(incident, deployments, candidates) is { } linked
                 ? (linked, "explicit")
-                : (ByRule(incident, candidates, rules.AttributionWindow), "rule");
+                : (ByCluster(incident, candidates, rules.AttributionWindow) ?? ByRule(incident, candidates, rules.AttributionWindow), "rule");
             incident.Environment ??= deployment?.Environment ?? rules.DefaultIncidentEnvironment;
             if (deployment is null)
             {
@@ -36,6 +38,20 @@ internal static class IncidentAttribution
 
     private static ProjectedDeployment? ByRule(ProjectedIncident incident, List<ProjectedDeployment> candidates, TimeSpan window) =>
         candidates.LastOrDefault(d => d.FinishedAt < incident.StartedAt && incident.StartedAt - d.FinishedAt <= window);
+
+    private static ProjectedDeployment? ByCluster(ProjectedIncident incident, List<ProjectedDeployment> candidates, TimeSpan window)
+    {
+        if (incident.Cluster is not { } cluster)
+        {
+            return null;
+        }
+
+        return candidates
+            .SelectMany(d => d.Runs.Where(r => r.Succeeded && string.Equals(r.Cluster, cluster, StringComparison.Ordinal)))
+            .Where(r => r.FinishedAt < incident.StartedAt && incident.StartedAt - r.FinishedAt <= window)
+            .OrderBy(r => r.FinishedAt).ThenBy(r => r.Attempts[0].Id)
+            .LastOrDefault()?.Deployment;
+    }
 
     private static ProjectedDeployment? Explicit(
         ProjectedIncident incident, IReadOnlyList<ProjectedDeployment> all, List<ProjectedDeployment> candidates)

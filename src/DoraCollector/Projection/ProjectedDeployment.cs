@@ -1,34 +1,69 @@
+using DoraCollector.Metrics;
+
 namespace DoraCollector.Projection;
 
-/// <summary>A deployment as the projection derives it from attempts; filled step by step.</summary>
-internal sealed class ProjectedDeployment(string environment, AttemptFact first)
+/// <summary>
+/// A deployment as the projection derives it: one revision reaching one environment, on one or
+/// more clusters (<see cref="Runs"/>); filled step by step.
+/// </summary>
+internal sealed class ProjectedDeployment
 {
-    public string Key { get; } = first.Key;
-    public string Environment { get; } = environment;
-    public int? RepositoryId { get; } = first.RepositoryId;
-    public string Revision { get; } = first.Revision;
-    public DateTimeOffset? StartedAt { get; } = first.StartedAt ?? first.FinishedAt;
-    public List<AttemptFact> Attempts { get; } = [first];
+    public ProjectedDeployment(string environment, ClusterRun first)
+    {
+        var attempt = first.Attempts[0];
+        Key = attempt.Key;
+        Environment = environment;
+        RepositoryId = first.RepositoryId;
+        Revision = first.Revision;
+        StartedAt = attempt.StartedAt ?? attempt.FinishedAt;
+        FinishedAt = first.FinishedAt;
+        Succeeded = first.Succeeded;
+        Add(first);
+    }
 
-    /// <summary>Finish of the attempt that decided the outcome.</summary>
-    public DateTimeOffset FinishedAt { get; set; } = first.FinishedAt;
+    public string Key { get; }
+    public string Environment { get; }
+    public int? RepositoryId { get; }
+    public string Revision { get; }
+    public DateTimeOffset? StartedAt { get; }
 
-    /// <summary>Went live.</summary>
-    public bool Succeeded { get; set; } = first.Succeeded;
+    /// <summary>Its part on each cluster, in the order they began.</summary>
+    public List<ClusterRun> Runs { get; } = [];
 
-    public bool IsRedeploy { get; set; }
+    /// <summary>The attempts of every cluster, in the order they finished.</summary>
+    public List<AttemptFact> Attempts { get; } = [];
+
+    /// <summary>
+    /// When it went live (the first cluster's success, or the last one's under
+    /// <see cref="MultiClusterLive.LastCluster"/>); for one that never did, the finish of its last attempt.
+    /// </summary>
+    public DateTimeOffset FinishedAt { get; private set; }
+
+    /// <summary>Went live, on at least one cluster.</summary>
+    public bool Succeeded { get; private set; }
+
+    public bool IsRedeploy { get; init; }
 
     /// <summary>For a redeploy: the deployment that made its revision live.</summary>
-    public ProjectedDeployment? LiveDeployment { get; set; }
+    public ProjectedDeployment? LiveDeployment { get; init; }
 
-    public bool IsRollback { get; set; }
+    /// <summary>A cluster moved to this revision from a newer one it ran.</summary>
+    public bool IsRollback => Runs.Any(r => r.IsRollback);
 
     /// <summary>The live deployment this one replaced (for a live, non-redeploy deployment).</summary>
-    public ProjectedDeployment? Previous { get; set; }
+    public ProjectedDeployment? Previous { get; private set; }
 
     public ProjectedDeployment? RolledBackBy { get; set; }
+
+    /// <summary>The cluster that rolled it back (empty when the source names none).</summary>
+    public string? RolledBackOn { get; set; }
+
     public bool IsFailed { get; set; }
     public string? FailureReason { get; set; }
+
+    /// <summary>The cluster the failure was seen on, when the source names clusters.</summary>
+    public string? FailureCluster { get; set; }
+
     public bool IsRework { get; set; }
     public string? ReworkReason { get; set; }
     public DateTimeOffset? RecoveredAt { get; set; }
@@ -39,6 +74,36 @@ internal sealed class ProjectedDeployment(string environment, AttemptFact first)
 
     /// <summary>Counts in the metrics: went live and is not a redeploy.</summary>
     public bool IsLive => Succeeded && !IsRedeploy;
+
+    public void Add(ClusterRun run)
+    {
+        Runs.Add(run);
+        Attempts.AddRange(run.Attempts);
+        run.Deployment = this;
+    }
+
+    /// <summary>
+    /// Once every cluster's run is known: it went live when a cluster succeeded, at the first
+    /// cluster's success, or under <see cref="MultiClusterLive.LastCluster"/> at the last success of
+    /// the clusters that received it within <paramref name="rolloutWindow"/> of the first.
+    /// </summary>
+    public void Settle(MultiClusterLive liveAt, TimeSpan rolloutWindow)
+    {
+        Attempts.Sort((a, b) => a.FinishedAt != b.FinishedAt ? a.FinishedAt.CompareTo(b.FinishedAt) : a.Id.CompareTo(b.Id));
+        var live = Runs.Where(r => r.Succeeded).OrderBy(r => r.FinishedAt).ThenBy(r => r.Attempts[0].Id).ToList();
+        Succeeded = live.Count > 0;
+        if (!Succeeded)
+        {
+            FinishedAt = Runs.Max(r => r.FinishedAt);
+            return;
+        }
+
+        var received = Attempts[0].FinishedAt;
+        FinishedAt = liveAt == MultiClusterLive.LastCluster
+            ? live.Where(r => r.Attempts[0].FinishedAt - received <= rolloutWindow).Select(r => r.FinishedAt).DefaultIfEmpty(live[0].FinishedAt).Max()
+            : live[0].FinishedAt;
+        Previous = live[0].Previous?.Deployment;
+    }
 
     public override string ToString() => $"{Key} {Revision} {(Succeeded ? "success" : "failure")} at {FinishedAt:O}";
 }

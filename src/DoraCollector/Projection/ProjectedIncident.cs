@@ -9,6 +9,11 @@ internal sealed class ProjectedIncident(SignalFact first)
     /// <summary>Null until attribution settles it (a signal without environment).</summary>
     public string? Environment { get; set; } = first.Environment;
 
+    /// <summary>The cluster its signals name, when they name one and the same; null otherwise.</summary>
+    public string? Cluster => Signals.Select(s => s.Cluster).Where(c => c.Length > 0).Distinct(StringComparer.Ordinal).ToList() is [var only]
+        ? only
+        : null;
+
     public DateTimeOffset StartedAt => Signals.Min(s => s.StartedAt);
 
     /// <summary>When the last signal resolved; null while any is open.</summary>

@@ -13,6 +13,12 @@ internal sealed record ProjectionRules(
     string DefaultIncidentEnvironment,
     TimeSpan MaxBranchAge)
 {
+    /// <summary>When a deployment rolled out to several clusters goes live.</summary>
+    public MultiClusterLive MultiClusterLive { get; init; } = MultiClusterLive.FirstCluster;
+
+    /// <summary>Under <see cref="MultiClusterLive.LastCluster"/>: the clusters that received a revision this long after the first are waited for.</summary>
+    public TimeSpan RolloutWindow { get; init; } = MetricsOptions.DefaultRolloutWindow;
+
     public static ProjectionRules From(MetricsOptions options) => new(
         options.AttributionWindow,
         options.IncidentMergeGap,
@@ -20,12 +26,16 @@ internal sealed record ProjectionRules(
         new Regex(options.RevertPattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)),
         new Regex(options.ProductionEnvironmentPattern, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1)),
         options.DefaultIncidentEnvironment,
-        options.MaxBranchAge);
+        options.MaxBranchAge)
+    {
+        MultiClusterLive = options.MultiClusterLive,
+        RolloutWindow = options.RolloutWindow,
+    };
 
     /// <summary>A fingerprint of the rules: stored results computed under other rules are not reused.</summary>
     public string Fingerprint => string.Join('|',
         AttributionWindow.Ticks, IncidentMergeGap.Ticks, string.Join(',', HotfixLabels.Order(StringComparer.OrdinalIgnoreCase)),
-        RevertPattern, ProductionPattern, DefaultIncidentEnvironment, MaxBranchAge.Ticks);
+        RevertPattern, ProductionPattern, DefaultIncidentEnvironment, MaxBranchAge.Ticks, MultiClusterLive, RolloutWindow.Ticks);
 
     public bool IsProduction(string environment) => ProductionPattern.IsMatch(environment);
 }

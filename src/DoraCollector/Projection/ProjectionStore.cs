@@ -10,14 +10,14 @@ internal static class ProjectionStore
     private const string LoadService = "SELECT repository_id AS RepositoryId, path AS Path FROM services WHERE id = @serviceId";
 
     private const string LoadAttempts = """
-        SELECT id AS Id, source || ':' || external_id AS Key, external_id AS ExternalId, environment AS Environment,
+        SELECT id AS Id, source || ':' || external_id AS Key, external_id AS ExternalId, environment AS Environment, cluster AS Cluster,
                repository_id AS RepositoryId, revision AS Revision, outcome = 'success' AS Succeeded, started_at AS StartedAt,
                finished_at AS FinishedAt, rollback_hint AS RollbackHint, explicit_commits AS ExplicitCommits
         FROM deployment_attempts WHERE service_id = @serviceId
         """;
 
     private const string LoadSignals = """
-        SELECT id AS Id, source || ':' || external_id AS Key, environment AS Environment, started_at AS StartedAt,
+        SELECT id AS Id, source || ':' || external_id AS Key, environment AS Environment, cluster AS Cluster, started_at AS StartedAt,
                resolved_at AS ResolvedAt, title AS Title, severity AS Severity, deployment_ref AS DeploymentRef,
                revision_ref AS RevisionRef
         FROM incident_signals WHERE service_id = @serviceId
@@ -35,21 +35,21 @@ internal static class ProjectionStore
     private const string UpsertDeployments = """
         INSERT INTO deployments (key, service_id, environment, repository_id, revision, started_at, finished_at, outcome,
                                  attempt_count, is_redeploy, is_rollback, is_failed, failure_reason, is_rework, rework_reason,
-                                 recovered_at, changes_state, changes_base)
+                                 recovered_at, changes_state, changes_base, failure_cluster)
         SELECT r.key, @serviceId, r.environment, r.repository_id, r.revision, r.started_at, r.finished_at, r.outcome,
                r.attempt_count, r.is_redeploy, r.is_rollback, r.is_failed, r.failure_reason, r.is_rework, r.rework_reason,
-               r.recovered_at, r.changes_state, r.changes_base
+               r.recovered_at, r.changes_state, r.changes_base, r.failure_cluster
         FROM jsonb_to_recordset(@rows::jsonb) AS r (key text, environment text, repository_id int, revision text,
              started_at timestamptz, finished_at timestamptz, outcome text, attempt_count int, is_redeploy boolean,
              is_rollback boolean, is_failed boolean, failure_reason text, is_rework boolean, rework_reason text,
-             recovered_at timestamptz, changes_state text, changes_base text)
+             recovered_at timestamptz, changes_state text, changes_base text, failure_cluster text)
         ON CONFLICT (key) DO UPDATE
            SET service_id = EXCLUDED.service_id, environment = EXCLUDED.environment, repository_id = EXCLUDED.repository_id,
                revision = EXCLUDED.revision, started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at,
                outcome = EXCLUDED.outcome, attempt_count = EXCLUDED.attempt_count, is_redeploy = EXCLUDED.is_redeploy,
                is_rollback = EXCLUDED.is_rollback, is_failed = EXCLUDED.is_failed, failure_reason = EXCLUDED.failure_reason,
                is_rework = EXCLUDED.is_rework, rework_reason = EXCLUDED.rework_reason, recovered_at = EXCLUDED.recovered_at,
-               changes_state = EXCLUDED.changes_state, changes_base = EXCLUDED.changes_base
+               changes_state = EXCLUDED.changes_state, changes_base = EXCLUDED.changes_base, failure_cluster = EXCLUDED.failure_cluster
         """;
 
     private const string LinkDeployments = """
@@ -80,15 +80,18 @@ internal static class ProjectionStore
         """;
 
     private const string UpsertIncidents = """
-        INSERT INTO incidents (key, service_id, environment, title, severity, started_at, resolved_at, signal_count, deployment_id, attribution)
-        SELECT r.key, @serviceId, r.environment, r.title, r.severity, r.started_at, r.resolved_at, r.signal_count, d.id, r.attribution
+        INSERT INTO incidents (key, service_id, environment, title, severity, started_at, resolved_at, signal_count, deployment_id, attribution,
+                               cluster)
+        SELECT r.key, @serviceId, r.environment, r.title, r.severity, r.started_at, r.resolved_at, r.signal_count, d.id, r.attribution,
+               r.cluster
         FROM jsonb_to_recordset(@rows::jsonb) AS r (key text, environment text, title text, severity text, started_at timestamptz,
-             resolved_at timestamptz, signal_count int, deployment text, attribution text)
+             resolved_at timestamptz, signal_count int, deployment text, attribution text, cluster text)
         LEFT JOIN deployments d ON d.key = r.deployment
         ON CONFLICT (key) DO UPDATE
            SET service_id = EXCLUDED.service_id, environment = EXCLUDED.environment, title = EXCLUDED.title,
                severity = EXCLUDED.severity, started_at = EXCLUDED.started_at, resolved_at = EXCLUDED.resolved_at,
-               signal_count = EXCLUDED.signal_count, deployment_id = EXCLUDED.deployment_id, attribution = EXCLUDED.attribution
+               signal_count = EXCLUDED.signal_count, deployment_id = EXCLUDED.deployment_id, attribution = EXCLUDED.attribution,
+               cluster = EXCLUDED.cluster
         """;
 
     private const string LinkSignals = """
@@ -121,7 +124,7 @@ internal static class ProjectionStore
         {
             d.Key, d.Environment, d.RepositoryId, d.Revision, d.StartedAt, d.FinishedAt,
             Outcome = d.Succeeded ? "success" : "failure", AttemptCount = d.Attempts.Count, d.IsRedeploy, d.IsRollback,
-            d.IsFailed, d.FailureReason, d.IsRework, d.ReworkReason, d.RecoveredAt, d.ChangesState, d.ChangesBase,
+            d.IsFailed, d.FailureReason, d.IsRework, d.ReworkReason, d.RecoveredAt, d.ChangesState, d.ChangesBase, d.FailureCluster,
         }), ct);
         await conn.ExecuteAsync(new CommandDefinition(
             "DELETE FROM deployments WHERE service_id = @serviceId AND NOT (key = ANY (@keys))", new { serviceId, keys }, tx, cancellationToken: ct));
@@ -144,7 +147,7 @@ internal static class ProjectionStore
         await ExecuteAsync(conn, tx, UpsertIncidents, serviceId, incidents.Select(i => new
         {
             i.Key, i.Environment, i.Title, i.Severity, i.StartedAt, i.ResolvedAt, SignalCount = i.Signals.Count,
-            Deployment = i.Deployment?.Key, i.Attribution,
+            Deployment = i.Deployment?.Key, i.Attribution, i.Cluster,
         }), ct);
         await conn.ExecuteAsync(new CommandDefinition(
             "DELETE FROM incidents WHERE service_id = @serviceId AND NOT (key = ANY (@keys))",

@@ -17,6 +17,9 @@ internal sealed record AttemptFact
     public string Key { get; init; } = "";
     public string ExternalId { get; init; } = "";
     public string Environment { get; init; } = "";
+
+    /// <summary>Where it ran; empty when the source names no cluster (one implicit cluster).</summary>
+    public string Cluster { get; init; } = "";
     public int? RepositoryId { get; init; }
     public string Revision { get; init; } = "";
     public bool Succeeded { get; init; }
@@ -38,6 +41,9 @@ internal sealed record SignalFact
 
     /// <summary>Null when the source names none.</summary>
     public string? Environment { get; init; }
+
+    /// <summary>The cluster it was seen on; empty when the source names none.</summary>
+    public string Cluster { get; init; } = "";
     public DateTimeOffset StartedAt { get; init; }
     public DateTimeOffset? ResolvedAt { get; init; }
     public string? Title { get; init; }

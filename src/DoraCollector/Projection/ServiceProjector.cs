@@ -12,8 +12,8 @@ internal sealed class ServiceProjector(ICommitGraph graph, ProjectionRules rules
         var streams = new List<List<ProjectedDeployment>>();
         foreach (var environment in facts.Attempts.GroupBy(a => a.Environment, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            var stream = DeploymentStreams.Build(environment.Key, environment.Select(a => a with { RepositoryId = a.RepositoryId ?? facts.RepositoryId }));
-            await DeploymentStreams.DetectRollbacksAsync(stream, graph, ct);
+            var stream = await DeploymentStreams.BuildAsync(
+                environment.Key, environment.Select(a => a with { RepositoryId = a.RepositoryId ?? facts.RepositoryId }), graph, rules, ct);
             await ResolveChangesAsync(stream, facts.Path, cache, ct);
             streams.Add(stream);
         }

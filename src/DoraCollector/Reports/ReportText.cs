@@ -131,8 +131,11 @@ internal static class ReportText
 
     public static string ShortSha(string revision) => revision.Length > 12 ? revision[..12] : revision;
 
-    /// <summary>Why a deployment counts as failed, from the projection's <c>failure_reason</c>.</summary>
-    public static string FailureReason(Api.Read.DeploymentItem d) => d.FailureReason switch
+    /// <summary>Why a deployment counts as failed, from the projection's <c>failure_reason</c>, and on which cluster.</summary>
+    public static string FailureReason(Api.Read.DeploymentItem d) =>
+        Reason(d) + (d.FailureCluster is { } cluster ? $" on cluster {cluster}" : "");
+
+    private static string Reason(Api.Read.DeploymentItem d) => d.FailureReason switch
     {
         "outcome" => "the rollout failed",
         "rolled_back" => d.RolledBackById is { } by ? $"rolled back by deployment #{by}" : "rolled back",

@@ -22,13 +22,14 @@ internal sealed class Scenario
         new Regex("^Revert \""), new Regex("^(prod|production)$", RegexOptions.IgnoreCase), "production", TimeSpan.FromDays(90));
 
     public Scenario Deploy(string revision, double finishedAt, bool success = true, string environment = "production",
-        bool rollbackHint = false, string[]? commits = null, string? id = null)
+        bool rollbackHint = false, string[]? commits = null, string? id = null, string cluster = "")
     {
         var n = _attempts.Count + 1;
         var externalId = id ?? $"a{n}";
         _attempts.Add(new AttemptFact
         {
-            Id = n, Key = $"test:{externalId}", ExternalId = externalId, Environment = environment, RepositoryId = InMemoryCommitGraph.Repository,
+            Id = n, Key = $"test:{externalId}", ExternalId = externalId, Environment = environment, Cluster = cluster,
+            RepositoryId = InMemoryCommitGraph.Repository,
             Revision = revision, Succeeded = success, StartedAt = At(finishedAt - 1), FinishedAt = At(finishedAt),
             RollbackHint = rollbackHint, ExplicitCommits = commits,
         });
@@ -36,12 +37,12 @@ internal sealed class Scenario
     }
 
     public Scenario Signal(double startedAt, double? resolvedAt, string? environment = "production", string? deploymentRef = null,
-        string? revisionRef = null)
+        string? revisionRef = null, string cluster = "")
     {
         var n = _signals.Count + 1;
         _signals.Add(new SignalFact
         {
-            Id = n, Key = $"test:s{n}", Environment = environment, StartedAt = At(startedAt), ResolvedAt = resolvedAt is { } r ? At(r) : null,
+            Id = n, Key = $"test:s{n}", Environment = environment, Cluster = cluster, StartedAt = At(startedAt), ResolvedAt = resolvedAt is { } r ? At(r) : null,
             Title = $"alert {n}", Severity = "critical", DeploymentRef = deploymentRef, RevisionRef = revisionRef,
         });
         return this;

@@ -28,6 +28,14 @@ internal sealed record DeploymentItem
 
     /// <summary><c>outcome</c>, <c>rolled_back</c>, <c>incident</c>, <c>hotfix</c> or <c>revert</c>.</summary>
     public string? FailureReason { get; init; }
+
+    /// <summary>The cluster the failure was seen on (failed or rolled back there, or its incident's); left out without one.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? FailureCluster { get; init; }
+
+    /// <summary>The clusters its attempts ran on, by name; left out when the sources name none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Clusters { get; init; }
     public bool IsRework { get; init; }
 
     /// <summary><c>rollback</c>, <c>hotfix</c>, <c>revert</c> or <c>incident_fix</c>.</summary>
@@ -48,7 +56,7 @@ internal sealed record DeploymentItem
     /// <summary>Incidents attributed to this deployment.</summary>
     public IReadOnlyList<long> IncidentIds { get; init; } = [];
 
-    /// <summary>Only on the single-deployment endpoint: the attempts it collapsed, oldest first.</summary>
+    /// <summary>Only on the single-deployment endpoint: the attempts it collapsed on every cluster, oldest first.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<AttemptItem>? Attempts { get; init; }
 
@@ -62,6 +70,10 @@ internal sealed record AttemptItem
 {
     public string Source { get; init; } = "";
     public string ExternalId { get; init; } = "";
+
+    /// <summary>Where it ran; left out when the source names no cluster.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Cluster { get; init; }
 
     /// <summary><c>success</c> or <c>failure</c>.</summary>
     public string Outcome { get; init; } = "";

@@ -16,7 +16,10 @@ internal sealed class DeploymentQueries(NpgsqlDataSource db)
                d.revision AS Revision, r.full_name AS Repository, d.started_at AS StartedAt, d.finished_at AS FinishedAt,
                {DeploymentOutcomes.Sql} AS Outcome,
                d.attempt_count AS AttemptCount, d.is_redeploy AS IsRedeploy, d.is_rollback AS IsRollback,
-               d.is_failed AS IsFailed, d.failure_reason AS FailureReason, d.is_rework AS IsRework,
+               d.is_failed AS IsFailed, d.failure_reason AS FailureReason, d.failure_cluster AS FailureCluster,
+               NULLIF(ARRAY(SELECT DISTINCT a.cluster FROM deployment_attempts a WHERE a.deployment_id = d.id AND a.cluster <> ''
+                            ORDER BY a.cluster), ARRAY[]::text[]) AS Clusters,
+               d.is_rework AS IsRework,
                d.rework_reason AS ReworkReason, d.previous_deployment_id AS PreviousDeploymentId,
                d.rolled_back_by_id AS RolledBackById, d.recovered_at AS RecoveredAt, d.changes_state AS ChangesState,
                (SELECT count(*)::int FROM deployment_changes c WHERE c.deployment_id = d.id) AS ChangeCount,
@@ -26,7 +29,7 @@ internal sealed class DeploymentQueries(NpgsqlDataSource db)
         """;
 
     private const string Attempts = """
-        SELECT a.source AS Source, a.external_id AS ExternalId, a.outcome AS Outcome,
+        SELECT a.source AS Source, a.external_id AS ExternalId, NULLIF(a.cluster, '') AS Cluster, a.outcome AS Outcome,
                a.started_at AS StartedAt, a.finished_at AS FinishedAt, a.rollback_hint AS RollbackHint
         FROM deployment_attempts a
         WHERE a.deployment_id = @Id

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace DoraCollector.Api.Read;
 
 /// <summary>An incident: a period during which at least one qualifying signal was open for a service.</summary>
@@ -24,4 +26,8 @@ internal sealed record IncidentItem
 
     /// <summary><c>explicit</c> (linked by the source), <c>rule</c> (attribution window) or <c>none</c>.</summary>
     public string Attribution { get; init; } = "";
+
+    /// <summary>The cluster its signals name, when they name one; left out otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Cluster { get; init; }
 }

@@ -20,7 +20,8 @@ internal sealed class IncidentQueries(NpgsqlDataSource db)
     private const string Columns = """
         SELECT i.id AS Id, i.key AS Key, s.name AS Service, t.name AS Team, i.environment AS Environment,
                i.title AS Title, i.severity AS Severity, i.started_at AS StartedAt, i.resolved_at AS ResolvedAt,
-               i.signal_count AS SignalCount, i.deployment_id AS DeploymentId, i.attribution AS Attribution
+               i.signal_count AS SignalCount, i.deployment_id AS DeploymentId, i.attribution AS Attribution,
+               i.cluster AS Cluster
         """;
 
     /// <summary>

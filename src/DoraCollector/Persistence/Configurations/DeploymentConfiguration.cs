@@ -15,6 +15,7 @@ internal sealed class DeploymentAttemptConfiguration : IEntityTypeConfiguration<
         e.Property(x => x.ExternalId).HasColumnName("external_id");
         e.Property(x => x.ServiceId).HasColumnName("service_id");
         e.Property(x => x.Environment).HasColumnName("environment");
+        e.Property(x => x.Cluster).HasColumnName("cluster");
         e.Property(x => x.RepositoryId).HasColumnName("repository_id");
         e.Property(x => x.Revision).HasColumnName("revision");
         e.Property(x => x.Outcome).HasColumnName("outcome");
@@ -50,6 +51,7 @@ internal sealed class DeploymentEntityConfiguration : IEntityTypeConfiguration<D
         e.Property(x => x.IsRollback).HasColumnName("is_rollback");
         e.Property(x => x.IsFailed).HasColumnName("is_failed");
         e.Property(x => x.FailureReason).HasColumnName("failure_reason");
+        e.Property(x => x.FailureCluster).HasColumnName("failure_cluster");
         e.Property(x => x.IsRework).HasColumnName("is_rework");
         e.Property(x => x.ReworkReason).HasColumnName("rework_reason");
         e.Property(x => x.PreviousDeploymentId).HasColumnName("previous_deployment_id");

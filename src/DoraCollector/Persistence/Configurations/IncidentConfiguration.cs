@@ -14,6 +14,7 @@ internal sealed class IncidentEntityConfiguration : IEntityTypeConfiguration<Inc
         e.Property(x => x.Key).HasColumnName("key");
         e.Property(x => x.ServiceId).HasColumnName("service_id");
         e.Property(x => x.Environment).HasColumnName("environment");
+        e.Property(x => x.Cluster).HasColumnName("cluster");
         e.Property(x => x.Title).HasColumnName("title");
         e.Property(x => x.Severity).HasColumnName("severity");
         e.Property(x => x.StartedAt).HasColumnName("started_at");
@@ -37,6 +38,7 @@ internal sealed class IncidentSignalConfiguration : IEntityTypeConfiguration<Inc
         e.Property(x => x.ServiceId).HasColumnName("service_id");
         e.Property(x => x.ServiceHint).HasColumnName("service_hint");
         e.Property(x => x.Environment).HasColumnName("environment");
+        e.Property(x => x.Cluster).HasColumnName("cluster");
         e.Property(x => x.Title).HasColumnName("title");
         e.Property(x => x.Severity).HasColumnName("severity");
         e.Property(x => x.Url).HasColumnName("url");

@@ -21,6 +21,9 @@ internal sealed class Deployment
     public bool IsRollback { get; set; }
     public bool IsFailed { get; set; }
     public string? FailureReason { get; set; }
+
+    /// <summary>The cluster it failed, was rolled back or had its incident on, when the source names clusters.</summary>
+    public string? FailureCluster { get; set; }
     public bool IsRework { get; set; }
     public string? ReworkReason { get; set; }
     public long? PreviousDeploymentId { get; set; }

@@ -10,6 +10,9 @@ internal sealed class DeploymentAttempt
     public string ExternalId { get; set; } = "";
     public int ServiceId { get; set; }
     public string Environment { get; set; } = "";
+
+    /// <summary>Where it ran; empty when the source names no cluster.</summary>
+    public string Cluster { get; set; } = "";
     public int? RepositoryId { get; set; }
     public string Revision { get; set; } = "";
 

@@ -7,6 +7,9 @@ internal sealed class Incident
     public string Key { get; set; } = "";
     public int ServiceId { get; set; }
     public string Environment { get; set; } = "";
+
+    /// <summary>The cluster its signals name, when they name one.</summary>
+    public string? Cluster { get; set; }
     public string? Title { get; set; }
     public string? Severity { get; set; }
     public DateTimeOffset StartedAt { get; set; }

@@ -11,6 +11,9 @@ internal sealed class IncidentSignal
     public int? ServiceId { get; set; }
     public string? ServiceHint { get; set; }
     public string? Environment { get; set; }
+
+    /// <summary>The cluster it was seen on; empty when the source names none.</summary>
+    public string Cluster { get; set; } = "";
     public string? Title { get; set; }
     public string? Severity { get; set; }
     public string? Url { get; set; }

@@ -13,7 +13,7 @@ internal sealed class ArgoCdClient(HttpClient http, IOptionsMonitor<ArgoCdOption
 {
     /// <summary>JSON paths of <c>v1alpha1ApplicationList</c> the collector reads.</summary>
     public const string Fields =
-        "items.metadata.name,items.metadata.namespace,items.metadata.uid,items.metadata.labels," +
+        "items.metadata.name,items.metadata.namespace,items.metadata.uid,items.metadata.labels,items.metadata.ownerReferences," +
         "items.spec.project,items.spec.destination,items.spec.source,items.spec.sources," +
         "items.status.history,items.status.operationState";
 

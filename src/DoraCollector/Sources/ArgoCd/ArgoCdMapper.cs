@@ -51,6 +51,7 @@ internal sealed class ArgoCdMapper(IOptionsMonitor<ArgoCdOptions> options) : IRa
         }
 
         var target = await ArgoCdTargets.ResolveAsync(app, writer, settings, ct);
+        var cluster = ArgoCdCluster.Of(app, settings);
         var attempts = new List<AttemptRow>();
         foreach (var rollout in ArgoCdRollouts.Of(app, sources => ArgoCdSourceChoice.Index(sources, target.ServiceRepository)))
         {
@@ -62,7 +63,7 @@ internal sealed class ArgoCdMapper(IOptionsMonitor<ArgoCdOptions> options) : IRa
             attempts.Add(new AttemptRow(
                 SourceName, rollout.ExternalId, target.ServiceId, target.Environment, repositoryId, rollout.Revision, rollout.Succeeded,
                 rollout.StartedAt, rollout.FinishedAt, rollout.IsCurrentOperation && rollout.RollbackHint, DetailsJson: Details(app, rollout),
-                RawEventId: raw.Id, KeepStoredHint: !rollout.IsCurrentOperation));
+                RawEventId: raw.Id, KeepStoredHint: !rollout.IsCurrentOperation, Cluster: cluster));
         }
 
         // The whole history at once: a snapshot repeats the entries stored before, which change nothing.

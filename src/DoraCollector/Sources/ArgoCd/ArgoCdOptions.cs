@@ -45,6 +45,12 @@ internal sealed class ArgoCdOptions
     /// <summary>The environment when no label and no rule gives one.</summary>
     public string DefaultEnvironment { get; set; } = "production";
 
+    /// <summary>
+    /// Short names for Argo CD destinations (<c>spec.destination.name</c> or <c>.server</c>): the
+    /// cluster an attempt ran on. An unlisted destination is named as Argo CD names it.
+    /// </summary>
+    public List<ArgoCdClusterName> ClusterNames { get; set; } = [];
+
     /// <summary>An Application label whose value names the service (e.g. <c>app.kubernetes.io/part-of</c>); else the Application name.</summary>
     public string? ServiceLabel { get; set; }
 
@@ -53,6 +59,16 @@ internal sealed class ArgoCdOptions
 
     /// <summary>The labels read when <see cref="EnvironmentLabels"/> is not configured.</summary>
     public IReadOnlyList<string> EffectiveEnvironmentLabels => EnvironmentLabels.Count > 0 ? EnvironmentLabels : ["environment", "env"];
+}
+
+/// <summary>One entry of <c>Dora:ArgoCd:ClusterNames</c>.</summary>
+internal sealed class ArgoCdClusterName
+{
+    /// <summary>The destination's cluster name in Argo CD, or its API server URL.</summary>
+    public string Destination { get; set; } = "";
+
+    /// <summary>The cluster's short name: letters, digits, <c>.</c>, <c>_</c>, <c>-</c>.</summary>
+    public string Name { get; set; } = "";
 }
 
 /// <summary>What a discovered service's monorepo path is, from its Application's <c>spec.source.path</c>.</summary>

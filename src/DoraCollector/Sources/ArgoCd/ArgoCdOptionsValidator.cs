@@ -35,6 +35,15 @@ internal sealed class ArgoCdOptionsValidator : IValidateOptions<ArgoCdOptions>
             CheckPattern(errors, $"{key}:Name", rule.Name);
         }
 
+        for (var i = 0; i < options.ClusterNames.Count; i++)
+        {
+            var entry = options.ClusterNames[i];
+            var key = $"{nameof(options.ClusterNames)}:{i}";
+            errors.Check(!string.IsNullOrWhiteSpace(entry.Destination), $"{key}:Destination", "is required (a destination name or server URL)");
+            errors.Check(Regex.IsMatch(entry.Name, "^[A-Za-z0-9._-]{1,100}$"), $"{key}:Name",
+                $"'{entry.Name}' is not a cluster name: 1 to 100 letters, digits, '.', '_' or '-'");
+        }
+
         return errors.Result;
     }
 

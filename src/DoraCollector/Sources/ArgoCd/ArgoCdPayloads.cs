@@ -9,7 +9,12 @@ namespace DoraCollector.Sources.ArgoCd;
 internal sealed record ArgoApplication(ArgoMetadata? Metadata, ArgoSpec? Spec, ArgoStatus? Status);
 
 /// <param name="Namespace">Where the Application object lives (the Argo CD namespace, or any with apps-in-any-namespace).</param>
-internal sealed record ArgoMetadata(string? Name, string? Namespace, string? Uid, Dictionary<string, string>? Labels);
+/// <param name="OwnerReferences">Set on an Application an ApplicationSet generated: the ApplicationSet owns it.</param>
+internal sealed record ArgoMetadata(
+    string? Name, string? Namespace, string? Uid, Dictionary<string, string>? Labels, List<ArgoOwnerReference>? OwnerReferences = null);
+
+/// <param name="Kind"><c>ApplicationSet</c> for a generated Application.</param>
+internal sealed record ArgoOwnerReference(string? ApiVersion, string? Kind, string? Name);
 
 /// <param name="Source">Single-source applications.</param>
 /// <param name="Sources">Multi-source applications: several repositories or charts rolled out together.</param>

@@ -8,8 +8,11 @@ internal sealed record ArgoTarget(int ServiceId, string Environment, string? Ser
 
 /// <summary>
 /// Finds (or discovers) the service of an Application: a catalog alias naming
-/// <c>namespace/name</c> or the name, else the service named by <c>Dora:ArgoCd:ServiceLabel</c>,
-/// else one named after the Application. A discovered service takes the repository and, in a
+/// <c>namespace/name</c> or the name, or naming the ApplicationSet that owns it (so an
+/// ApplicationSet generating one Application per cluster is one service, listed once), else the
+/// service named by <c>Dora:ArgoCd:ServiceLabel</c>, else one named after the Application. A
+/// discovered service is never named after its ApplicationSet: one may generate an Application
+/// per environment as well as per cluster, and only the catalog or the label can tell. A discovered service takes the repository and, in a
 /// monorepo, the folder its Application deploys from (see <see cref="ServiceFolder"/>).
 /// </summary>
 internal static class ArgoCdTargets
@@ -18,8 +21,18 @@ internal static class ArgoCdTargets
     {
         var services = writer.Services;
         var name = app.Metadata!.Name!;
+        var applicationSet = app.Metadata.OwnerReferences?
+            .FirstOrDefault(o => o.Kind == "ApplicationSet" && !string.IsNullOrWhiteSpace(o.Name))?.Name;
         var serviceId = await services.FindByAliasAsync(ServiceAliasKinds.ArgoCdApplication, ArgoCdSnapshot.QualifiedName(app), ct)
                         ?? await services.FindByAliasAsync(ServiceAliasKinds.ArgoCdApplication, name, ct);
+        if (serviceId is null && applicationSet is not null)
+        {
+            serviceId = (string.IsNullOrEmpty(app.Metadata.Namespace)
+                            ? null
+                            : await services.FindByAliasAsync(ServiceAliasKinds.ArgoCdApplication, $"{app.Metadata.Namespace}/{applicationSet}", ct))
+                        ?? await services.FindByAliasAsync(ServiceAliasKinds.ArgoCdApplication, applicationSet, ct);
+        }
+
         if (serviceId is null)
         {
             var labelled = options.ServiceLabel is { } key && app.Metadata.Labels?.GetValueOrDefault(key) is { Length: > 0 } value ? value : null;

@@ -50,7 +50,7 @@ internal sealed class GenericMapper : IRawEventMapper
 
         await writer.UpsertAttemptAsync(new AttemptRow(
             GenericIngestEndpoints.Source, d.Id, serviceId, d.Environment, repositoryId, d.Revision, d.Status == "success", d.StartedAt, d.FinishedAt,
-            ExplicitCommits: d.Commits?.Select(c => c.Sha).ToList(), RawEventId: raw.Id), ct);
+            ExplicitCommits: d.Commits?.Select(c => c.Sha).ToList(), RawEventId: raw.Id, Cluster: d.Cluster ?? ""), ct);
     }
 
     private static async Task MapIncidentAsync(RawEventRecord raw, GenericIncident i, DomainWriter writer, CancellationToken ct)
@@ -58,7 +58,8 @@ internal sealed class GenericMapper : IRawEventMapper
         var serviceId = await writer.Services.EnsureAsync(i.Service, null, null, ct);
         await writer.UpsertSignalAsync(new SignalRow(
             GenericIngestEndpoints.Source, i.Id, serviceId, i.Service, i.Environment, i.Title, i.Severity, null, i.StartedAt, i.ResolvedAt,
-            ClosedBy: i.ResolvedAt is null ? null : "source", DeploymentRef: i.DeploymentId, RevisionRef: i.Revision, RawEventId: raw.Id), ct);
+            ClosedBy: i.ResolvedAt is null ? null : "source", DeploymentRef: i.DeploymentId, RevisionRef: i.Revision, RawEventId: raw.Id,
+            Cluster: i.Cluster ?? ""), ct);
     }
 
     private static T Read<T>(RawEventRecord raw) =>

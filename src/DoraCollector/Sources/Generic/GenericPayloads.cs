@@ -1,7 +1,10 @@
+using System.Text.Json.Serialization;
+
 namespace DoraCollector.Sources.Generic;
 
 /// <summary>A deployment posted to <c>POST /api/v1/deployments</c>, validated and normalised.</summary>
 /// <param name="Commits">The commits this deployment brings relative to the previous one; null: resolve from stored commits.</param>
+/// <param name="Cluster">Where it ran, when the environment runs on several clusters; null: the one implicit cluster.</param>
 internal sealed record GenericDeployment(
     string Id,
     string Service,
@@ -12,7 +15,8 @@ internal sealed record GenericDeployment(
     string Status,
     DateTimeOffset? StartedAt,
     DateTimeOffset FinishedAt,
-    IReadOnlyList<GenericCommit>? Commits);
+    IReadOnlyList<GenericCommit>? Commits,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Cluster = null);
 
 internal sealed record GenericCommit(
     string Sha,
@@ -31,6 +35,7 @@ internal sealed record GenericPullRequest(
     IReadOnlyList<string> Labels);
 
 /// <summary>An incident posted to <c>POST /api/v1/incidents</c>; posting the same id again updates it.</summary>
+/// <param name="Cluster">The cluster it was seen on, if the sender knows; null otherwise.</param>
 internal sealed record GenericIncident(
     string Id,
     string Service,
@@ -40,4 +45,5 @@ internal sealed record GenericIncident(
     DateTimeOffset StartedAt,
     DateTimeOffset? ResolvedAt,
     string? DeploymentId,
-    string? Revision);
+    string? Revision,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Cluster = null);

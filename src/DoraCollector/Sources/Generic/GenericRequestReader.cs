@@ -40,7 +40,8 @@ internal static partial class GenericRequestReader
             status ?? "",
             startedAt,
             finishedAt ?? default,
-            f.Objects("commits", 1000, ReadCommit));
+            f.Objects("commits", 1000, ReadCommit),
+            ReadCluster(f));
         return deployment.Id.Length > 0 ? deployment : deployment with { Id = DerivedId(deployment) };
     }
 
@@ -62,8 +63,13 @@ internal static partial class GenericRequestReader
             startedAt ?? default,
             resolvedAt,
             f.String("deploymentId", required: false, pattern: Token(), patternHelp: "must not contain spaces"),
-            f.String("revision", required: false, maxLength: 100, Token(), "must be a commit SHA without spaces")?.ToLowerInvariant());
+            f.String("revision", required: false, maxLength: 100, Token(), "must be a commit SHA without spaces")?.ToLowerInvariant(),
+            ReadCluster(f));
     }
+
+    // Optional on both: where a deployment ran or an incident was seen (docs/metrics.md, "Clusters").
+    private static string? ReadCluster(JsonFields f) =>
+        f.String("cluster", required: false, maxLength: 100, Name(), "may hold letters, digits, '.', '_' and '-' only");
 
     private static GenericCommit? ReadCommit(JsonFields f) => new(
         f.String("sha", required: true, maxLength: 64, Sha(), "must be a hexadecimal commit SHA of 7 to 64 characters")?.ToLowerInvariant() ?? "",
@@ -81,10 +87,12 @@ internal static partial class GenericRequestReader
         f.Instant("firstCommitAt", required: false),
         f.Strings("labels") ?? []);
 
-    // Without an id, the same deployment posted twice still maps to one attempt.
+    // Without an id, the same deployment posted twice still maps to one attempt; the same revision
+    // finishing at once on two clusters is two attempts (without a cluster, the id is as before).
     private static string DerivedId(GenericDeployment d) =>
-        "auto-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            string.Join('\n', d.Service, d.Environment, d.Revision, d.Status, d.FinishedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture)))))[..32];
+        "auto-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n',
+            new[] { d.Service, d.Environment, d.Revision, d.Status, d.FinishedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture) }
+                .Concat(d.Cluster is { } cluster ? [cluster] : [])))))[..32];
 
     [GeneratedRegex("^[A-Za-z0-9._-]+$")]
     private static partial Regex Name();
