@@ -39,24 +39,27 @@ internal static class GitHubRestShapes
     }
 
     /// <summary>A <c>minimal-repository</c> (what lists of repositories and workflow runs carry).</summary>
-    public static JsonObject Repository(GitHubRepository repo)
+    public static JsonObject Repository(GitHubRepository repo) => Repository(repo.FullName, repo.DefaultBranch, repo.Archived);
+
+    /// <summary>A <c>minimal-repository</c> of the given full name.</summary>
+    public static JsonObject Repository(string fullName, string defaultBranch, bool archived)
     {
-        var url = $"{Api}/repos/{repo.FullName}";
+        var url = $"{Api}/repos/{fullName}";
         var repository = new JsonObject
         {
-            ["id"] = Id(repo.FullName),
-            ["node_id"] = $"R_{repo.FullName}",
-            ["name"] = repo.Name,
-            ["full_name"] = repo.FullName,
-            ["owner"] = User(repo.Owner, "Organization"),
+            ["id"] = Id(fullName),
+            ["node_id"] = $"R_{fullName}",
+            ["name"] = fullName.Split('/')[1],
+            ["full_name"] = fullName,
+            ["owner"] = User(fullName.Split('/')[0], "Organization"),
             ["private"] = true,
-            ["html_url"] = $"https://github.com/{repo.FullName}",
+            ["html_url"] = $"https://github.com/{fullName}",
             ["description"] = null,
             ["fork"] = false,
             ["url"] = url,
-            ["archived"] = repo.Archived,
+            ["archived"] = archived,
             ["disabled"] = false,
-            ["default_branch"] = repo.DefaultBranch,
+            ["default_branch"] = defaultBranch,
         };
         string[] plain = ["forks", "keys", "collaborators", "teams", "hooks", "events", "assignees", "branches", "tags", "blobs", "languages",
             "stargazers", "contributors", "subscribers", "subscription", "merges", "downloads", "deployments", "releases"];
@@ -92,5 +95,5 @@ internal static class GitHubRestShapes
         ["committer"] = new JsonObject { ["name"] = commit.Author.Name, ["email"] = commit.Author.Email },
     };
 
-    private static long Id(string name) => 1000 + (uint)name.Aggregate(17, (h, c) => unchecked((h * 31) + c)) % 1_000_000;
+    public static long Id(string name) => 1000 + (uint)name.Aggregate(17, (h, c) => unchecked((h * 31) + c)) % 1_000_000;
 }
