@@ -29,7 +29,7 @@ internal sealed partial class GitHubServer
                 }.ToJsonString(), null);
             case ["orgs" or "users", var owner, "installation"]:
                 return Repositories.Values.Any(r => string.Equals(r.Owner, owner, StringComparison.OrdinalIgnoreCase))
-                    ? (200, new JsonObject { ["id"] = InstallationId, ["account"] = new JsonObject { ["login"] = owner }, ["app_id"] = AppId }.ToJsonString(), null)
+                    ? (200, InstallationJson(owner).ToJsonString(), null)
                     : (404, NotFound, null);
             case ["orgs", var org, "repos"]:
                 return Organizations.TryGetValue(org, out var names)
@@ -112,6 +112,28 @@ internal sealed partial class GitHubServer
         };
         return (200, body.ToJsonString(), null);
     }
+
+    // The App's installation on an account, as GET /orgs/{org}/installation answers it.
+    private JsonObject InstallationJson(string owner) => new()
+    {
+        ["id"] = InstallationId,
+        ["account"] = GitHubRestShapes.User(owner, "Organization"),
+        ["app_id"] = AppId,
+        ["app_slug"] = "dora-collector",
+        ["target_id"] = GitHubRestShapes.Id(owner),
+        ["target_type"] = "Organization",
+        ["single_file_name"] = null,
+        ["repository_selection"] = "all",
+        ["access_tokens_url"] = $"https://api.github.com/app/installations/{InstallationId}/access_tokens",
+        ["html_url"] = $"https://github.com/organizations/{owner}/settings/installations/{InstallationId}",
+        ["repositories_url"] = "https://api.github.com/installation/repositories",
+        ["events"] = new JsonArray("deployment_status", "issues", "pull_request", "pull_request_review", "push", "workflow_run"),
+        ["permissions"] = new JsonObject { ["contents"] = "read", ["pull_requests"] = "read", ["deployments"] = "read", ["issues"] = "read", ["actions"] = "read" },
+        ["created_at"] = "2024-01-10T09:00:00Z",
+        ["updated_at"] = "2024-01-10T09:00:00Z",
+        ["suspended_by"] = null,
+        ["suspended_at"] = null,
+    };
 
     private static JsonObject FileJson(GitHubRepository repo, string sha, string file) => new()
     {

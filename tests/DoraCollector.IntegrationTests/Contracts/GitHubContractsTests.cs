@@ -37,9 +37,13 @@ public sealed class GitHubContractsTests : IAsyncLifetime
             ["Dora:Catalog:Services:1:Repository"] = Mono,
             ["Dora:Catalog:Services:1:Path"] = "services/search",
         };
+        // As a GitHub App, so that the installation look-up and the token exchange are checked too.
+        settings["Dora:GitHub:Token"] = null;
         _host = await GitHubHost.StartAsync(Now, [], settings, github =>
         {
             github.RecordExchanges = true;
+            settings["Dora:GitHub:AppId"] = github.AppId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            settings["Dora:GitHub:PrivateKey"] = github.AppKey.ExportRSAPrivateKeyPem();
             github.Organizations["acme"] = [Repo, Mono];
             Shop(github.Repository(Repo));
             Monorepo(github.Repository(Mono));
@@ -142,7 +146,7 @@ public sealed class GitHubContractsTests : IAsyncLifetime
             });
         }
 
-        string[] expected = ["/orgs/acme/repos", "/repos/acme/shop/commits", "/repos/acme/shop/issues", "/repos/acme/shop/deployments", "/repos/acme/shop/actions/runs", "/repos/acme/shop/compare/"];
+        string[] expected = ["/orgs/acme/installation", "/app/installations/", "/orgs/acme/repos", "/repos/acme/shop/commits", "/repos/acme/shop/issues", "/repos/acme/shop/deployments", "/repos/acme/shop/actions/runs", "/repos/acme/shop/compare/"];
         Assert.All(expected, path => Assert.Contains(_host.GitHub.Exchanges, e => e.Path.StartsWith("/api/v3" + path, StringComparison.Ordinal)));
         await UpstreamContract.AssertConformsAsync("rest", new JsonObject
         {
