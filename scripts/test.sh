@@ -4,8 +4,10 @@
 # for the report pages). kubectl with Kustomize 5 is not in Debian 12 (its kubernetes-client is
 # 1.20): the README says how to get it, and the deployment tests say so when it is missing.
 # The integration tests start their own throwaway PostgreSQL unless DORA_TEST_DB is set, and
-# their own Prometheus and Alertmanager. The contract tests read upstream examples pinned in
-# tests/contracts/package-lock.json (GitHub's webhook examples from npm), installed with npm ci.
+# their own Prometheus and Alertmanager. The contract tests read the upstream contracts pinned in
+# tests/contracts/package-lock.json (GitHub's schemas and examples, the Kubernetes, Argo CD, Flux,
+# Prometheus Operator and Grafana models, and the tools that read them), installed with npm ci,
+# and run them with Node.js (tests/contracts/check.mjs).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

@@ -48,8 +48,17 @@ internal static class GitHubEvents
                 ["state"] = "approved",
                 ["submitted_at"] = Instant(submitted),
                 ["html_url"] = $"https://github.com/{repository.FullName}/pull/{number}#pullrequestreview-{700_000 + number}",
+                ["node_id"] = $"PRR_{700_000 + number}",
+                ["commit_id"] = GitHubWebhookShapes.Sha($"{repository.FullName}:head-{number}"),
+                ["pull_request_url"] = $"https://api.github.com/repos/{repository.FullName}/pulls/{number}",
+                ["author_association"] = "MEMBER",
+                ["_links"] = new JsonObject
+                {
+                    ["html"] = new JsonObject { ["href"] = $"https://github.com/{repository.FullName}/pull/{number}#pullrequestreview-{700_000 + number}" },
+                    ["pull_request"] = new JsonObject { ["href"] = $"https://api.github.com/repos/{repository.FullName}/pulls/{number}" },
+                },
             },
-            ["pull_request"] = PullRequest(repository, number, title, author, opened, submitted, null, null, []),
+            ["pull_request"] = PullRequest(repository, number, title, author, opened, submitted, null, null, [], simple: true),
             ["repository"] = RepositoryJson(repository),
             ["organization"] = Owner(repository),
             ["sender"] = User(reviewer),
@@ -101,6 +110,7 @@ internal static class GitHubEvents
             {
                 ["url"] = $"https://api.github.com/repos/{repository.FullName}/deployments/{deployment.Id}/statuses/{status.Id}",
                 ["id"] = status.Id,
+                ["node_id"] = $"DES_{status.Id}",
                 ["state"] = status.State,
                 ["creator"] = User(deployer),
                 ["description"] = $"Deployment {status.State}",
@@ -109,11 +119,14 @@ internal static class GitHubEvents
                 ["log_url"] = $"https://ci.example.com/deploys/{status.Id}/log",
                 ["created_at"] = Instant(status.CreatedAt),
                 ["updated_at"] = Instant(status.CreatedAt),
+                ["deployment_url"] = $"https://api.github.com/repos/{repository.FullName}/deployments/{deployment.Id}",
+                ["repository_url"] = $"https://api.github.com/repos/{repository.FullName}",
             },
             ["deployment"] = new JsonObject
             {
                 ["url"] = $"https://api.github.com/repos/{repository.FullName}/deployments/{deployment.Id}",
                 ["id"] = deployment.Id,
+                ["node_id"] = $"DE_{deployment.Id}",
                 ["sha"] = deployment.Sha,
                 ["ref"] = "main",
                 ["task"] = "deploy",
@@ -124,6 +137,8 @@ internal static class GitHubEvents
                 ["creator"] = User(deployer),
                 ["created_at"] = Instant(deployment.CreatedAt),
                 ["updated_at"] = Instant(status.CreatedAt),
+                ["statuses_url"] = $"https://api.github.com/repos/{repository.FullName}/deployments/{deployment.Id}/statuses",
+                ["repository_url"] = $"https://api.github.com/repos/{repository.FullName}",
             },
             ["repository"] = RepositoryJson(repository),
             ["organization"] = Owner(repository),
@@ -131,46 +146,77 @@ internal static class GitHubEvents
         }.ToJsonString());
     }
 
+    // A pull request as a delivery shows it; a review's delivery carries the shorter
+    // simple-pull-request (no merge state, no counts).
     private static JsonObject PullRequest(
         Repository repository, int number, string title, GitHubUser author, DateTimeOffset created, DateTimeOffset? updated, DateTimeOffset? merged,
-        string? mergeCommit, IReadOnlyList<string> labels, GitHubUser? merger = null, int commits = 1) => new()
+        string? mergeCommit, IReadOnlyList<string> labels, GitHubUser? merger = null, int commits = 1, bool simple = false)
     {
-        ["url"] = $"https://api.github.com/repos/{repository.FullName}/pulls/{number}",
-        ["id"] = 800_000 + number,
-        ["html_url"] = $"https://github.com/{repository.FullName}/pull/{number}",
-        ["number"] = number,
-        ["state"] = merged is null ? "open" : "closed",
-        ["locked"] = false,
-        ["title"] = title,
-        ["user"] = User(author),
-        ["body"] = null,
-        ["labels"] = new JsonArray(labels.Select((l, i) => (JsonNode?)new JsonObject { ["id"] = 100 + i, ["name"] = l, ["color"] = "d73a4a", ["default"] = false }).ToArray()),
-        ["created_at"] = Instant(created),
-        ["updated_at"] = Instant(updated ?? created),
-        ["closed_at"] = merged is { } m ? Instant(m) : null,
-        ["merged_at"] = merged is { } at ? Instant(at) : null,
-        ["merge_commit_sha"] = mergeCommit,
-        ["draft"] = false,
-        ["head"] = new JsonObject { ["ref"] = $"feature-{number}", ["label"] = $"{repository.FullName.Split('/')[0]}:feature-{number}" },
-        ["base"] = new JsonObject { ["ref"] = "main", ["label"] = $"{repository.FullName.Split('/')[0]}:main" },
-        ["merged"] = merged is not null,
-        ["merged_by"] = merger is null ? null : User(merger),
-        ["commits"] = commits,
-    };
+        var api = $"https://api.github.com/repos/{repository.FullName}";
+        var head = GitHubWebhookShapes.Sha($"{repository.FullName}:head-{number}");
+        var pr = new JsonObject
+        {
+            ["url"] = $"{api}/pulls/{number}",
+            ["id"] = 800_000 + number,
+            ["node_id"] = $"PR_{800_000 + number}",
+            ["html_url"] = $"https://github.com/{repository.FullName}/pull/{number}",
+            ["diff_url"] = $"https://github.com/{repository.FullName}/pull/{number}.diff",
+            ["patch_url"] = $"https://github.com/{repository.FullName}/pull/{number}.patch",
+            ["issue_url"] = $"{api}/issues/{number}",
+            ["number"] = number,
+            ["state"] = merged is null ? "open" : "closed",
+            ["locked"] = false,
+            ["title"] = title,
+            ["user"] = User(author),
+            ["body"] = null,
+            ["labels"] = new JsonArray(labels.Select((l, i) => (JsonNode?)GitHubWebhookShapes.Label(repository.FullName, l, i)).ToArray()),
+            ["created_at"] = Instant(created),
+            ["updated_at"] = Instant(updated ?? created),
+            ["closed_at"] = merged is { } m ? Instant(m) : null,
+            ["merged_at"] = merged is { } at ? Instant(at) : null,
+            ["merge_commit_sha"] = mergeCommit,
+            ["assignee"] = null,
+            ["assignees"] = new JsonArray(),
+            ["requested_reviewers"] = new JsonArray(),
+            ["requested_teams"] = new JsonArray(),
+            ["milestone"] = null,
+            ["draft"] = false,
+            ["commits_url"] = $"{api}/pulls/{number}/commits",
+            ["review_comments_url"] = $"{api}/pulls/{number}/comments",
+            ["review_comment_url"] = $"{api}/pulls/comments{{/number}}",
+            ["comments_url"] = $"{api}/issues/{number}/comments",
+            ["statuses_url"] = $"{api}/statuses/{head}",
+            ["head"] = GitHubWebhookShapes.Branch(repository.FullName, $"feature-{number}", head),
+            ["base"] = GitHubWebhookShapes.Branch(repository.FullName, "main", GitHubWebhookShapes.Sha($"{repository.FullName}:base-{number}")),
+            ["_links"] = GitHubWebhookShapes.PullRequestLinks(repository.FullName, number),
+            ["author_association"] = "MEMBER",
+            ["auto_merge"] = null,
+            ["active_lock_reason"] = null,
+        };
+        if (!simple)
+        {
+            pr["merged"] = merged is not null;
+            pr["mergeable"] = null;
+            pr["rebaseable"] = null;
+            pr["mergeable_state"] = "unknown";
+            pr["merged_by"] = merger is null ? null : User(merger);
+            pr["comments"] = 0;
+            pr["review_comments"] = 0;
+            pr["maintainer_can_modify"] = false;
+            pr["commits"] = commits;
+            pr["additions"] = commits * 10;
+            pr["deletions"] = commits * 2;
+            pr["changed_files"] = commits;
+        }
 
-    private static JsonObject RepositoryJson(Repository repository) => new()
-    {
-        ["name"] = repository.Name,
-        ["full_name"] = repository.FullName,
-        ["private"] = true,
-        ["owner"] = new JsonObject { ["login"] = repository.FullName.Split('/')[0], ["type"] = "Organization" },
-        ["html_url"] = $"https://github.com/{repository.FullName}",
-        ["default_branch"] = "main",
-    };
+        return pr;
+    }
 
-    private static JsonObject Owner(Repository repository) => new() { ["login"] = repository.FullName.Split('/')[0] };
+    private static JsonObject RepositoryJson(Repository repository) => GitHubWebhookShapes.Repository(repository.FullName);
 
-    private static JsonObject User(GitHubUser user) => new() { ["login"] = user.Login, ["type"] = "User" };
+    private static JsonObject Owner(Repository repository) => GitHubWebhookShapes.Organization(repository.FullName.Split('/')[0]);
+
+    private static JsonObject User(GitHubUser user) => GitHubRestShapes.User(user.Login);
 
     internal static string Instant(DateTimeOffset? at) =>
         at is { } value ? value.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) : "";

@@ -118,7 +118,7 @@ internal sealed class GitActorNode(GitHubCommit commit) : GraphObject
         "name" => commit.Author.Name,
         "email" => commit.Author.Email,
         "date" => commit.AuthoredAt,
-        "user" => new UserNode(commit.Author.Login),
+        "user" => commit.Author == GitHubUser.Deleted ? null : new UserNode(commit.Author.Login),
         _ => throw Unknown(field),
     };
 }
@@ -153,7 +153,7 @@ internal sealed class PullRequestNode(GitHubRepository repo, GitHubPullRequest p
         "closedAt" => pr.MergedAt,
         "baseRefName" => repo.DefaultBranch,
         "headRefName" => $"feature-{pr.Number}",
-        "author" => new UserNode(pr.Author.Login),
+        "author" => pr.Author == GitHubUser.Deleted ? null : new UserNode(pr.Author.Login),
         "mergeCommit" => pr.MergeCommit is { } sha && repo.Commits.TryGetValue(sha, out var merge) ? new CommitNode(repo, merge) : null,
         "labels" => new Connection("LabelConnection", pr.Labels.Select(l => (object?)new NamedNode("Label", l)).ToList(), args),
         "reviews" => new Connection("PullRequestReviewConnection", pr.Reviews.Select(r => (object?)new ReviewNode(r)).ToList(), args),

@@ -24,6 +24,12 @@ internal sealed record BranchCommit(string Name, DateTimeOffset AuthoredAt, stri
 internal sealed record GitHubUser(string Login, string Name, string Email)
 {
     public static GitHubUser Developer { get; } = new("developer", "Dev Eloper", "dev@example.com");
+
+    /// <summary>
+    /// An account since deleted: REST shows its commits with <c>author: null</c> and GraphQL answers
+    /// <c>null</c> for its <c>user</c> and for the pull requests' <c>author</c>; git keeps its name and e-mail.
+    /// </summary>
+    public static GitHubUser Deleted { get; } = new("ghost", "Former Colleague", "former@example.com");
 }
 
 /// <summary>

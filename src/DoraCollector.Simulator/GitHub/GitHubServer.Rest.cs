@@ -29,7 +29,7 @@ internal sealed partial class GitHubServer
                 }.ToJsonString(), null);
             case ["orgs" or "users", var owner, "installation"]:
                 return Repositories.Values.Any(r => string.Equals(r.Owner, owner, StringComparison.OrdinalIgnoreCase))
-                    ? (200, new JsonObject { ["id"] = InstallationId, ["account"] = new JsonObject { ["login"] = owner }, ["app_id"] = AppId }.ToJsonString(), null)
+                    ? (200, InstallationJson(owner).ToJsonString(), null)
                     : (404, NotFound, null);
             case ["orgs", var org, "repos"]:
                 return Organizations.TryGetValue(org, out var names)
@@ -97,6 +97,9 @@ internal sealed partial class GitHubServer
         {
             ["url"] = $"https://api.github.com/repos/{repo.FullName}/compare/{basehead}",
             ["html_url"] = $"https://github.com/{repo.FullName}/compare/{basehead}",
+            ["permalink_url"] = $"https://github.com/{repo.FullName}/compare/{@base.Sha}...{head.Sha}",
+            ["diff_url"] = $"https://github.com/{repo.FullName}/compare/{basehead}.diff",
+            ["patch_url"] = $"https://github.com/{repo.FullName}/compare/{basehead}.patch",
             ["status"] = status,
             ["ahead_by"] = ahead.Count,
             ["behind_by"] = behind,
@@ -105,10 +108,46 @@ internal sealed partial class GitHubServer
             ["merge_base_commit"] = mergeBase is null ? null : CommitJson(repo, mergeBase),
             ["commits"] = new JsonArray(commits),
             ["files"] = page == 1 ? new JsonArray(ahead.SelectMany(c => c.Files).Distinct().Take(300)
-                .Select(f => (JsonNode?)new JsonObject { ["filename"] = f, ["status"] = "modified", ["patch"] = "@@ -1 +1 @@\n-old\n+new" }).ToArray()) : null,
+                .Select(f => (JsonNode?)FileJson(repo, head.Sha, f)).ToArray()) : null,
         };
         return (200, body.ToJsonString(), null);
     }
+
+    // The App's installation on an account, as GET /orgs/{org}/installation answers it.
+    private JsonObject InstallationJson(string owner) => new()
+    {
+        ["id"] = InstallationId,
+        ["account"] = GitHubRestShapes.User(owner, "Organization"),
+        ["app_id"] = AppId,
+        ["app_slug"] = "dora-collector",
+        ["target_id"] = GitHubRestShapes.Id(owner),
+        ["target_type"] = "Organization",
+        ["single_file_name"] = null,
+        ["repository_selection"] = "all",
+        ["access_tokens_url"] = $"https://api.github.com/app/installations/{InstallationId}/access_tokens",
+        ["html_url"] = $"https://github.com/organizations/{owner}/settings/installations/{InstallationId}",
+        ["repositories_url"] = "https://api.github.com/installation/repositories",
+        ["events"] = new JsonArray("deployment_status", "issues", "pull_request", "pull_request_review", "push", "workflow_run"),
+        ["permissions"] = new JsonObject { ["contents"] = "read", ["pull_requests"] = "read", ["deployments"] = "read", ["issues"] = "read", ["actions"] = "read" },
+        ["created_at"] = "2024-01-10T09:00:00Z",
+        ["updated_at"] = "2024-01-10T09:00:00Z",
+        ["suspended_by"] = null,
+        ["suspended_at"] = null,
+    };
+
+    private static JsonObject FileJson(GitHubRepository repo, string sha, string file) => new()
+    {
+        ["sha"] = sha,
+        ["filename"] = file,
+        ["status"] = "modified",
+        ["additions"] = 1,
+        ["deletions"] = 1,
+        ["changes"] = 2,
+        ["blob_url"] = $"https://github.com/{repo.FullName}/blob/{sha}/{file}",
+        ["raw_url"] = $"https://github.com/{repo.FullName}/raw/{sha}/{file}",
+        ["contents_url"] = $"https://api.github.com/repos/{repo.FullName}/contents/{file}?ref={sha}",
+        ["patch"] = "@@ -1 +1 @@\n-old\n+new",
+    };
 
     private static IEnumerable<JsonObject> Issues(GitHubRepository repo, IQueryCollection query)
     {
@@ -174,8 +213,9 @@ internal sealed partial class GitHubServer
         },
         ["url"] = $"https://api.github.com/repos/{repo.FullName}/commits/{commit.Sha}",
         ["html_url"] = $"https://github.com/{repo.FullName}/commit/{commit.Sha}",
-        ["author"] = new JsonObject { ["login"] = commit.Author.Login, ["type"] = "User" },
-        ["committer"] = new JsonObject { ["login"] = commit.Author.Login, ["type"] = "User" },
+        ["comments_url"] = $"https://api.github.com/repos/{repo.FullName}/commits/{commit.Sha}/comments",
+        ["author"] = commit.Author == GitHubUser.Deleted ? null : GitHubRestShapes.User(commit.Author.Login),
+        ["committer"] = commit.Author == GitHubUser.Deleted ? null : GitHubRestShapes.User(commit.Author.Login),
         ["parents"] = new JsonArray(commit.Parents.Select(p => (JsonNode?)new JsonObject
         {
             ["sha"] = p,
@@ -191,7 +231,13 @@ internal sealed partial class GitHubServer
         ["html_url"] = $"https://github.com/{repo.FullName}/issues/{issue.Number}",
         ["number"] = issue.Number,
         ["title"] = issue.Title,
-        ["user"] = new JsonObject { ["login"] = "oncall", ["id"] = 2 },
+        ["repository_url"] = $"https://api.github.com/repos/{repo.FullName}",
+        ["labels_url"] = $"https://api.github.com/repos/{repo.FullName}/issues/{issue.Number}/labels{{/name}}",
+        ["comments_url"] = $"https://api.github.com/repos/{repo.FullName}/issues/{issue.Number}/comments",
+        ["events_url"] = $"https://api.github.com/repos/{repo.FullName}/issues/{issue.Number}/events",
+        ["user"] = GitHubRestShapes.User("oncall"),
+        ["assignee"] = null,
+        ["milestone"] = null,
         ["labels"] = Labels(issue.Labels),
         ["state"] = issue.ClosedAt is null ? "open" : "closed",
         ["locked"] = false,
@@ -205,8 +251,20 @@ internal sealed partial class GitHubServer
     private static JsonObject PullRequestIssueJson(GitHubRepository repo, GitHubPullRequest pr) => new()
     {
         ["id"] = 80000 + pr.Number,
+        ["node_id"] = $"PR_{pr.Number}",
+        ["url"] = $"https://api.github.com/repos/{repo.FullName}/issues/{pr.Number}",
+        ["html_url"] = $"https://github.com/{repo.FullName}/pull/{pr.Number}",
+        ["repository_url"] = $"https://api.github.com/repos/{repo.FullName}",
+        ["labels_url"] = $"https://api.github.com/repos/{repo.FullName}/issues/{pr.Number}/labels{{/name}}",
+        ["comments_url"] = $"https://api.github.com/repos/{repo.FullName}/issues/{pr.Number}/comments",
+        ["events_url"] = $"https://api.github.com/repos/{repo.FullName}/issues/{pr.Number}/events",
         ["number"] = pr.Number,
         ["title"] = pr.Title,
+        ["user"] = GitHubRestShapes.User(pr.Author.Login),
+        ["assignee"] = null,
+        ["milestone"] = null,
+        ["locked"] = false,
+        ["comments"] = 0,
         ["labels"] = Labels(pr.Labels),
         ["state"] = pr.MergedAt is null ? "open" : "closed",
         ["created_at"] = Instant(pr.CreatedAt),
@@ -216,6 +274,9 @@ internal sealed partial class GitHubServer
         {
             ["url"] = $"https://api.github.com/repos/{repo.FullName}/pulls/{pr.Number}",
             ["merged_at"] = pr.MergedAt is { } at ? Instant(at) : null,
+            ["html_url"] = $"https://github.com/{repo.FullName}/pull/{pr.Number}",
+            ["diff_url"] = $"https://github.com/{repo.FullName}/pull/{pr.Number}.diff",
+            ["patch_url"] = $"https://github.com/{repo.FullName}/pull/{pr.Number}.patch",
         },
     };
 
@@ -234,7 +295,7 @@ internal sealed partial class GitHubServer
         ["original_environment"] = d.Environment,
         ["environment"] = d.Environment,
         ["description"] = d.Description,
-        ["creator"] = new JsonObject { ["login"] = "deployer", ["id"] = 3 },
+        ["creator"] = GitHubRestShapes.User("deployer"),
         ["created_at"] = Instant(d.CreatedAt),
         ["updated_at"] = Instant(d.UpdatedAt),
         ["statuses_url"] = $"https://api.github.com/repos/{repo.FullName}/deployments/{d.Id}/statuses",
@@ -259,18 +320,22 @@ internal sealed partial class GitHubServer
         ["updated_at"] = Instant(run.UpdatedAt),
         ["run_attempt"] = 1,
         ["run_started_at"] = Instant(run.CreatedAt),
+        ["display_title"] = run.Name,
+        ["url"] = $"https://api.github.com/repos/{repo.FullName}/actions/runs/{run.Id}",
+        ["jobs_url"] = $"https://api.github.com/repos/{repo.FullName}/actions/runs/{run.Id}/jobs",
+        ["logs_url"] = $"https://api.github.com/repos/{repo.FullName}/actions/runs/{run.Id}/logs",
+        ["check_suite_url"] = $"https://api.github.com/repos/{repo.FullName}/check-suites/{run.Id}",
+        ["artifacts_url"] = $"https://api.github.com/repos/{repo.FullName}/actions/runs/{run.Id}/artifacts",
+        ["cancel_url"] = $"https://api.github.com/repos/{repo.FullName}/actions/runs/{run.Id}/cancel",
+        ["rerun_url"] = $"https://api.github.com/repos/{repo.FullName}/actions/runs/{run.Id}/rerun",
+        ["workflow_url"] = $"https://api.github.com/repos/{repo.FullName}/actions/workflows/161335",
+        ["pull_requests"] = new JsonArray(),
+        ["head_commit"] = repo.Commits.TryGetValue(run.HeadSha, out var head) ? GitHubRestShapes.SimpleCommit(head) : null,
+        ["head_repository"] = GitHubRestShapes.Repository(repo),
+        ["repository"] = GitHubRestShapes.Repository(repo),
     };
 
-    private static JsonObject RepositoryJson(GitHubRepository repo) => new()
-    {
-        ["id"] = Math.Abs(repo.FullName.GetHashCode(StringComparison.Ordinal)),
-        ["name"] = repo.Name,
-        ["full_name"] = repo.FullName,
-        ["private"] = true,
-        ["archived"] = repo.Archived,
-        ["disabled"] = false,
-        ["default_branch"] = repo.DefaultBranch,
-    };
+    private static JsonObject RepositoryJson(GitHubRepository repo) => GitHubRestShapes.Repository(repo);
 
     private static string Instant(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 }

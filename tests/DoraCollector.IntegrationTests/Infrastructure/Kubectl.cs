@@ -15,7 +15,10 @@ internal static class Kubectl
         "(pkgs.k8s.io) or as a single binary, as the README says.";
 
     /// <summary>The objects a kustomization folder (relative to the repository root) renders to; fails with kubectl's error.</summary>
-    public static async Task<IReadOnlyList<JsonNode>> KustomizeAsync(string folder)
+    public static async Task<IReadOnlyList<JsonNode>> KustomizeAsync(string folder) => Yaml.ReadAll(await KustomizeTextAsync(folder));
+
+    /// <summary>The YAML stream a kustomization folder renders to, as kubectl prints it.</summary>
+    public static async Task<string> KustomizeTextAsync(string folder)
     {
         var start = new ProcessStartInfo(Executable.Find("kubectl", HowToInstall))
         {
@@ -31,6 +34,6 @@ internal static class Kubectl
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await process.WaitForExitAsync(timeout.Token);
         Assert.True(process.ExitCode == 0, $"kubectl kustomize {folder} failed:\n{await stderr}");
-        return Yaml.ReadAll(await stdout);
+        return await stdout;
     }
 }

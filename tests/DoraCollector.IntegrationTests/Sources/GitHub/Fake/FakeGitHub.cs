@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using DoraCollector.Simulator.GitHub;
 using Microsoft.AspNetCore.Http;
 
@@ -16,6 +17,7 @@ internal sealed class FakeGitHub : IAsyncDisposable
     public const string Token = GitHubServer.DefaultToken;
 
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
+    private readonly ConcurrentQueue<RecordedExchange> _exchanges = new();
     private readonly Queue<Fault> _faults = new();
     private readonly Lock _lock = new();
 
@@ -49,6 +51,12 @@ internal sealed class FakeGitHub : IAsyncDisposable
     public int InstallationTokensIssued => Server.InstallationTokensIssued;
 
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
+
+    /// <summary>With <see cref="RecordExchanges"/>: every request with its headers and body, and the body answered.</summary>
+    public IReadOnlyList<RecordedExchange> Exchanges => _exchanges.ToArray();
+
+    /// <summary>Whether <see cref="Exchanges"/> keeps whole requests and answers (for the contract tests).</summary>
+    public bool RecordExchanges { get; set; }
 
     public static async Task<FakeGitHub> StartAsync(TimeProvider clock)
     {
@@ -114,6 +122,17 @@ internal sealed class FakeGitHub : IAsyncDisposable
             await Task.Delay(delay, context.RequestAborted);
         }
 
+        string? requestBody = null;
+        var answered = context.Response.Body;
+        using var copy = RecordExchanges ? new MemoryStream() : null;
+        if (copy is not null)
+        {
+            request.EnableBuffering();
+            requestBody = await new StreamReader(request.Body).ReadToEndAsync(context.RequestAborted);
+            request.Body.Position = 0;
+            context.Response.Body = copy;
+        }
+
         if (fault?.Status is { } status)
         {
             await FailAsync(context.Response, fault, status);
@@ -121,6 +140,21 @@ internal sealed class FakeGitHub : IAsyncDisposable
         else
         {
             await next(context);
+        }
+
+        if (copy is not null)
+        {
+            context.Response.Body = answered;
+            copy.Position = 0;
+            await copy.CopyToAsync(answered, context.RequestAborted);
+            _exchanges.Enqueue(new RecordedExchange(
+                request.Method,
+                path,
+                request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal),
+                request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+                requestBody,
+                context.Response.StatusCode,
+                Encoding.UTF8.GetString(copy.ToArray())));
         }
 
         _requests.Enqueue(new RecordedRequest(request.Method, path + request.QueryString, context.Response.StatusCode, isGraphQL ? "graphql" : "rest"));
@@ -155,3 +189,8 @@ internal sealed class FakeGitHub : IAsyncDisposable
 }
 
 internal sealed record RecordedRequest(string Method, string PathAndQuery, int Status, string Api);
+
+/// <summary>A whole request (path without its query) and the body it was answered with.</summary>
+internal sealed record RecordedExchange(
+    string Method, string Path, IReadOnlyDictionary<string, string> Query, IReadOnlyDictionary<string, string> Headers,
+    string? RequestBody, int Status, string ResponseBody);
