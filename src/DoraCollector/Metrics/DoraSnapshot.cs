@@ -54,7 +54,14 @@ internal sealed record MetricValues(
     int OpenIncidents,
     int ResolvedIncidents,
     int DiscardedLeadTimes,
-    IReadOnlyDictionary<DoraMetric, PerformanceLevel> Levels);
+    IReadOnlyDictionary<DoraMetric, PerformanceLevel> Levels)
+{
+    /// <summary>
+    /// The 95 % intervals and the levels they allow; null only for values made without a sample
+    /// (a hand-built value in a test). <see cref="Levels"/> judges the point values, as <c>/metrics</c> publishes them.
+    /// </summary>
+    public MetricConfidence? Confidence { get; init; }
+}
 
 /// <summary>
 /// Deployments by outcome, a partition: each deployment is in exactly one of the four.
