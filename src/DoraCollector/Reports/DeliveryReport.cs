@@ -53,22 +53,21 @@ internal sealed record EnvironmentSection(string Environment, bool IsProduction,
 
     public MetricValues Previous => Trend[^2];
 
-    public MetricChange Change(ReportMetric metric) =>
-        MetricChange.Compare(metric.Read(Current), metric.Read(Previous), metric.Direction);
+    public MetricChange Change(ReportMetric metric) => metric.Compare(Current, Previous);
 
-    /// <summary>The judged level; null for no data, an unjudged metric or a non-production environment.</summary>
-    public PerformanceLevel? Level(ReportMetric metric) =>
-        metric.Level is { } m && Current.Levels.TryGetValue(m, out var level) ? level : null;
+    /// <summary>
+    /// The level the whole 95 % interval allows; null for no data, an unjudged metric, a
+    /// non-production environment or an interval spanning bands (<see cref="ReportMetric.NotEnoughData"/>).
+    /// </summary>
+    public PerformanceLevel? Level(ReportMetric metric) => metric.LevelOf(Current);
 }
 
 /// <summary>A team (of the organisation) or a service (of a team) in one production environment.</summary>
 internal sealed record BreakdownRow(string Name, string Environment, MetricValues Current, MetricValues Previous)
 {
-    public MetricChange Change(ReportMetric metric) =>
-        MetricChange.Compare(metric.Read(Current), metric.Read(Previous), metric.Direction);
+    public MetricChange Change(ReportMetric metric) => metric.Compare(Current, Previous);
 
-    public PerformanceLevel? Level(ReportMetric metric) =>
-        metric.Level is { } m && Current.Levels.TryGetValue(m, out var level) ? level : null;
+    public PerformanceLevel? Level(ReportMetric metric) => metric.LevelOf(Current);
 }
 
 /// <summary>How many rows the page and the summary list; CSV downloads have every row.</summary>

@@ -66,6 +66,7 @@ internal static class ReportText
         Reports.Verdict.Worse => "worse",
         Reports.Verdict.Unchanged => "unchanged",
         Reports.Verdict.Neutral => "changed",
+        Reports.Verdict.WithinNoise => "within noise",
         _ => "no comparison",
     };
 
@@ -84,6 +85,22 @@ internal static class ReportText
         PerformanceLevel.Medium => "medium",
         _ => "low",
     };
+
+    /// <summary>
+    /// The 95 % interval and sample size: <c>95 %: 4.6 %–69.9 %, n = 4</c>; an unbounded upper end
+    /// reads <c>or more</c>: <c>95 %: 2 h or more, n = 3</c>.
+    /// </summary>
+    public static string Interval(MetricUnit unit, Interval interval)
+    {
+        var n = interval.N.ToString(Invariant);
+        return interval.IsBounded
+            ? $"95 %: {Value(unit, interval.Low)}–{Value(unit, interval.High)}, n = {n}"
+            : $"95 %: {Value(unit, interval.Low)} or more, n = {n}";
+    }
+
+    /// <summary>A judged metric whose interval spans more than one band: <c>not enough data (n = 4)</c>.</summary>
+    public static string NotEnoughData(Interval? interval) =>
+        interval is null ? "not enough data" : $"not enough data (n = {interval.N.ToString(Invariant)})";
 
     /// <summary><c>1 change</c>, <c>3 changes</c>.</summary>
     public static string Count(long count, string one, string many) =>
