@@ -61,6 +61,12 @@ internal sealed record MetricValues(
     /// (a hand-built value in a test). <see cref="Levels"/> judges the point values, as <c>/metrics</c> publishes them.
     /// </summary>
     public MetricConfidence? Confidence { get; init; }
+
+    /// <summary>
+    /// The window ended before the series' first record: nothing was measured, not even a zero.
+    /// Set by the reports for periods before the records begin; every value reads as no data.
+    /// </summary>
+    public bool BeforeRecords { get; init; }
 }
 
 /// <summary>

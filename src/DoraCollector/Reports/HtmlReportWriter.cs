@@ -78,6 +78,11 @@ internal static class HtmlReportWriter
             html.Append($"""<p class="notice">This {period.KindName} is still in progress: its numbers cover the time up to <time datetime="{ReportText.Iso(report.Now)}">{ReportText.Time(report.Now)}</time>, and rates are per day so far.</p>""");
         }
 
+        if (ReportText.RecordsNote(report) is { Length: > 0 } records)
+        {
+            html.Append($"""<p class="notice records">{records} Earlier periods are shown as no data, not as zero.</p>""");
+        }
+
         html.Append($"\n<nav class=\"periods\" aria-label=\"Other periods\"><ul>");
         html.Append($"""<li><a rel="prev" href="{ReportLinks.Page(scope, previous)}">← previous {period.KindName} ({previous.Label})</a></li>""");
         var next = period.Next();
@@ -560,7 +565,7 @@ internal static class HtmlReportWriter
         var html = new HtmlBuilder();
         if (change.Movement == Movement.None)
         {
-            html.Append($"""<span class="change no-comparison">no comparison</span>""");
+            html.Append($"""<span class="change no-comparison">{ReportText.Verdict(change.Verdict)}</span>""");
             return html.ToMarkup();
         }
 

@@ -21,6 +21,11 @@ internal static class MarkdownReportWriter
             md.Append(" In progress: up to ").Append(ReportText.Time(report.Now)).Append('.');
         }
 
+        if (ReportText.RecordsNote(report) is { Length: > 0 } records)
+        {
+            md.Append(' ').Append(records);
+        }
+
         md.Append("\n\n");
         if (report.Environments.Count == 0)
         {
@@ -148,7 +153,7 @@ internal static class MarkdownReportWriter
     {
         if (change.Movement == Movement.None)
         {
-            return "no comparison";
+            return ReportText.Verdict(change.Verdict);
         }
 
         var relative = ReportText.Relative(metric.Unit, change);

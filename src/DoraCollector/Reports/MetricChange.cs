@@ -23,6 +23,9 @@ internal enum Verdict
 
     /// <summary>Moved, but the two periods' 95 % intervals overlap: the move may be chance.</summary>
     WithinNoise,
+
+    /// <summary>The previous period ended before the records begin: there is nothing earlier to compare with.</summary>
+    NoEarlierData,
 }
 
 /// <summary>

@@ -35,11 +35,14 @@ internal sealed record ReportMetric(
     string Name,
     MetricUnit Unit,
     Direction Direction,
-    Func<MetricValues, double?> Read,
+    Func<MetricValues, double?> ReadValue,
     DoraMetric? Level = null,
     bool Headline = false,
     Func<MetricConfidence, Interval?>? ReadInterval = null)
 {
+    /// <summary>The value; null for no data, and for a period before the records begin (even a count).</summary>
+    public double? Read(MetricValues values) => values.BeforeRecords ? null : ReadValue(values);
+
     /// <summary>The 95 % interval of the value; null for a count, no data, or values made without a sample.</summary>
     public Interval? IntervalOf(MetricValues values) =>
         ReadInterval is { } read && values.Confidence is { } confidence && Read(values) is not null ? read(confidence) : null;
@@ -54,8 +57,11 @@ internal sealed record ReportMetric(
     public bool NotEnoughData(MetricValues values) =>
         Level is { } metric && values.Levels.ContainsKey(metric) && LevelOf(values) is null;
 
+    /// <summary>This period against the one before; nothing to compare with a period before the records begin.</summary>
     public MetricChange Compare(MetricValues current, MetricValues previous) =>
-        MetricChange.Compare(Read(current), Read(previous), Direction, IntervalOf(current), IntervalOf(previous));
+        previous.BeforeRecords && Read(current) is { } now
+            ? new MetricChange(now, null, null, null, Movement.None, Verdict.NoEarlierData)
+            : MetricChange.Compare(Read(current), Read(previous), Direction, IntervalOf(current), IntervalOf(previous));
 
     public static readonly ReportMetric DeploymentFrequency = new(
         "deployment_frequency_per_day", "Deployment frequency", MetricUnit.PerDay, Direction.HigherIsBetter,

@@ -67,6 +67,7 @@ internal static class ReportText
         Reports.Verdict.Unchanged => "unchanged",
         Reports.Verdict.Neutral => "changed",
         Reports.Verdict.WithinNoise => "within noise",
+        Reports.Verdict.NoEarlierData => "no earlier data",
         _ => "no comparison",
     };
 
@@ -101,6 +102,11 @@ internal static class ReportText
     /// <summary>A judged metric whose interval spans more than one band: <c>not enough data (n = 4)</c>.</summary>
     public static string NotEnoughData(Interval? interval) =>
         interval is null ? "not enough data" : $"not enough data (n = {interval.N.ToString(Invariant)})";
+
+    /// <summary>"Records begin at 2026-05-06 12:00 UTC: this quarter holds 26 days of data."; empty when the period is covered.</summary>
+    public static string RecordsNote(DeliveryReport report) => report.DaysOfRecords is { } days && report.RecordsBegin is { } first
+        ? $"Records begin at {Time(first)}: this {report.Period.KindName} holds {Count((long)Math.Ceiling(days - 1e-9), "day", "days")} of data."
+        : "";
 
     /// <summary><c>1 change</c>, <c>3 changes</c>.</summary>
     public static string Count(long count, string one, string many) =>

@@ -64,6 +64,15 @@ public sealed class ReportArithmeticTests
         Assert.Contains("<data value=\"3600\">1 h</data>", production["time_to_restore_p50_seconds"].Row);
         Assert.Contains("<td>caused incident #", html);
         Assert.Contains("<td>the next change was a hotfix</td><td class=\"num\">1 d 4 h</td>", html);
+        // The records begin with d0 (−8d): the range before it holds d0 and nothing earlier, so its
+        // comparison is "no earlier data", and the ranges before are no data in the chart, never 0/day.
+        var before = await ReportPage.GetAsync(host, "/reports?from=2026-02-24T12:00:00Z&to=2026-03-03T12:00:00Z");
+        var earlier = ReportPage.Metrics(before)["production"];
+        Assert.Equal((1.0 / 7, null, null), Triple(earlier["deployment_frequency_per_day"]));
+        Assert.Equal((1.0, null, null), Triple(earlier["deployments"]));
+        Assert.Contains("no earlier data", earlier["deployment_frequency_per_day"].Row);
+        Assert.DoesNotContain(": 0/day;", before);
+        Assert.Contains("Records begin at 2026-03-02 12:00 UTC: this range holds 1 day of data.", before);
     }
 
     private static (double?, double?, double?) Triple(MetricCell cell) => (cell.Current, cell.Previous, cell.Delta);
