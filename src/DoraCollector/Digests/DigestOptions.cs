@@ -65,4 +65,11 @@ internal sealed class SmtpOptions
     public string? Password { get; set; }
 
     public string? From { get; set; }
+
+    /// <summary>
+    /// A PEM certificate file the server's certificate must chain to, for a relay with a private CA
+    /// (or its own self-signed certificate); without it the system's trusted roots decide. The host
+    /// name is checked either way.
+    /// </summary>
+    public string? TrustedCertificateFile { get; set; }
 }

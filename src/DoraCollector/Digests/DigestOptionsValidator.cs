@@ -49,6 +49,8 @@ internal sealed partial class DigestOptionsValidator : IValidateOptions<DigestOp
             errors.Check(smtp.Port is >= 1 and <= 65535, "Smtp:Port", "must be between 1 and 65535");
             errors.Check(Securities.Contains(smtp.Security), "Smtp:Security", "must be StartTls, SslOnConnect or None");
             errors.Check(string.IsNullOrEmpty(smtp.Password) || !string.IsNullOrEmpty(smtp.Username), "Smtp:Username", "is required with a password");
+            errors.Check(smtp.TrustedCertificateFile is null || File.Exists(smtp.TrustedCertificateFile), "Smtp:TrustedCertificateFile",
+                $"'{smtp.TrustedCertificateFile}' does not exist");
         }
 
         return errors.Result;

@@ -1,3 +1,5 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
@@ -71,6 +73,27 @@ internal sealed class DigestTransports(IHttpClientFactory http, IOptionsMonitor<
         }
     }
 
+    // The host name must match; the chain may end at the configured certificate instead of a system root.
+    private static bool ChainsTo(X509Certificate2 root, X509Certificate? presented, SslPolicyErrors errors)
+    {
+        if (errors == SslPolicyErrors.None)
+        {
+            return true;
+        }
+
+        if (presented is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch) || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(root);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        using var certificate = new X509Certificate2(presented);
+        return chain.Build(certificate);
+    }
+
     private async Task MailAsync(string to, DigestMessage message, CancellationToken ct)
     {
         var smtp = options.CurrentValue.Smtp;
@@ -81,6 +104,12 @@ internal sealed class DigestTransports(IHttpClientFactory http, IOptionsMonitor<
         mail.Body = new BodyBuilder { TextBody = message.Markdown, HtmlBody = message.Html }.ToMessageBody();
 
         using var client = new SmtpClient();
+        if (smtp.TrustedCertificateFile is { } trusted)
+        {
+            var root = X509CertificateLoader.LoadCertificateFromFile(trusted);
+            client.ServerCertificateValidationCallback = (_, certificate, _, errors) => ChainsTo(root, certificate, errors);
+        }
+
         try
         {
             var security = smtp.Security switch
@@ -99,6 +128,7 @@ internal sealed class DigestTransports(IHttpClientFactory http, IOptionsMonitor<
             await client.DisconnectAsync(quit: true, ct);
         }
         catch (Exception e) when (e is MailKit.ProtocolException or MailKit.CommandException or System.Net.Sockets.SocketException
+                                      or NotSupportedException   // no STARTTLS, or no authentication mechanism in common
                                       or AuthenticationException or System.Security.Authentication.AuthenticationException or IOException)
         {
             // SMTP replies and socket errors name no password; the exception's type and reply are enough to act on.

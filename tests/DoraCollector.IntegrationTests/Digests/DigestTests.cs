@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Dapper;
 using DoraCollector.Digests;
@@ -112,7 +114,7 @@ public sealed class DigestTests
 
         Assert.Equal(1, await host.Service<DigestSender>().SendAsync("payments-weekly", CancellationToken.None));
 
-        var (from, to, data) = Assert.Single(smtp.Messages);
+        var (from, to, data, _) = Assert.Single(smtp.Messages);
         Assert.Equal("dora@example.com", from);
         Assert.Equal(["lead@payments.example"], to);
         Assert.Equal("digest\0s3cret", Assert.Single(smtp.Logins));
@@ -120,6 +122,52 @@ public sealed class DigestTests
         Assert.Contains("Content-Type: text/plain", data, StringComparison.Ordinal);
         Assert.Contains("Content-Type: text/html", data, StringComparison.Ordinal);
         Assert.Equal("email:lead@payments.example", await host.ScalarAsync<string>("SELECT target FROM digest_deliveries WHERE state = 'sent'"));
+    }
+
+    [Fact]
+    public async Task Starttls_is_required_and_the_server_certificate_is_checked_against_the_configured_one()
+    {
+        using var certificate = SelfSigned();
+        var pem = Path.Combine(Path.GetTempPath(), $"dora-smtp-{Guid.NewGuid():N}.pem");
+        await File.WriteAllTextAsync(pem, certificate.ExportCertificatePem());
+        try
+        {
+            await using var smtp = new LoopbackSmtpServer(certificate);
+            await using var plain = new LoopbackSmtpServer();
+            foreach (var (server, expected) in new[] { (smtp, 1), (plain, 0) })
+            {
+                await using var host = await EngineHost.StartAsync(Now, Schedule(new()
+                {
+                    ["EmailTo:0"] = "lead@payments.example",
+                    [Section + ":Smtp:Host"] = "127.0.0.1", [Section + ":Smtp:Port"] = server.Port.ToString(CultureInfo.InvariantCulture),
+                    [Section + ":Smtp:Security"] = "StartTls", [Section + ":Smtp:Username"] = "digest", [Section + ":Smtp:Password"] = "s3cret",
+                    [Section + ":Smtp:From"] = "dora@example.com", [Section + ":Smtp:TrustedCertificateFile"] = pem,
+                }, attempts: "1"));
+                await IngestWeekAsync(host);
+
+                Assert.Equal(expected, await host.Service<DigestSender>().SendAsync("payments-weekly", CancellationToken.None));
+            }
+
+            Assert.True(Assert.Single(smtp.Messages).Tls);
+            Assert.Empty(plain.Messages);     // a server without STARTTLS gets nothing, not even the password
+            Assert.Empty(plain.Logins);
+        }
+        finally
+        {
+            File.Delete(pem);
+        }
+    }
+
+    private static X509Certificate2 SelfSigned()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(System.Net.IPAddress.Loopback);
+        names.AddDnsName("localhost");
+        request.CertificateExtensions.Add(names.Build());
+        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx), null);
     }
 
     [Fact]

@@ -1,22 +1,27 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace DoraCollector.IntegrationTests.Digests;
 
 /// <summary>
 /// The smallest SMTP server a client can send through: EHLO with AUTH PLAIN and LOGIN, MAIL,
-/// RCPT, DATA, QUIT, on a free loopback port. It keeps each message and the credentials given.
+/// RCPT, DATA, QUIT, on a free loopback port, and STARTTLS when it has a certificate. It keeps each
+/// message, whether it came over TLS, and the credentials given.
 /// </summary>
 internal sealed class LoopbackSmtpServer : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly X509Certificate2? _certificate;
 
-    public LoopbackSmtpServer()
+    public LoopbackSmtpServer(X509Certificate2? certificate = null)
     {
+        _certificate = certificate;
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _loop = Task.Run(LoopAsync);
@@ -24,7 +29,7 @@ internal sealed class LoopbackSmtpServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public ConcurrentQueue<(string From, List<string> To, string Data)> Messages { get; } = new();
+    public ConcurrentQueue<(string From, List<string> To, string Data, bool Tls)> Messages { get; } = new();
 
     /// <summary>"user\0password" as AUTH PLAIN or LOGIN gave them.</summary>
     public ConcurrentQueue<string> Logins { get; } = new();
@@ -50,9 +55,10 @@ internal sealed class LoopbackSmtpServer : IAsyncDisposable
     private async Task ServeAsync(TcpClient client)
     {
         using var _ = client;
-        var stream = client.GetStream();
+        Stream stream = client.GetStream();
         var reader = new StreamReader(stream, Encoding.ASCII);
         var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
+        var tls = false;
         await writer.WriteLineAsync("220 localhost ESMTP test");
         string from = "";
         var to = new List<string>();
@@ -63,8 +69,22 @@ internal sealed class LoopbackSmtpServer : IAsyncDisposable
             {
                 case "EHLO":
                     await writer.WriteLineAsync("250-localhost");
+                    if (_certificate is not null && !tls)
+                    {
+                        await writer.WriteLineAsync("250-STARTTLS");
+                    }
+
                     await writer.WriteLineAsync("250-AUTH PLAIN LOGIN");
                     await writer.WriteLineAsync("250 8BITMIME");
+                    break;
+                case "STARTTLS" when _certificate is not null:
+                    await writer.WriteLineAsync("220 2.0.0 Ready to start TLS");
+                    var secure = new SslStream(stream);
+                    await secure.AuthenticateAsServerAsync(_certificate);
+                    stream = secure;
+                    reader = new StreamReader(stream, Encoding.ASCII);
+                    writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
+                    tls = true;
                     break;
                 case "HELO":
                     await writer.WriteLineAsync("250 localhost");
@@ -99,7 +119,7 @@ internal sealed class LoopbackSmtpServer : IAsyncDisposable
                         data.Append(dataLine.StartsWith("..", StringComparison.Ordinal) ? dataLine[1..] : dataLine).Append("\r\n");
                     }
 
-                    Messages.Enqueue((from, to, data.ToString()));
+                    Messages.Enqueue((from, to, data.ToString(), tls));
                     await writer.WriteLineAsync("250 OK queued");
                     break;
                 case "QUIT":
