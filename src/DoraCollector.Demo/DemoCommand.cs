@@ -179,7 +179,8 @@ internal static class DemoCommand
         }
 
         Console.WriteLine($"  truth       {Path.Combine(directory, "expected.json")}  (what the collector must publish, by the simulator)");
-        Console.WriteLine($"  digest      {digest.Directory}  (the organisation's last week, sent by its schedule at {digest.SendAt:HH:mm} UTC to a loopback webhook)");
+        Console.WriteLine(
+            $"  digest      {digest.Directory}  (the organisation's last week, sent by its schedule at {digest.SendAt:HH:mm} UTC to a loopback webhook)");
         Console.WriteLine();
     }
 

@@ -105,7 +105,8 @@ public sealed class ReportPageTests(ReportFixture fixture) : IClassFixture<Repor
             .Where(r => r[Column("environment")] == "production" && r[Column("interval_low")].Length > 0)
             .ToDictionary(
                 r => r[Column("metric")],
-                r => (ReportPage.Parse(r[Column("interval_low")]), r[Column("interval_high")] is { Length: > 0 } high ? ReportPage.Parse(high) : double.PositiveInfinity));
+                r => (ReportPage.Parse(r[Column("interval_low")]),
+                      r[Column("interval_high")] is { Length: > 0 } high ? ReportPage.Parse(high) : double.PositiveInfinity));
     }
 
     private static bool Overlap((double Low, double High) a, (double Low, double High) b) => a.Low <= b.High && b.Low <= a.High;

@@ -54,7 +54,8 @@ public sealed class ReportConfidenceTests
         var html = HtmlReportWriter.Write(Report());
 
         Assert.Contains("""<span class="nodata not-enough">not enough data (n = 4)</span>""", html, StringComparison.Ordinal);
-        Assert.Contains("""data-n="4" data-low="0.04558726080970055" data-high="0.6993581574175981">95 %: 4.6 %–69.9 %, n = 4<""", html, StringComparison.Ordinal);
+        Assert.Contains(
+            """data-n="4" data-low="0.04558726080970055" data-high="0.6993581574175981">95 %: 4.6 %–69.9 %, n = 4<""", html, StringComparison.Ordinal);
         Assert.Contains("""<span class="verdict">within noise</span>""", html, StringComparison.Ordinal);
         Assert.Contains("""<span class="level level-low">low</span>""", html, StringComparison.Ordinal);  // big: 100 of 400
         Assert.Contains("""<span class="verdict">worse</span>""", html, StringComparison.Ordinal);        // big: against 40 of 400
