@@ -47,13 +47,15 @@ internal static class DemoCommand
         await simulation.StartAsync();
         var directory = Path.GetFullPath(options.Out);
         var settings = await simulation.WriteCollectorFilesAsync(directory);
-        var defaults = new Dictionary<string, string?>(settings)
+        await using var digest = DemoDigest.Start(directory, DateTimeOffset.UtcNow);
+        var defaults = new Dictionary<string, string?>(settings.Concat(digest.Settings()))
         {
             // The demo prints what matters; the collector's own log says only what went wrong.
             ["Logging:LogLevel:Default"] = "Warning",
         };
 
         await using var app = CollectorApp.Build([.. configuration], defaults);
+        app.Configuration["Dora:Digests:ReportBaseUrl"] ??= DemoDigest.ReportBaseUrl(app.Configuration["urls"] ?? CollectorApp.DefaultUrls);
         if (!StartupValidation.Report(app.Services, Console.Error))
         {
             return ExitCodes.InvalidConfiguration;
@@ -85,7 +87,7 @@ internal static class DemoCommand
         var collector = CollectorAddress(app.Urls);
         await using var prometheus = await StartPrometheusAsync(options, collector, directory, stop.Token);
         Console.Write(simulation.Describe());
-        PrintWhereToLook(collector, prometheus, directory);
+        PrintWhereToLook(collector, prometheus, directory, digest);
 
         using var http = new HttpClient { BaseAddress = collector, Timeout = TimeSpan.FromSeconds(30) };
         var refused = (string message) => Console.Error.WriteLine($"refused: {message}");
@@ -158,7 +160,7 @@ internal static class DemoCommand
         }
     }
 
-    private static void PrintWhereToLook(Uri collector, LocalPrometheus? prometheus, string directory)
+    private static void PrintWhereToLook(Uri collector, LocalPrometheus? prometheus, string directory, DemoDigest digest)
     {
         var shown = new UriBuilder(collector) { Host = "localhost" }.Uri;
         Console.WriteLine();
@@ -177,6 +179,8 @@ internal static class DemoCommand
         }
 
         Console.WriteLine($"  truth       {Path.Combine(directory, "expected.json")}  (what the collector must publish, by the simulator)");
+        Console.WriteLine(
+            $"  digest      {digest.Directory}  (the organisation's last week, sent by its schedule at {digest.SendAt:HH:mm} UTC to a loopback webhook)");
         Console.WriteLine();
     }
 

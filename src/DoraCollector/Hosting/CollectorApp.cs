@@ -1,3 +1,4 @@
+using DoraCollector.Digests;
 using DoraCollector.Pipeline;
 using DoraCollector.Sources.Generic;
 using DoraCollector.Api.Read;
@@ -73,6 +74,7 @@ internal static class CollectorApp
         builder.AddReadApi();
         builder.AddMetricsExposition();
         builder.AddReports();
+        builder.AddDigests();
 
         var app = builder.Build();
         app.UseExceptionHandler();

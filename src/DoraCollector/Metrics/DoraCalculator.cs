@@ -159,7 +159,46 @@ internal sealed class DoraCalculator(MetricsOptions options)
             ResolvedIncidents: resolved,
             DiscardedLeadTimes: discarded,
             Levels: new Dictionary<DoraMetric, PerformanceLevel>());
-        return values with { Levels = judge ? Judge(values) : values.Levels };
+        var confidence = new MetricConfidence(
+            Confidence.Poisson(counts.Live, window.Days),
+            Confidence.Wilson(days.Count, window.DaySlots),
+            Confidence.Quantiles(lead),
+            Confidence.Quantiles(coding),
+            Confidence.Quantiles(review),
+            Confidence.Quantiles(deploy),
+            Confidence.Wilson(counts.ChangeFailures, counts.Total),
+            Confidence.Quantiles(restore),
+            Confidence.Quantiles(recovery),
+            Confidence.Wilson(rework, counts.Live),
+            new Dictionary<DoraMetric, PerformanceLevel>());
+        return judge
+            ? values with { Levels = Judge(values), Confidence = confidence with { Levels = JudgeIntervals(values, confidence) } }
+            : values with { Confidence = confidence };
+    }
+
+    // The level of a metric is given only when both ends of its interval fall in the same band;
+    // an unbounded upper end of a duration lies in the worst band (docs/metrics.md).
+    private Dictionary<DoraMetric, PerformanceLevel> JudgeIntervals(MetricValues values, MetricConfidence confidence)
+    {
+        var levels = new Dictionary<DoraMetric, PerformanceLevel>();
+        void Add(DoraMetric metric, Interval? interval, Func<double, PerformanceLevel> judge)
+        {
+            if (interval is not null && judge(interval.Low) is var low && low == judge(interval.High))
+            {
+                levels[metric] = low;
+            }
+        }
+
+        if (values.Deployments.Live > 0)
+        {
+            Add(DoraMetric.DeploymentFrequency, confidence.DeploymentFrequencyPerDay, _levels.DeploymentFrequency);
+        }
+
+        Add(DoraMetric.LeadTimeForChanges, confidence.LeadTime?.P50, _levels.LeadTime);
+        Add(DoraMetric.ChangeFailureRate, confidence.ChangeFailureRate, _levels.ChangeFailureRate);
+        Add(DoraMetric.TimeToRestore, confidence.TimeToRestore?.P50, _levels.TimeToRestore);
+        Add(DoraMetric.FailedDeploymentRecoveryTime, confidence.FailedDeploymentRecoveryTime?.P50, _levels.FailedDeploymentRecoveryTime);
+        return levels;
     }
 
     // Levels are judged on production only, and only on a value: no data is no level.

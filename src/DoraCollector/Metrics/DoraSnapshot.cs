@@ -54,7 +54,20 @@ internal sealed record MetricValues(
     int OpenIncidents,
     int ResolvedIncidents,
     int DiscardedLeadTimes,
-    IReadOnlyDictionary<DoraMetric, PerformanceLevel> Levels);
+    IReadOnlyDictionary<DoraMetric, PerformanceLevel> Levels)
+{
+    /// <summary>
+    /// The 95 % intervals and the levels they allow; null only for values made without a sample
+    /// (a hand-built value in a test). <see cref="Levels"/> judges the point values, as <c>/metrics</c> publishes them.
+    /// </summary>
+    public MetricConfidence? Confidence { get; init; }
+
+    /// <summary>
+    /// The window ended before the series' first record: nothing was measured, not even a zero.
+    /// Set by the reports for periods before the records begin; every value reads as no data.
+    /// </summary>
+    public bool BeforeRecords { get; init; }
+}
 
 /// <summary>
 /// Deployments by outcome, a partition: each deployment is in exactly one of the four.

@@ -48,19 +48,26 @@ internal static class CsvReportWriter
     private static void Metrics(CsvBuilder csv, DeliveryReport report)
     {
         csv.Row("period", "previous_period", "environment", "production", "metric", "unit", "value", "previous_value",
-            "delta", "relative_change", "verdict", "level");
+            "delta", "relative_change", "verdict", "level", "not_enough_data", "n", "interval_low", "interval_high");
         foreach (var section in report.Environments)
         {
             foreach (var metric in ReportMetric.All)
             {
                 var change = section.Change(metric);
-                csv.Row(report.Period.Label, report.Previous.Label, section.Environment, Bool(section.IsProduction), metric.Key, Unit(metric.Unit),
+                csv.Row([report.Period.Label, report.Previous.Label, section.Environment, Bool(section.IsProduction), metric.Key, Unit(metric.Unit),
                     Number(change.Current), Number(change.Previous), Number(change.Delta), Number(change.Relative),
                     change.Verdict == Verdict.NotComparable ? "" : ReportText.Verdict(change.Verdict),
-                    section.Level(metric) is { } level ? ReportText.Level(level) : "");
+                    section.Level(metric) is { } level ? ReportText.Level(level) : "",
+                    section.IsProduction && metric.NotEnoughData(section.Current) ? "true" : "",
+                    .. IntervalCells(metric.IntervalOf(section.Current))]);
             }
         }
     }
+
+    // n, low, high; high is empty when the sample cannot bound it, all three for no interval.
+    private static string[] IntervalCells(Metrics.Interval? interval) => interval is null
+        ? ["", "", ""]
+        : [Integer(interval.N), Number(interval.Low), interval.IsBounded ? Number(interval.High) : ""];
 
     private static void Trend(CsvBuilder csv, DeliveryReport report)
     {
@@ -79,14 +86,16 @@ internal static class CsvReportWriter
     private static void Breakdown(CsvBuilder csv, DeliveryReport report)
     {
         var noun = report.BreakdownKind == ScopeKind.Service ? "service" : "team";
-        csv.Row([noun, "environment", "period", .. ReportMetric.Headlines.SelectMany(m => new[] { m.Key, m.Key + "_previous", m.Key + "_level" })]);
+        csv.Row([noun, "environment", "period",
+            .. ReportMetric.Headlines.SelectMany(m => new[] { m.Key, m.Key + "_previous", m.Key + "_level", m.Key + "_n", m.Key + "_low", m.Key + "_high" })]);
         foreach (var row in report.Breakdown)
         {
             csv.Row([row.Name, row.Environment, report.Period.Label,
-                .. ReportMetric.Headlines.SelectMany(m => new[]
-                {
+                .. ReportMetric.Headlines.SelectMany(m => (string[])
+                [
                     Number(m.Read(row.Current)), Number(m.Read(row.Previous)), row.Level(m) is { } level ? ReportText.Level(level) : "",
-                })]);
+                    .. IntervalCells(m.IntervalOf(row.Current)),
+                ])]);
         }
     }
 

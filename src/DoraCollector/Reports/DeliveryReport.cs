@@ -30,6 +30,17 @@ internal sealed record DeliveryReport(
 {
     public ReportPeriod Period => Trend[^1];
 
+    /// <summary>The scope's first deployment or incident in any environment; null when it has none.</summary>
+    public DateTimeOffset? RecordsBegin { get; init; }
+
+    /// <summary>
+    /// How many days of the period lie after the records begin, when they begin inside it: a
+    /// quarter that holds 26 days of data says so. Null when the whole period is covered.
+    /// </summary>
+    public double? DaysOfRecords => RecordsBegin is { } first && first > Window.From && first <= Window.To
+        ? (Window.To - first).TotalDays
+        : null;
+
     public ReportPeriod Previous => Trend[^2];
 
     public bool InProgress => Period.InProgressAt(Now);
@@ -53,22 +64,24 @@ internal sealed record EnvironmentSection(string Environment, bool IsProduction,
 
     public MetricValues Previous => Trend[^2];
 
-    public MetricChange Change(ReportMetric metric) =>
-        MetricChange.Compare(metric.Read(Current), metric.Read(Previous), metric.Direction);
+    public MetricChange Change(ReportMetric metric) => metric.Compare(Current, Previous);
 
-    /// <summary>The judged level; null for no data, an unjudged metric or a non-production environment.</summary>
-    public PerformanceLevel? Level(ReportMetric metric) =>
-        metric.Level is { } m && Current.Levels.TryGetValue(m, out var level) ? level : null;
+    /// <summary>
+    /// The level the whole 95 % interval allows; null for no data, an unjudged metric, a
+    /// non-production environment or an interval spanning bands (<see cref="ReportMetric.NotEnoughData"/>).
+    /// </summary>
+    public PerformanceLevel? Level(ReportMetric metric) => metric.LevelOf(Current);
 }
 
 /// <summary>A team (of the organisation) or a service (of a team) in one production environment.</summary>
 internal sealed record BreakdownRow(string Name, string Environment, MetricValues Current, MetricValues Previous)
 {
-    public MetricChange Change(ReportMetric metric) =>
-        MetricChange.Compare(metric.Read(Current), metric.Read(Previous), metric.Direction);
+    /// <summary>The row's own scope: a team of the organisation, a service of a team.</summary>
+    public ReportScope Scope(ReportScope parent) => parent.Kind == ScopeKind.Organization ? ReportScope.Team(Name) : ReportScope.Service(Name);
 
-    public PerformanceLevel? Level(ReportMetric metric) =>
-        metric.Level is { } m && Current.Levels.TryGetValue(m, out var level) ? level : null;
+    public MetricChange Change(ReportMetric metric) => metric.Compare(Current, Previous);
+
+    public PerformanceLevel? Level(ReportMetric metric) => metric.LevelOf(Current);
 }
 
 /// <summary>How many rows the page and the summary list; CSV downloads have every row.</summary>

@@ -78,6 +78,11 @@ internal static class HtmlReportWriter
             html.Append($"""<p class="notice">This {period.KindName} is still in progress: its numbers cover the time up to <time datetime="{ReportText.Iso(report.Now)}">{ReportText.Time(report.Now)}</time>, and rates are per day so far.</p>""");
         }
 
+        if (ReportText.RecordsNote(report) is { Length: > 0 } records)
+        {
+            html.Append($"""<p class="notice records">{records} Earlier periods are shown as no data, not as zero.</p>""");
+        }
+
         html.Append($"\n<nav class=\"periods\" aria-label=\"Other periods\"><ul>");
         html.Append($"""<li><a rel="prev" href="{ReportLinks.Page(scope, previous)}">← previous {period.KindName} ({previous.Label})</a></li>""");
         var next = period.Next();
@@ -117,7 +122,8 @@ internal static class HtmlReportWriter
             var cardId = $"{id}-{metric.Key}";
             var change = section.Change(metric);
             html.Append($"""<article class="card" aria-labelledby="{cardId}-h"><h4 id="{cardId}-h">{metric.Name}</h4>""");
-            html.Append($"""<p class="value">{Value(metric, metric.Read(section.Current))} {Level(section.IsProduction, section.Level(metric), metric, metric.Read(section.Current))}</p>""");
+            html.Append($"""<p class="value">{Value(metric, metric.Read(section.Current))} {Level(section.IsProduction, metric, section.Current)}</p>""");
+            html.Append($"""{Interval(metric, section.Current, "p")}""");
             html.Append($"""<p class="change-line">{Change(metric, change)} <span class="than">vs {previous.Label}</span></p>""");
             TrendChart.Write(html, cardId, $"{metric.Name} in {section.Environment}, last {ReportPeriod.TrendLength} periods ({ReportText.Better(metric.Direction)})",
                 metric, report.Trend, section.Trend.Select(metric.Read).ToList());
@@ -128,7 +134,7 @@ internal static class HtmlReportWriter
         html.Append($"""
             <div class="scroll" role="region" aria-labelledby="{id}-table" tabindex="0"><table class="metrics">
             <caption id="{id}-table">All metrics in {section.Environment}: {period.Label} against {previous.Label}</caption>
-            <thead><tr><th scope="col">Metric</th><th scope="col">{period.Label}</th><th scope="col">Level</th><th scope="col">{previous.Label}</th><th scope="col">Change</th></tr></thead>
+            <thead><tr><th scope="col">Metric</th><th scope="col">{period.Label}</th><th scope="col">95 % interval</th><th scope="col">Level</th><th scope="col">{previous.Label}</th><th scope="col">Change</th></tr></thead>
             <tbody>
             """);
         foreach (var metric in ReportMetric.Performance)
@@ -136,7 +142,7 @@ internal static class HtmlReportWriter
             MetricRow(html, section, metric);
         }
 
-        html.Append($"</tbody>\n<tbody class=\"activity\"><tr><th scope=\"rowgroup\" colspan=\"5\">Activity</th></tr>\n");
+        html.Append($"</tbody>\n<tbody class=\"activity\"><tr><th scope=\"rowgroup\" colspan=\"6\">Activity</th></tr>\n");
         foreach (var metric in ReportMetric.Activity)
         {
             MetricRow(html, section, metric);
@@ -155,7 +161,8 @@ internal static class HtmlReportWriter
             html.Append($"""<span class="hint">{better}</span>""");
         }
 
-        html.Append($"""</th><td class="num">{Value(metric, change.Current)}</td><td>{Level(section.IsProduction, section.Level(metric), metric, change.Current)}</td>""");
+        html.Append($"""</th><td class="num">{Value(metric, change.Current)}</td><td>{Interval(metric, section.Current, "span")}</td>""");
+        html.Append($"""<td>{Level(section.IsProduction, metric, section.Current)}</td>""");
         html.Append($"""<td class="num">{Value(metric, change.Previous)}</td><td>{Change(metric, change)}</td></tr>""");
         html.Append($"\n");
     }
@@ -203,7 +210,7 @@ internal static class HtmlReportWriter
                 html.Append($"""<td data-metric="{metric.Key}"><span class="num">{Value(metric, change.Current)}</span>""");
                 if (change.Current is not null)
                 {
-                    html.Append($""" {Level(true, row.Level(metric), metric, change.Current)}<br>{Change(metric, change, compact: true)}""");
+                    html.Append($""" {Level(true, metric, row.Current)}<br>{Change(metric, change, compact: true)}""");
                 }
 
                 html.Append($"</td>");
@@ -473,7 +480,7 @@ internal static class HtmlReportWriter
     private static void Footer(HtmlBuilder html, DeliveryReport report) =>
         html.Append($"""
             <footer>
-            <p>Periods are (start, end]: a deployment counts in the period its finish falls in, a change with its first deployment, an incident by its resolution. Levels are judged on production environments only, against the configured benchmark bands; "no data" means there was nothing to measure, never zero. Team and organisation values are computed over all their deployments, changes and incidents, not averaged over services.</p>
+            <p>Periods are (start, end]: a deployment counts in the period its finish falls in, a change with its first deployment, an incident by its resolution. Levels are judged on production environments only, against the configured benchmark bands, and given only when the whole 95 % interval of the number lies in one band ("not enough data" otherwise, with the sample size n); a change is "within noise" when the two periods' intervals overlap; "no data" means there was nothing to measure, never zero. Team and organisation values are computed over all their deployments, changes and incidents, not averaged over services.</p>
             <p>Generated by DoraCollector at <time datetime="{ReportText.Iso(report.Now)}">{ReportText.Time(report.Now)}</time>.</p>
             </footer>
 
@@ -502,24 +509,51 @@ internal static class HtmlReportWriter
         return html.ToMarkup();
     }
 
-    private static Markup Level(bool production, Metrics.PerformanceLevel? level, ReportMetric metric, double? value)
+    private static Markup Level(bool production, ReportMetric metric, Metrics.MetricValues values)
     {
         // Outside production nothing is judged; the section's heading says so once. Without a
         // value the cell already says "no data": no level to add.
         var html = new HtmlBuilder();
-        if (metric.Level is null || !production || value is null)
+        if (metric.Level is null || !production || metric.Read(values) is null)
         {
             return Markup.Empty;
         }
 
-        if (level is { } l)
+        if (metric.LevelOf(values) is { } l)
         {
             var name = ReportText.Level(l);
             html.Append($"""<span class="level level-{name}">{name}</span>""");
         }
+        else if (metric.NotEnoughData(values))
+        {
+            html.Append($"""<span class="nodata not-enough">{ReportText.NotEnoughData(metric.IntervalOf(values))}</span>""");
+        }
         else
         {
             html.Append($"""<span class="nodata">no level</span>""");
+        }
+
+        return html.ToMarkup();
+    }
+
+    /// <summary>The 95 % interval with its sample size, in a <paramref name="element"/> (<c>p</c> or <c>span</c>); empty without one.</summary>
+    private static Markup Interval(ReportMetric metric, Metrics.MetricValues values, string element)
+    {
+        var html = new HtmlBuilder();
+        if (metric.IntervalOf(values) is not { } interval)
+        {
+            return Markup.Empty;
+        }
+
+        var high = interval.IsBounded ? ReportText.Number(interval.High) : "";
+        var text = ReportText.Interval(metric.Unit, interval);
+        if (element == "p")
+        {
+            html.Append($"""<p class="interval" data-n="{interval.N}" data-low="{ReportText.Number(interval.Low)}" data-high="{high}">{text}</p>""");
+        }
+        else
+        {
+            html.Append($"""<span class="interval" data-n="{interval.N}" data-low="{ReportText.Number(interval.Low)}" data-high="{high}">{text}</span>""");
         }
 
         return html.ToMarkup();
@@ -531,11 +565,11 @@ internal static class HtmlReportWriter
         var html = new HtmlBuilder();
         if (change.Movement == Movement.None)
         {
-            html.Append($"""<span class="change no-comparison">no comparison</span>""");
+            html.Append($"""<span class="change no-comparison">{ReportText.Verdict(change.Verdict)}</span>""");
             return html.ToMarkup();
         }
 
-        var verdict = ReportText.Verdict(change.Verdict);
+        var verdict = ReportText.Verdict(change.Verdict).Replace(' ', '-');
         var delta = ReportText.Number(change.Delta!.Value);
         if (change.Movement == Movement.Flat)
         {
@@ -550,9 +584,9 @@ internal static class HtmlReportWriter
             html.Append($" ({relative})");
         }
 
-        if (change.Verdict is Verdict.Better or Verdict.Worse)
+        if (change.Verdict is Verdict.Better or Verdict.Worse or Verdict.WithinNoise)
         {
-            html.Append($""" <span class="verdict">{verdict}</span>""");
+            html.Append($""" <span class="verdict">{ReportText.Verdict(change.Verdict)}</span>""");
         }
 
         html.Append($"</span>");

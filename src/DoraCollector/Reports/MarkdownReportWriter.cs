@@ -21,6 +21,11 @@ internal static class MarkdownReportWriter
             md.Append(" In progress: up to ").Append(ReportText.Time(report.Now)).Append('.');
         }
 
+        if (ReportText.RecordsNote(report) is { Length: > 0 } records)
+        {
+            md.Append(' ').Append(records);
+        }
+
         md.Append("\n\n");
         if (report.Environments.Count == 0)
         {
@@ -31,14 +36,15 @@ internal static class MarkdownReportWriter
         {
             md.Append("**").Append(Escape(section.Environment)).Append("**")
                 .Append(section.IsProduction ? " (production: levels judged)" : " (not production: no levels)").Append("\n\n");
-            md.Append("| Metric | ").Append(period.Label).Append(" | Level | ").Append(previous.Label).Append(" | Change |\n");
-            md.Append("| --- | --- | --- | --- | --- |\n");
+            md.Append("| Metric | ").Append(period.Label).Append(" | 95 % interval | Level | ").Append(previous.Label).Append(" | Change |\n");
+            md.Append("| --- | --- | --- | --- | --- | --- |\n");
             foreach (var metric in ReportMetric.Headlines)
             {
                 var change = section.Change(metric);
                 md.Append("| ").Append(metric.Name)
                     .Append(" | ").Append(ReportText.Value(metric.Unit, change.Current))
-                    .Append(" | ").Append(section.Level(metric) is { } level ? ReportText.Level(level) : metric.Level is null ? "" : "—")
+                    .Append(" | ").Append(metric.IntervalOf(section.Current) is { } interval ? ReportText.Interval(metric.Unit, interval) : "")
+                    .Append(" | ").Append(LevelCell(metric, section))
                     .Append(" | ").Append(ReportText.Value(metric.Unit, change.Previous))
                     .Append(" | ").Append(Change(metric, change)).Append(" |\n");
             }
@@ -60,7 +66,8 @@ internal static class MarkdownReportWriter
                 md.AppendJoin(", ", ReportMetric.Headlines.Select(m =>
                 {
                     var change = row.Change(m);
-                    var level = row.Level(m) is { } l ? $" {ReportText.Level(l)}" : "";
+                    var level = row.Level(m) is { } l ? $" {ReportText.Level(l)}"
+                        : m.NotEnoughData(row.Current) ? $" ({ReportText.NotEnoughData(m.IntervalOf(row.Current))})" : "";
                     var arrow = change.Movement is Movement.Up or Movement.Down ? $" {ReportText.Arrow(change.Movement)}" : "";
                     return $"{Short(m)} {ReportText.Value(m.Unit, change.Current)}{level}{arrow}";
                 }));
@@ -135,15 +142,22 @@ internal static class MarkdownReportWriter
         return md.ToString();
     }
 
+    // A level, "not enough data (n = 4)" when the interval spans bands, "—" for a judged metric without one.
+    private static string LevelCell(ReportMetric metric, EnvironmentSection section) =>
+        section.Level(metric) is { } level ? ReportText.Level(level)
+        : metric.Level is null ? ""
+        : section.IsProduction && metric.NotEnoughData(section.Current) ? ReportText.NotEnoughData(metric.IntervalOf(section.Current))
+        : "—";
+
     private static string Change(ReportMetric metric, MetricChange change)
     {
         if (change.Movement == Movement.None)
         {
-            return "no comparison";
+            return ReportText.Verdict(change.Verdict);
         }
 
         var relative = ReportText.Relative(metric.Unit, change);
-        var verdict = change.Verdict is Verdict.Better or Verdict.Worse ? " " + ReportText.Verdict(change.Verdict) : "";
+        var verdict = change.Verdict is Verdict.Better or Verdict.Worse or Verdict.WithinNoise ? " " + ReportText.Verdict(change.Verdict) : "";
         return $"{ReportText.Arrow(change.Movement)} {ReportText.Delta(metric.Unit, change)}{(relative.Length > 0 ? $" ({relative})" : "")}{verdict}";
     }
 

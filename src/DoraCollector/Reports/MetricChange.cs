@@ -1,3 +1,5 @@
+using DoraCollector.Metrics;
+
 namespace DoraCollector.Reports;
 
 internal enum Movement
@@ -18,6 +20,12 @@ internal enum Verdict
 
     /// <summary>Moved, but the metric has no better direction (a count).</summary>
     Neutral,
+
+    /// <summary>Moved, but the two periods' 95 % intervals overlap: the move may be chance.</summary>
+    WithinNoise,
+
+    /// <summary>The previous period ended before the records begin: there is nothing earlier to compare with.</summary>
+    NoEarlierData,
 }
 
 /// <summary>
@@ -30,7 +38,10 @@ internal sealed record MetricChange(double? Current, double? Previous, double? D
     // Values come from divisions and interpolations: equal periods must compare as unchanged.
     private const double Tolerance = 1e-9;
 
-    public static MetricChange Compare(double? current, double? previous, Direction direction)
+    /// <param name="currentInterval">With <paramref name="previousInterval"/>: when both are known and overlap, a move
+    /// is <see cref="Verdict.WithinNoise"/> rather than better or worse (docs/metrics.md, "How sure a number is").</param>
+    public static MetricChange Compare(
+        double? current, double? previous, Direction direction, Interval? currentInterval = null, Interval? previousInterval = null)
     {
         if (current is not { } now || previous is not { } before)
         {
@@ -51,6 +62,11 @@ internal sealed record MetricChange(double? Current, double? Previous, double? D
             Direction.LowerIsBetter => movement == Movement.Down ? Verdict.Better : Verdict.Worse,
             _ => Verdict.Neutral,
         };
+        if (verdict is not Verdict.Neutral && currentInterval is not null && previousInterval is not null && currentInterval.Overlaps(previousInterval))
+        {
+            verdict = Verdict.WithinNoise;
+        }
+
         return new MetricChange(now, before, delta, relative, movement, verdict);
     }
 }

@@ -17,6 +17,7 @@ internal sealed partial class ReportBuilder(
     ChangeQueries changes,
     IncidentQueries incidents,
     SourceHealth sources,
+    ReportHistory history,
     ConfiguredSources configured,
     IOptionsMonitor<ReportOptions> options,
     ILogger<ReportBuilder> logger)
@@ -47,9 +48,14 @@ internal sealed partial class ReportBuilder(
         var trend = period.Trend();
         var windows = trend.Select(p => p.Window(now)).ToList();
         var series = await engine.ComputeAsync(windows, ct);
+        var starts = await history.StartsAsync(ct);
 
-        var environments = Sections(series.Where(s => scope.Matches(s.Key)).ToList(), windows);
-        var breakdown = Breakdown(scope, series, windows);
+        var environments = Sections(series.Where(s => scope.Matches(s.Key)).ToList(), windows)
+            .Select(e => e with { Trend = BeforeRecords(e.Trend, windows, starts.Of(scope, e.Environment)) })
+            .ToList();
+        var breakdown = Breakdown(scope, series, windows)
+            .Select(r => BeforeRecords(r, windows, starts.Of(r.Scope(scope), r.Environment)))
+            .ToList();
 
         var window = windows[^1];
         var filter = new ListFilter(scope.ServiceName, scope.TeamName, null, window.From, window.To, new Paging(1, EvidenceLimit));
@@ -66,7 +72,10 @@ internal sealed partial class ReportBuilder(
             configured.Describe().Count > 0);
 
         var report = new DeliveryReport(scope, team, trend, now, environments, breakdown, changeList, failed, incidentList, quality,
-            new ReportLimits(options.CurrentValue.SlowestChanges, options.CurrentValue.MaxRows));
+            new ReportLimits(options.CurrentValue.SlowestChanges, options.CurrentValue.MaxRows))
+        {
+            RecordsBegin = starts.Of(scope),
+        };
         LogBuilt(scope.Kind, scope.Name ?? "", period.Label, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return report;
     }
@@ -98,6 +107,16 @@ internal sealed partial class ReportBuilder(
             .OrderBy(r => r.Name, StringComparer.Ordinal)
             .ThenBy(r => r.Environment, StringComparer.Ordinal)
             .ToList();
+    }
+
+    /// <summary>Periods that ended before the series' first record hold no data, not zeros (docs/reports.md).</summary>
+    private static List<MetricValues> BeforeRecords(IReadOnlyList<MetricValues> trend, IReadOnlyList<MetricWindow> windows, DateTimeOffset? start) =>
+        trend.Select((v, i) => start is not { } first || windows[i].To < first ? v with { BeforeRecords = true } : v).ToList();
+
+    private static BreakdownRow BeforeRecords(BreakdownRow row, IReadOnlyList<MetricWindow> windows, DateTimeOffset? start)
+    {
+        var both = BeforeRecords([row.Previous, row.Current], [windows[^2], windows[^1]], start);
+        return row with { Previous = both[0], Current = both[1] };
     }
 
     private static List<MetricValues> InOrder(IEnumerable<SeriesValues> series, IReadOnlyList<MetricWindow> windows)

@@ -25,6 +25,7 @@ internal static class ReportEndpoints
         services.AddValidatedOptions<ReportOptions, ReportOptionsValidator>(ReportOptions.Section);
         services.TryAddSingleton<CollectorTelemetry>();
         services.AddSingleton<SourceHealth>();
+        services.AddSingleton<ReportHistory>();
         services.AddSingleton<ReportBuilder>();
         return builder;
     }

@@ -50,7 +50,10 @@ internal static class ReportStyles
         .change { white-space: nowrap; }
         .change.better, .better { color: var(--better); }
         .change.worse, td.worse, .worse { color: var(--worse); }
-        .change.unchanged, .change.changed, .change.no-comparison { color: var(--muted); }
+        .change.unchanged, .change.changed, .change.no-comparison, .change.within-noise { color: var(--muted); }
+        .interval { color: var(--muted); font-size: .82rem; font-variant-numeric: tabular-nums; }
+        p.interval { margin: .1rem 0 0; }
+        .not-enough { white-space: nowrap; }
         .verdict { font-weight: 600; }
         svg.trend { width: 100%; height: auto; display: block; }
         svg.trend .axis { stroke: #6b6b6b; stroke-width: 1; }

@@ -66,6 +66,8 @@ internal static class ReportText
         Reports.Verdict.Worse => "worse",
         Reports.Verdict.Unchanged => "unchanged",
         Reports.Verdict.Neutral => "changed",
+        Reports.Verdict.WithinNoise => "within noise",
+        Reports.Verdict.NoEarlierData => "no earlier data",
         _ => "no comparison",
     };
 
@@ -84,6 +86,27 @@ internal static class ReportText
         PerformanceLevel.Medium => "medium",
         _ => "low",
     };
+
+    /// <summary>
+    /// The 95 % interval and sample size: <c>95 %: 4.6 %–69.9 %, n = 4</c>; an unbounded upper end
+    /// reads <c>or more</c>: <c>95 %: 2 h or more, n = 3</c>.
+    /// </summary>
+    public static string Interval(MetricUnit unit, Interval interval)
+    {
+        var n = interval.N.ToString(Invariant);
+        return interval.IsBounded
+            ? $"95 %: {Value(unit, interval.Low)}–{Value(unit, interval.High)}, n = {n}"
+            : $"95 %: {Value(unit, interval.Low)} or more, n = {n}";
+    }
+
+    /// <summary>A judged metric whose interval spans more than one band: <c>not enough data (n = 4)</c>.</summary>
+    public static string NotEnoughData(Interval? interval) =>
+        interval is null ? "not enough data" : $"not enough data (n = {interval.N.ToString(Invariant)})";
+
+    /// <summary>"Records begin at 2026-05-06 12:00 UTC: this quarter holds 26 days of data."; empty when the period is covered.</summary>
+    public static string RecordsNote(DeliveryReport report) => report.DaysOfRecords is { } days && report.RecordsBegin is { } first
+        ? $"Records begin at {Time(first)}: this {report.Period.KindName} holds {Count((long)Math.Ceiling(days - 1e-9), "day", "days")} of data."
+        : "";
 
     /// <summary><c>1 change</c>, <c>3 changes</c>.</summary>
     public static string Count(long count, string one, string many) =>

@@ -27,7 +27,8 @@ public sealed class MetricsEndpointsTests
         Assert.Equal(
             ["scope", "service", "team", "environment", "window", "deploymentFrequencyPerDay", "deploymentDaysRatio",
              "leadTimeForChanges", "leadTimeCoding", "leadTimeReview", "leadTimeDeploy", "changeFailureRate", "timeToRestore",
-             "failedDeploymentRecoveryTime", "reworkRate", "deployments", "changes", "incidents", "discardedLeadTimes", "levels"],
+             "failedDeploymentRecoveryTime", "reworkRate", "deployments", "changes", "incidents", "discardedLeadTimes", "levels",
+             "confidence"],
             checkout.EnumerateObject().Select(p => p.Name));
         Assert.Equal("service", checkout.GetProperty("scope").GetString());
         Assert.Equal("checkout", checkout.GetProperty("service").GetString());
@@ -52,6 +53,15 @@ public sealed class MetricsEndpointsTests
         Assert.Equal(
             ["deploymentFrequency:elite", "leadTimeForChanges:elite", "changeFailureRate:high", "timeToRestore:elite"],
             checkout.GetProperty("levels").EnumerateObject().Select(p => $"{p.Name}:{p.Value.GetString()}"));
+
+        var confidence = checkout.GetProperty("confidence");
+        Assert.Equal("""{"n":10,"low":0.7,"high":2.6}""", confidence.GetProperty("deploymentFrequencyPerDay").GetRawText());
+        Assert.Equal("""{"p50":{"n":5,"low":0,"high":null},"p90":{"n":5,"low":1800,"high":null}}""",
+            confidence.GetProperty("leadTimeForChanges").GetRawText());
+        Assert.Equal(JsonValueKind.Null, confidence.GetProperty("failedDeploymentRecoveryTime").ValueKind);
+        Assert.Equal("""{"changeFailureRate":"high"}""", confidence.GetProperty("levels").GetRawText());
+        Assert.Equal(["deploymentFrequency", "leadTimeForChanges", "timeToRestore"],
+            confidence.GetProperty("notEnoughData").EnumerateArray().Select(m => m.GetString()));
 
         var quiet = series[1];
         Assert.Equal(0, quiet.GetProperty("deploymentFrequencyPerDay").GetDouble());
@@ -126,7 +136,17 @@ public sealed class MetricsEndpointsTests
                 [DoraMetric.DeploymentFrequency] = PerformanceLevel.Elite,
                 [DoraMetric.ChangeFailureRate] = PerformanceLevel.High,
                 [DoraMetric.LeadTimeForChanges] = PerformanceLevel.Elite,
-            });
+            })
+        {
+            Confidence = new MetricConfidence(
+                new Interval(10, 0.7, 2.6), new Interval(20, 0.5, 0.9),
+                new QuantileIntervals(new Interval(5, 0, double.PositiveInfinity), new Interval(5, 1800, double.PositiveInfinity)),
+                null, null, null,
+                new Interval(10, 0.06, 0.09),
+                new QuantileIntervals(new Interval(2, 0, double.PositiveInfinity), new Interval(2, 0, double.PositiveInfinity)),
+                null, null,
+                new Dictionary<DoraMetric, PerformanceLevel> { [DoraMetric.ChangeFailureRate] = PerformanceLevel.High }),
+        };
         var quiet = new MetricValues(0, 0, null, null, null, null, null, null, null, null, DeploymentCounts.None, 0, 0, 0, 0,
             new Dictionary<DoraMetric, PerformanceLevel> { [DoraMetric.DeploymentFrequency] = PerformanceLevel.Low });
         return new DoraSnapshot(

@@ -47,16 +47,32 @@ public sealed class ReportArithmeticTests
         Assert.Equal((3.0, 1.0, 2.0), Triple(production["deployments"]));
         Assert.Equal((0.0, 0.0, 0.0), Triple(production["deployments_rollout_failed"]));
 
-        // Read as a manager reads them: which way, how much, better or worse.
-        Assert.Contains("▲</span> +0.29/day (+200 %) <span class=\"verdict\">better</span>", Text(production["deployment_frequency_per_day"]));
-        Assert.Contains("▲</span> +1 h (+100 %) <span class=\"verdict\">worse</span>", Text(production["lead_time_p50_seconds"]));
-        Assert.Contains("▼</span> −10 min (−33 %) <span class=\"verdict\">better</span>", production["lead_time_coding_p50_seconds"].Row);
-        Assert.Contains("▲</span> +66.7 pp <span class=\"verdict\">worse</span>", Text(production["change_failure_rate"]));
+        // Read as a manager reads them: which way, how much, and whether it could be chance. Every
+        // 95 % interval of these small samples overlaps the one before (docs/metrics.md): frequency
+        // 3 in 7 days 0.09..1.25/day against 1 in 7 days 0.004..0.80/day; medians of 3 and 1 values
+        // 0 or more; failure rate 2 of 3 20.8 %..93.9 % against 0 of 1 0 %..79.3 %.
+        Assert.Contains("▲</span> +0.29/day (+200 %) <span class=\"verdict\">within noise</span>", Text(production["deployment_frequency_per_day"]));
+        Assert.Contains("▲</span> +1 h (+100 %) <span class=\"verdict\">within noise</span>", Text(production["lead_time_p50_seconds"]));
+        Assert.Contains("▼</span> −10 min (−33 %) <span class=\"verdict\">within noise</span>", production["lead_time_coding_p50_seconds"].Row);
+        Assert.Contains("▲</span> +66.7 pp <span class=\"verdict\">within noise</span>", Text(production["change_failure_rate"]));
+        Assert.Contains("95 %: 20.8 %–93.9 %, n = 3", production["change_failure_rate"].Row);
+
+        // 20.8 %..93.9 % is all above 15 %: low. The lead time's 0-or-more interval spans every band.
         Assert.Contains("<span class=\"level level-low\">low</span>", production["change_failure_rate"].Row);
+        Assert.Contains("not enough data (n = 3)", production["lead_time_p50_seconds"].Row);
         Assert.Contains("no comparison", production["time_to_restore_p50_seconds"].Row);
         Assert.Contains("<data value=\"3600\">1 h</data>", production["time_to_restore_p50_seconds"].Row);
         Assert.Contains("<td>caused incident #", html);
         Assert.Contains("<td>the next change was a hotfix</td><td class=\"num\">1 d 4 h</td>", html);
+        // The records begin with d0 (−8d): the range before it holds d0 and nothing earlier, so its
+        // comparison is "no earlier data", and the ranges before are no data in the chart, never 0/day.
+        var before = await ReportPage.GetAsync(host, "/reports?from=2026-02-24T12:00:00Z&to=2026-03-03T12:00:00Z");
+        var earlier = ReportPage.Metrics(before)["production"];
+        Assert.Equal((1.0 / 7, null, null), Triple(earlier["deployment_frequency_per_day"]));
+        Assert.Equal((1.0, null, null), Triple(earlier["deployments"]));
+        Assert.Contains("no earlier data", earlier["deployment_frequency_per_day"].Row);
+        Assert.DoesNotContain(": 0/day;", before);
+        Assert.Contains("Records begin at 2026-03-02 12:00 UTC: this range holds 1 day of data.", before);
     }
 
     private static (double?, double?, double?) Triple(MetricCell cell) => (cell.Current, cell.Previous, cell.Delta);

@@ -43,7 +43,9 @@ public sealed class ReportBrowserTests
         Assert.Equal(0, await page.Locator("script").CountAsync());
         Assert.Equal(2 * ReportMetric.Headlines.Count, await page.Locator("svg.trend[role=img]").CountAsync());
         Assert.Equal(await page.Locator("table").CountAsync(), await page.Locator("table > caption").CountAsync());
-        Assert.Equal("ELITE", (await page.Locator(".level").First.InnerTextAsync()).ToUpperInvariant());
+        // The first card's level, or why there is none: this small organisation's week is too few deployments to be sure of one.
+        Assert.Matches(@"^(ELITE|HIGH|MEDIUM|LOW|not enough data \(n = \d+\))$", await page.Locator(".card .level, .card .not-enough").First.InnerTextAsync());
+        Assert.Matches(@"^95 %: .+, n = \d+$", await page.Locator(".card p.interval").First.InnerTextAsync());
 
         // Hostile names are text: a link named exactly like the team, and no alert fired.
         var hostileTeam = page.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = ReportDataset.HostileTeam, Exact = true });

@@ -43,11 +43,18 @@ public sealed class ReportPageTests(ReportFixture fixture) : IClassFixture<Repor
     public async Task Levels_are_shown_for_production_only_as_the_api_judges_them()
     {
         var html = await ReportPage.GetAsync(fixture.Host, "/reports?" + Week10);
-        var api = (await ReportPage.ApiSeriesAsync(fixture.Host, "scope=organization&window=7d"))["production"].GetProperty("levels");
+        var confidence = (await ReportPage.ApiSeriesAsync(fixture.Host, "scope=organization&window=7d"))["production"].GetProperty("confidence");
         var metrics = ReportPage.Metrics(html);
 
-        Assert.Contains($"<span class=\"level level-{api.GetProperty("leadTimeForChanges").GetString()}\">", metrics["production"]["lead_time_p50_seconds"].Row);
-        Assert.Contains($"<span class=\"level level-{api.GetProperty("changeFailureRate").GetString()}\">", metrics["production"]["change_failure_rate"].Row);
+        // A level where the whole interval allows one, "not enough data (n = …)" where it does not.
+        foreach (var (api, key) in new[] { ("leadTimeForChanges", "lead_time_p50_seconds"), ("changeFailureRate", "change_failure_rate") })
+        {
+            var expected = confidence.GetProperty("levels").TryGetProperty(api, out var level)
+                ? $"<span class=\"level level-{level.GetString()}\">"
+                : "not enough data (n = ";
+            Assert.Contains(expected, metrics["production"][key].Row);
+        }
+
         Assert.DoesNotContain(metrics["staging"].Values, cell => cell.Row.Contains("class=\"level ", StringComparison.Ordinal));
         Assert.Contains("not production: no levels", html);
     }
@@ -76,12 +83,33 @@ public sealed class ReportPageTests(ReportFixture fixture) : IClassFixture<Repor
 
         Assert.True(compared > 10, $"{compared} metrics compared");
 
-        // Which way is better depends on the metric: more deployments is better, a longer lead time is worse.
+        // Which way is better depends on the metric: more deployments is better, a longer lead time is
+        // worse; a move is within noise when the two weeks' 95 % intervals overlap (from the CSVs).
+        var intervals10 = await IntervalsAsync("/reports/teams/payments?" + Week10);
+        var intervals9 = await IntervalsAsync("/reports/teams/payments?period=week&date=2026-02-23");
         var frequency = week10["production"]["deployment_frequency_per_day"];
         var lead = week10["production"]["lead_time_p50_seconds"];
-        Assert.Contains(frequency.Delta > 0 ? "better" : frequency.Delta < 0 ? "worse" : "unchanged", frequency.Row);
-        Assert.Contains(lead.Delta > 0 ? "worse" : lead.Delta < 0 ? "better" : "unchanged", lead.Row);
+        string Verdict(string key, double? delta, string up, string down) =>
+            delta == 0 ? "unchanged" : Overlap(intervals10[key], intervals9[key]) ? "within noise" : delta > 0 ? up : down;
+        Assert.Contains($"<span class=\"verdict\">{Verdict("deployment_frequency_per_day", frequency.Delta, "better", "worse")}</span>", frequency.Row);
+        Assert.Contains(Verdict("lead_time_p50_seconds", lead.Delta, "worse", "better"), lead.Row);
     }
+
+    // The production interval (low, high; +∞ when unbounded) of each metric, from the metrics CSV.
+    private async Task<Dictionary<string, (double Low, double High)>> IntervalsAsync(string page)
+    {
+        var csv = Lines(await ReportPage.GetAsync(fixture.Host, page + "&format=csv&table=metrics", "text/csv"));
+        var header = csv[0].Split(',');
+        int Column(string name) => Array.IndexOf(header, name);
+        return csv.Skip(1).Select(l => l.Split(','))
+            .Where(r => r[Column("environment")] == "production" && r[Column("interval_low")].Length > 0)
+            .ToDictionary(
+                r => r[Column("metric")],
+                r => (ReportPage.Parse(r[Column("interval_low")]),
+                      r[Column("interval_high")] is { Length: > 0 } high ? ReportPage.Parse(high) : double.PositiveInfinity));
+    }
+
+    private static bool Overlap((double Low, double High) a, (double Low, double High) b) => a.Low <= b.High && b.Low <= a.High;
 
     [Fact]
     public async Task The_trend_covers_twelve_weeks_and_matches_each_weeks_own_report()

@@ -136,6 +136,36 @@ public sealed class DoraCalculatorTests
     }
 
     [Fact]
+    public void Every_metric_carries_its_sample_size_and_95_percent_interval()
+    {
+        // checkout, 7d (see ConfidenceTests for the reference values of each formula).
+        var confidence = Service("checkout", "7d").Confidence!;
+        AssertInterval(2, 0.0346013255062807, 1.03209823824628, confidence.DeploymentFrequencyPerDay);
+        Assert.Equal(7, confidence.DeploymentDaysRatio!.N);                        // 2 of 7 day slots
+        AssertInterval(3, 0.207659600802048, 0.938508055279604, confidence.ChangeFailureRate!); // 2 of 3
+        Assert.Equal(new Interval(2, 0, double.PositiveInfinity), confidence.LeadTime!.P50);    // two values bound nothing
+        Assert.Equal(1, confidence.TimeToRestore!.P50.N);
+        Assert.Equal(2, confidence.ReworkRate!.N);                                  // over the 2 live deployments
+    }
+
+    [Fact]
+    public void A_level_is_given_only_when_the_whole_interval_lies_in_one_band()
+    {
+        // CFR 2 of 3: 20.8 %..93.9 %, all above 15 %: low. Frequency 0.035..1.03/day spans medium
+        // to elite; the lead time and restore medians of 1 or 2 values are unbounded: not enough data.
+        var confident = Service("checkout", "7d").Confidence!.Levels;
+        Assert.Equal(new Dictionary<DoraMetric, PerformanceLevel> { [DoraMetric.ChangeFailureRate] = PerformanceLevel.Low }, confident);
+        Assert.Empty(Values(SeriesKey.ServiceScope, "checkout", "payments", "staging", "7d").Confidence!.Levels);
+    }
+
+    private static void AssertInterval(int n, double low, double high, Interval actual)
+    {
+        Assert.Equal(n, actual.N);
+        Assert.Equal(low, actual.Low, 10);
+        Assert.Equal(high, actual.High, 10);
+    }
+
+    [Fact]
     public void Levels_are_judged_on_production_only()
     {
         var levels = Service("checkout", "7d").Levels;

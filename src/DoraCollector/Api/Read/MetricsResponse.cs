@@ -33,7 +33,8 @@ internal sealed record SeriesItem(
     int Changes,
     IncidentCountsItem Incidents,
     int DiscardedLeadTimes,
-    IReadOnlyDictionary<string, string> Levels)
+    IReadOnlyDictionary<string, string> Levels,
+    ConfidenceItem? Confidence)
 {
     public static SeriesItem From(SeriesValues series)
     {
@@ -47,10 +48,14 @@ internal sealed record SeriesItem(
             v.Changes,
             new IncidentCountsItem(v.OpenIncidents, v.ResolvedIncidents),
             v.DiscardedLeadTimes,
-            v.Levels.OrderBy(l => l.Key).ToDictionary(l => MetricName(l.Key), l => LevelName(l.Value), StringComparer.Ordinal));
+            LevelMap(v.Levels),
+            v.Confidence is { } c ? ConfidenceItem.From(c, v.Levels) : null);
     }
 
-    private static string MetricName(DoraMetric metric) => metric switch
+    internal static Dictionary<string, string> LevelMap(IReadOnlyDictionary<DoraMetric, PerformanceLevel> levels) =>
+        levels.OrderBy(l => l.Key).ToDictionary(l => MetricName(l.Key), l => LevelName(l.Value), StringComparer.Ordinal);
+
+    internal static string MetricName(DoraMetric metric) => metric switch
     {
         DoraMetric.DeploymentFrequency => "deploymentFrequency",
         DoraMetric.LeadTimeForChanges => "leadTimeForChanges",
@@ -74,3 +79,50 @@ internal sealed record SeriesItem(
 internal sealed record DeploymentCountsItem(int Success, int Failed, int RolloutFailed, int Redeploy);
 
 internal sealed record IncidentCountsItem(int Open, int Resolved);
+
+/// <summary>
+/// The 95 % intervals of a series' metrics (docs/metrics.md, "How sure a number is"). <c>levels</c>
+/// holds only the levels the whole interval allows; <c>notEnoughData</c> the judged metrics whose
+/// interval spans more than one band.
+/// </summary>
+internal sealed record ConfidenceItem(
+    IntervalItem DeploymentFrequencyPerDay,
+    IntervalItem? DeploymentDaysRatio,
+    QuantileIntervalsItem? LeadTimeForChanges,
+    QuantileIntervalsItem? LeadTimeCoding,
+    QuantileIntervalsItem? LeadTimeReview,
+    QuantileIntervalsItem? LeadTimeDeploy,
+    IntervalItem? ChangeFailureRate,
+    QuantileIntervalsItem? TimeToRestore,
+    QuantileIntervalsItem? FailedDeploymentRecoveryTime,
+    IntervalItem? ReworkRate,
+    IReadOnlyDictionary<string, string> Levels,
+    IReadOnlyList<string> NotEnoughData)
+{
+    public static ConfidenceItem From(MetricConfidence c, IReadOnlyDictionary<DoraMetric, PerformanceLevel> judged) => new(
+        IntervalItem.From(c.DeploymentFrequencyPerDay),
+        IntervalItem.Of(c.DeploymentDaysRatio),
+        QuantileIntervalsItem.Of(c.LeadTime),
+        QuantileIntervalsItem.Of(c.LeadTimeCoding),
+        QuantileIntervalsItem.Of(c.LeadTimeReview),
+        QuantileIntervalsItem.Of(c.LeadTimeDeploy),
+        IntervalItem.Of(c.ChangeFailureRate),
+        QuantileIntervalsItem.Of(c.TimeToRestore),
+        QuantileIntervalsItem.Of(c.FailedDeploymentRecoveryTime),
+        IntervalItem.Of(c.ReworkRate),
+        SeriesItem.LevelMap(c.Levels),
+        judged.Keys.Where(m => !c.Levels.ContainsKey(m)).Order().Select(SeriesItem.MetricName).ToList());
+}
+
+/// <summary>A 95 % interval and its sample size; <c>high</c> is null when the sample cannot bound it.</summary>
+internal sealed record IntervalItem(int N, double Low, double? High)
+{
+    public static IntervalItem From(Interval i) => new(i.N, i.Low, i.IsBounded ? i.High : null);
+
+    public static IntervalItem? Of(Interval? i) => i is null ? null : From(i);
+}
+
+internal sealed record QuantileIntervalsItem(IntervalItem P50, IntervalItem P90)
+{
+    public static QuantileIntervalsItem? Of(QuantileIntervals? q) => q is null ? null : new(IntervalItem.From(q.P50), IntervalItem.From(q.P90));
+}
