@@ -1,15 +1,16 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using DoraCollector.Hosting;
 using DoraCollector.Ingestion;
 
 namespace DoraCollector.Api;
 
 /// <summary>
-/// Reads the fields of one JSON object, collecting a message per bad field under its path
-/// (<c>[2].commits[0].authoredAt</c>), so a client learns every mistake in one answer.
+/// Reads the fields of one JSON object, adding a message per bad field under its path
+/// (<c>[2].commits[0].authoredAt</c>) to the request's problems, so a client learns every mistake in one answer.
 /// </summary>
-internal sealed partial class JsonFields(JsonElement element, string path, Dictionary<string, string[]> errors, DateTimeOffset now)
+internal sealed partial class JsonFields(JsonElement element, string path, RequestProblems problems, DateTimeOffset now)
 {
     public string? String(string name, bool required, int maxLength = 200, Regex? pattern = null, string? patternHelp = null)
     {
@@ -148,11 +149,11 @@ internal sealed partial class JsonFields(JsonElement element, string path, Dicti
             var itemPath = $"{Join(name)}[{index++}]";
             if (item.ValueKind != JsonValueKind.Object)
             {
-                errors[itemPath] = ["must be an object"];
+                problems.Add(itemPath, "must be an object");
                 continue;
             }
 
-            if (read(new JsonFields(item, itemPath, errors, now)) is { } read_)
+            if (read(new JsonFields(item, itemPath, problems, now)) is { } read_)
             {
                 items.Add(read_);
             }
@@ -170,11 +171,11 @@ internal sealed partial class JsonFields(JsonElement element, string path, Dicti
         }
 
         return value.ValueKind == JsonValueKind.Object
-            ? read(new JsonFields(value, Join(name), errors, now))
+            ? read(new JsonFields(value, Join(name), problems, now))
             : Fail<T>(name, "must be an object");
     }
 
-    public void Fail(string name, string message) => errors[Join(name)] = [message];
+    public void Fail(string name, string message) => problems.Add(Join(name), message);
 
     // The value of a JSON string, or null (and a message) when it is not text that can be stored:
     // invalid UTF-8 or a lone surrogate ("\ud800"), which cannot be read at all, or NUL ("\u0000"),
@@ -203,7 +204,7 @@ internal sealed partial class JsonFields(JsonElement element, string path, Dicti
 
         if (required)
         {
-            errors[Join(name)] = ["is required"];
+            problems.Add(Join(name), "is required");
         }
 
         return false;

@@ -55,10 +55,10 @@ internal static class ReportCommand
             : ReportScope.Organization;
         if (scope.Name is { } name && string.IsNullOrWhiteSpace(name))
         {
-            reader.Fail(scope.Kind == ScopeKind.Team ? "team" : "service", "must not be empty");
+            reader.Problems.Add(scope.Kind == ScopeKind.Team ? "team" : "service", "must not be empty");
         }
 
-        if (reader.HasErrors || request is null)
+        if (reader.Problems.Any || request is null)
         {
             // The reader's messages start with the parameter's name, which is the option's name here.
             foreach (var line in ProblemLines(reader))
@@ -127,7 +127,7 @@ internal static class ReportCommand
 
     private static IEnumerable<string> ProblemLines(QueryReader reader)
     {
-        return reader.Problem().ProblemDetails.Errors.SelectMany(e => e.Value.Select(message =>
+        return reader.Problems.Errors.SelectMany(e => e.Value.Select(message =>
             message.StartsWith(e.Key, StringComparison.Ordinal) ? message : $"{e.Key}: {message}"));
     }
 

@@ -69,3 +69,32 @@ internal sealed record SignalRow(
     string? LabelsJson = null,
     long? RawEventId = null,
     string Cluster = "");
+
+/// <summary>The monorepo paths a stored commit touches (empty: none of them).</summary>
+internal sealed record CommitPathsRow(string Sha, IReadOnlyList<string> Paths);
+
+/// <summary>A stored attempt next to an instant in its stream; <see cref="After"/> when it comes after the instant.</summary>
+internal sealed record StoredAttempt
+{
+    public bool After { get; init; }
+    public string ExternalId { get; init; } = "";
+    public string Revision { get; init; } = "";
+    public bool Succeeded { get; init; }
+    public bool RollbackHint { get; init; }
+}
+
+/// <summary>An incident signal as stored while it is open.</summary>
+internal sealed record OpenSignalRow
+{
+    public int? ServiceId { get; init; }
+    public string? ServiceHint { get; init; }
+    public string? Environment { get; init; }
+    public string? Title { get; init; }
+    public string? Severity { get; init; }
+    public string? Url { get; init; }
+    public DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset? LastSeenAt { get; init; }
+    public string? DeploymentRef { get; init; }
+    public string? RevisionRef { get; init; }
+    public string? Labels { get; init; }
+}

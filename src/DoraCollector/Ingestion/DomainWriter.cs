@@ -6,9 +6,11 @@ using Npgsql;
 namespace DoraCollector.Ingestion;
 
 /// <summary>
-/// Idempotent writes of source-neutral domain rows inside the caller's transaction. Every write
-/// that can change a service's derived rows queues the service for projection in the same
-/// transaction, so no change is lost between a write and its projection. Every write checks its
+/// Idempotent writes of source-neutral domain rows inside the caller's transaction, and the reads
+/// mappers need to decide what to write. Every domain write goes through here (the connection and
+/// transaction never leave it), and every write that can change a service's derived rows queues
+/// the service for projection in the same transaction, so no change is lost between a write and
+/// its projection. Every write checks its
 /// instants, names and keys first (<see cref="Plausible"/>): one no real event holds throws
 /// <see cref="ImplausibleEventException"/> before anything is written.
 /// </summary>
@@ -119,6 +121,53 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
                raw_event_id = COALESCE(EXCLUDED.raw_event_id, incident_signals.raw_event_id), updated_at = EXCLUDED.updated_at
         """;
 
+    private const string RaiseFirstReview = """
+        UPDATE pull_requests SET first_review_at = LEAST(first_review_at, @submitted)
+        WHERE repository_id = @repositoryId AND number = @number AND first_review_at IS DISTINCT FROM LEAST(first_review_at, @submitted)
+        """;
+
+    // A commit of the batch that is not stored yet and that a stored commit names as its parent:
+    // the batch fills a hole, so changes resolved before it arrived may have missed commits.
+    private const string FillsHole = """
+        SELECT EXISTS (
+            SELECT 1 FROM commits c
+            WHERE c.repository_id = @repositoryId AND c.parents && @shas AND NOT c.sha = ANY (@shas)
+              AND EXISTS (SELECT 1 FROM unnest(c.parents) AS p (sha)
+                          WHERE p.sha = ANY (@shas)
+                            AND NOT EXISTS (SELECT 1 FROM commits s WHERE s.repository_id = @repositoryId AND s.sha = p.sha)))
+        """;
+
+    private const string SetPaths = """
+        UPDATE commits c SET paths = v.paths
+        FROM jsonb_to_recordset(@rows::jsonb) AS v (sha text, paths text[])
+        WHERE c.repository_id = @repositoryId AND c.sha = v.sha AND c.paths IS DISTINCT FROM v.paths
+        """;
+
+    // The stream's stored attempt at or just before an instant, and the one just after it (in
+    // time order): all a fold over the stream needs, however long its history.
+    private const string Neighbours = """
+        WITH stream AS (
+            SELECT id, external_id, revision, outcome, finished_at, rollback_hint
+            FROM deployment_attempts
+            WHERE service_id = @serviceId AND environment = @environment AND source = @source AND details ->> 'object' = @object)
+        (SELECT false AS After, external_id AS ExternalId, revision AS Revision, outcome = 'success' AS Succeeded,
+                rollback_hint AS RollbackHint
+         FROM stream WHERE finished_at <= @at ORDER BY finished_at DESC, id DESC LIMIT 1)
+        UNION ALL
+        (SELECT true, external_id, revision, outcome = 'success', rollback_hint
+         FROM stream WHERE finished_at > @at ORDER BY finished_at, id LIMIT 1)
+        """;
+
+    private const string LoadOpenSignal = """
+        SELECT service_id AS ServiceId, service_hint AS ServiceHint, environment AS Environment, title AS Title,
+               severity AS Severity, url AS Url, started_at AS StartedAt, last_seen_at AS LastSeenAt,
+               deployment_ref AS DeploymentRef, revision_ref AS RevisionRef, labels::text AS Labels
+        FROM incident_signals
+        WHERE source = @source AND external_id = @externalId AND resolved_at IS NULL
+        """;
+
+    private const string RepositoryOfService = "SELECT repository_id FROM services WHERE id = @serviceId";
+
     private const string Queue = """
         INSERT INTO projection_queue (service_id, queued_at, resolve_changes)
         SELECT s, @now, @resolveChanges FROM unnest(@serviceIds::int[]) AS s
@@ -128,14 +177,10 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
 
     private static readonly JsonSerializerOptions RowJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public NpgsqlConnection Connection => conn;
-
-    public NpgsqlTransaction Transaction => tx;
-
     /// <summary>When the event being mapped arrived: an instant more than a day after it is implausible. Now when not set.</summary>
     public DateTimeOffset? Arrived { get; set; }
 
-    /// <summary>Checks an instant a mapper writes with its own SQL (see <see cref="Plausible.Instant"/>).</summary>
+    /// <summary>Checks an instant a mapper reads from an event (see <see cref="Plausible.Instant"/>).</summary>
     public void CheckInstant(DateTimeOffset? at, string what) => Plausible.Instant(at, Arrived ?? clock.GetUtcNow(), what);
 
     // Services queued in this transaction (and those queued to resolve their changes): a batch
@@ -237,6 +282,54 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
         }
     }
 
+    /// <summary>
+    /// A review submitted at <paramref name="submitted"/>: the pull request is stored as with
+    /// <c>fillMissing</c> (what is missing is filled), and its first review is the earliest seen.
+    /// </summary>
+    public async Task UpsertReviewAsync(int repositoryId, PullRequestRow pr, DateTimeOffset submitted, CancellationToken ct)
+    {
+        CheckInstant(submitted, $"review of pull request #{pr.Number} submitted at");
+        await UpsertPullRequestAsync(repositoryId, pr, ct, fillMissing: true);
+        await conn.ExecuteAsync(new CommandDefinition(RaiseFirstReview,
+            new { repositoryId, number = pr.Number, submitted = submitted.ToUniversalTime() }, tx, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// Stores commits of the repository's graph, as <see cref="UpsertCommitsAsync"/>. A batch that
+    /// fills a hole (a commit a stored commit names as its parent, not stored until now) has the
+    /// repository's changes resolved again: changes resolved before it arrived may have missed commits.
+    /// </summary>
+    public async Task UpsertGraphCommitsAsync(int repositoryId, IReadOnlyList<CommitRow> commits, CancellationToken ct)
+    {
+        var shas = commits.Select(c => c.Sha.ToLowerInvariant()).ToArray();
+        var fillsHole = shas.Length > 0 && await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
+            FillsHole, new { repositoryId, shas }, tx, cancellationToken: ct));
+        await UpsertCommitsAsync(repositoryId, commits, ct);
+        if (fillsHole)
+        {
+            await QueueRepositoryAsync(repositoryId, resolveChanges: true, ct);
+        }
+    }
+
+    /// <summary>
+    /// Sets the monorepo paths stored commits touch (empty: none of them), in one statement. The
+    /// repository's changes are resolved again when any changed, since a path filter now applies.
+    /// </summary>
+    public async Task SetCommitPathsAsync(int repositoryId, IReadOnlyList<CommitPathsRow> commits, CancellationToken ct)
+    {
+        if (commits.Count == 0)
+        {
+            return;
+        }
+
+        var rows = JsonSerializer.Serialize(commits.Select(c => new { sha = c.Sha.ToLowerInvariant(), paths = c.Paths }), RowJson);
+        var changed = await conn.ExecuteAsync(new CommandDefinition(SetPaths, new { repositoryId, rows }, tx, cancellationToken: ct));
+        if (changed > 0)
+        {
+            await QueueRepositoryAsync(repositoryId, resolveChanges: true, ct);
+        }
+    }
+
     public Task UpsertAttemptAsync(AttemptRow attempt, CancellationToken ct) => UpsertAttemptsAsync([attempt], ct);
 
     /// <summary>
@@ -306,6 +399,19 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
         await QueueAsync(services, false, ct);
     }
 
+    /// <summary>
+    /// The neighbouring attempts of one object's stream (a source's attempts of a service and
+    /// environment whose <c>details.object</c> is <paramref name="streamObject"/>): the stored attempt
+    /// at or just before <paramref name="at"/>, and the one just after it, in time order.
+    /// </summary>
+    public async Task<(StoredAttempt? Before, StoredAttempt? After)> NeighbouringAttemptsAsync(
+        string source, int serviceId, string environment, string streamObject, DateTimeOffset at, CancellationToken ct)
+    {
+        var neighbours = (await conn.QueryAsync<StoredAttempt>(new CommandDefinition(Neighbours,
+            new { serviceId, environment, source, @object = streamObject, at }, tx, cancellationToken: ct))).ToList();
+        return (neighbours.SingleOrDefault(a => !a.After), neighbours.SingleOrDefault(a => a.After));
+    }
+
     // As PostgreSQL keeps it: UTC, to the microsecond (as Npgsql writes a parameter).
     private static DateTimeOffset Stored(DateTimeOffset at) => new(at.UtcTicks - at.UtcTicks % 10, TimeSpan.Zero);
 
@@ -332,6 +438,15 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
         }, tx, cancellationToken: ct));
         await QueueAsync(new[] { signal.ServiceId, before }.OfType<int>().Distinct().ToArray(), false, ct);
     }
+
+    /// <summary>A source's signal as stored, when it is still open (not resolved); null otherwise.</summary>
+    public Task<OpenSignalRow?> OpenSignalAsync(string source, string externalId, CancellationToken ct) =>
+        conn.QuerySingleOrDefaultAsync<OpenSignalRow>(new CommandDefinition(
+            LoadOpenSignal, new { source, externalId }, tx, cancellationToken: ct));
+
+    /// <summary>The repository a service is deployed from; null when the catalog names none.</summary>
+    public Task<int?> RepositoryOfServiceAsync(int serviceId, CancellationToken ct) =>
+        conn.ExecuteScalarAsync<int?>(new CommandDefinition(RepositoryOfService, new { serviceId }, tx, cancellationToken: ct));
 
     /// <summary>Queues services for projection (with <paramref name="resolveChanges"/>: resolve their changes from scratch).</summary>
     public async Task QueueAsync(IReadOnlyCollection<int> serviceIds, bool resolveChanges, CancellationToken ct)

@@ -138,7 +138,7 @@ internal sealed partial class RawEventProcessor(
             outcomes = [];
             foreach (var raw in batch)
             {
-                outcomes.Add(await MapOneAsync(raw, writer, ct));
+                outcomes.Add(await MapOneAsync(raw, writer, tx, ct));
             }
         }
 
@@ -186,7 +186,7 @@ internal sealed partial class RawEventProcessor(
             var outcomes = new List<Outcome>();
             foreach (var raw in batch)
             {
-                outcomes.Add(await MapOneAsync(raw, writer, ct));
+                outcomes.Add(await MapOneAsync(raw, writer, tx, ct));
             }
 
             await SettleAsync(conn, tx, outcomes, ct);
@@ -213,14 +213,13 @@ internal sealed partial class RawEventProcessor(
     // One event under a savepoint: a payload that cannot be mapped is marked failed with the
     // reason and does not hold back the others; one that holds an implausible value is ignored
     // with the reason, and nothing it wrote before the check stays.
-    private async Task<Outcome> MapOneAsync(RawEventRecord raw, DomainWriter writer, CancellationToken ct)
+    private async Task<Outcome> MapOneAsync(RawEventRecord raw, DomainWriter writer, NpgsqlTransaction tx, CancellationToken ct)
     {
         if (!_mappers.TryGetValue(raw.Source, out var mapper))
         {
             return NoMapper(raw);
         }
 
-        var tx = writer.Transaction;
         writer.Arrived = raw.ReceivedAt;
         await tx.SaveAsync(EventSavepoint, ct);
         try

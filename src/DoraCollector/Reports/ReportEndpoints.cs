@@ -70,13 +70,13 @@ internal static class ReportEndpoints
         if (scope.Name is not null && string.IsNullOrWhiteSpace(scope.Name))
         {
             var parameter = scope.Kind == ScopeKind.Team ? "team" : "service";
-            reader.Fail(parameter, $"{parameter} must not be empty");
+            reader.Problems.Add(parameter, $"{parameter} must not be empty");
         }
 
         var request = ReportRequestReader.Read(query, now, reader);
-        if (reader.HasErrors || request is null)
+        if (reader.Problems.Any || request is null)
         {
-            return reader.Problem();
+            return reader.Problems.QueryProblem();
         }
 
         var report = await reports.BuildAsync(scope, request.Period, now, ct);

@@ -23,15 +23,15 @@ internal static class ReportRequestReader
         var table = reader.OneOf(query.Table, "table", ReportTables.All);
         if (format == ReportFormats.Csv && query.Table is null)
         {
-            reader.Fail("table", $"table is required with format=csv; use one of {string.Join(", ", ReportTables.All)}");
+            reader.Problems.Add("table", $"table is required with format=csv; use one of {string.Join(", ", ReportTables.All)}");
         }
         else if (format != ReportFormats.Csv && query.Table is not null)
         {
-            reader.Fail("table", "table goes with format=csv only");
+            reader.Problems.Add("table", "table goes with format=csv only");
         }
 
         var period = query.From is not null || query.To is not null ? Custom(query, now, reader) : Calendar(query, now, reader);
-        return reader.HasErrors || period is null ? null : new ReportRequest(period, format, table);
+        return reader.Problems.Any || period is null ? null : new ReportRequest(period, format, table);
     }
 
     private static ReportPeriod? Calendar(ReportQuery query, DateTimeOffset now, QueryReader reader)
@@ -51,20 +51,20 @@ internal static class ReportRequestReader
 
         if (!DateOnly.TryParseExact(query.Date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
-            reader.Fail("date", $"date '{query.Date}' is not a day such as 2026-03-02 (yyyy-MM-dd)");
+            reader.Problems.Add("date", $"date '{query.Date}' is not a day such as 2026-03-02 (yyyy-MM-dd)");
             return null;
         }
 
         var period = ReportPeriod.Containing(kind, date);
         if (period.Start < Earliest)
         {
-            reader.Fail("date", $"date '{query.Date}' is before {Earliest:yyyy-MM-dd}");
+            reader.Problems.Add("date", $"date '{query.Date}' is before {Earliest:yyyy-MM-dd}");
             return null;
         }
 
         if (period.Start >= now)
         {
-            reader.Fail("date", $"date '{query.Date}' is in a {name} that has not started yet");
+            reader.Problems.Add("date", $"date '{query.Date}' is in a {name} that has not started yet");
             return null;
         }
 
@@ -75,43 +75,43 @@ internal static class ReportRequestReader
     {
         if (query.Period is not null || query.Date is not null)
         {
-            reader.Fail(query.Period is not null ? "period" : "date",
+            reader.Problems.Add(query.Period is not null ? "period" : "date",
                 "period and date choose a calendar period; from and to a custom range: send one or the other");
             return null;
         }
 
         if (query.From is null)
         {
-            reader.Fail("from", "from is required for a custom range (with to, or alone for a range ending now)");
+            reader.Problems.Add("from", "from is required for a custom range (with to, or alone for a range ending now)");
             return null;
         }
 
         var from = reader.Instant(query.From, "from");
         var to = reader.Instant(query.To, "to") ?? now;
-        if (from is not { } start || reader.HasErrors)
+        if (from is not { } start || reader.Problems.Any)
         {
             return null;
         }
 
         if (start < Earliest)
         {
-            reader.Fail("from", $"from '{query.From}' is before {Earliest:yyyy-MM-dd}");
+            reader.Problems.Add("from", $"from '{query.From}' is before {Earliest:yyyy-MM-dd}");
         }
         else if (start >= to)
         {
-            reader.Fail("from", query.To is null
+            reader.Problems.Add("from", query.To is null
                 ? $"from '{query.From}' must be earlier than to, which is now when left out"
                 : $"from '{query.From}' must be earlier than to '{query.To}'");
         }
         else if (to > now)
         {
-            reader.Fail("to", $"to '{query.To}' is in the future; a custom range ends now at the latest");
+            reader.Problems.Add("to", $"to '{query.To}' is in the future; a custom range ends now at the latest");
         }
         else if (to - start > LongestRange)
         {
-            reader.Fail("from", $"the range from '{query.From}' is longer than {LongestRange.TotalDays:0} days; use period=quarter for longer views");
+            reader.Problems.Add("from", $"the range from '{query.From}' is longer than {LongestRange.TotalDays:0} days; use period=quarter for longer views");
         }
 
-        return reader.HasErrors ? null : ReportPeriod.Custom(start, to);
+        return reader.Problems.Any ? null : ReportPeriod.Custom(start, to);
     }
 }

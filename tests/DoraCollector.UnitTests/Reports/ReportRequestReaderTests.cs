@@ -64,7 +64,7 @@ public sealed class ReportRequestReaderTests
         var (request, reader) = Read(period, date, from, to, format, table);
 
         Assert.Null(request);
-        var errors = reader.Problem().ProblemDetails.Errors;
+        var errors = reader.Problems.QueryProblem().ProblemDetails.Errors;
         Assert.Contains(errors[parameter], m => m.Contains(message, StringComparison.Ordinal));
     }
 }

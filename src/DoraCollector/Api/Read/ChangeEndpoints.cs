@@ -19,9 +19,9 @@ internal static class ChangeEndpoints
         var reader = new QueryReader();
         var filter = filters.Read(query, reader);
         var firstOnly = reader.Boolean(first, "first", fallback: true);
-        if (reader.HasErrors)
+        if (reader.Problems.Any)
         {
-            return reader.Problem();
+            return reader.Problems.QueryProblem();
         }
 
         return TypedResults.Ok(await changes.ListAsync(filter, firstOnly, ct));

@@ -22,9 +22,9 @@ internal static class DeploymentEndpoints
         var reader = new QueryReader();
         var filter = filters.Read(query, reader);
         var partition = reader.OneOf(outcome, "outcome", DeploymentOutcomes.All);
-        if (reader.HasErrors)
+        if (reader.Problems.Any)
         {
-            return reader.Problem();
+            return reader.Problems.QueryProblem();
         }
 
         return TypedResults.Ok(await deployments.ListAsync(filter, partition, ct));
@@ -36,8 +36,8 @@ internal static class DeploymentEndpoints
         if (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var deploymentId) || deploymentId < 1)
         {
             var reader = new QueryReader();
-            reader.Fail("id", $"id '{id}' is not a deployment id (a positive whole number)");
-            return reader.Problem();
+            reader.Problems.Add("id", $"id '{id}' is not a deployment id (a positive whole number)");
+            return reader.Problems.QueryProblem();
         }
 
         var deployment = await deployments.FindAsync(deploymentId, ct);

@@ -18,9 +18,9 @@ internal static class IncidentEndpoints
         var reader = new QueryReader();
         var filter = filters.Read(query, reader);
         var onlyState = reader.OneOf(state, "state", IncidentQueries.States);
-        if (reader.HasErrors)
+        if (reader.Problems.Any)
         {
-            return reader.Problem();
+            return reader.Problems.QueryProblem();
         }
 
         return TypedResults.Ok(await incidents.ListAsync(filter, onlyState, ct));

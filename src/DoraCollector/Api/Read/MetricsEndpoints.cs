@@ -26,9 +26,9 @@ internal static class MetricsEndpoints
         var team = reader.Name(query.Team, "team");
         var environment = reader.Name(query.Environment, "environment");
         _ = filters.Window(query.Window, reader);
-        if (reader.HasErrors)
+        if (reader.Problems.Any)
         {
-            return reader.Problem();
+            return reader.Problems.QueryProblem();
         }
 
         var snapshot = snapshots.Current;

@@ -1,29 +1,17 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Http.HttpResults;
+using DoraCollector.Hosting;
 
 namespace DoraCollector.Api.Read;
 
 /// <summary>
-/// Reads query parameters that arrive as text and collects one message per bad value, each
-/// starting with the parameter's name, so a 400 says exactly what to fix.
+/// Reads query parameters that arrive as text; each bad value adds a message to
+/// <see cref="Problems"/> that starts with the parameter's name, so a 400 says exactly what to fix.
 /// </summary>
 internal sealed partial class QueryReader
 {
-    private readonly Dictionary<string, string[]> _errors = new(StringComparer.Ordinal);
-    private readonly List<string> _messages = [];
-
-    public bool HasErrors => _messages.Count > 0;
-
-    public void Fail(string parameter, string message)
-    {
-        _messages.Add(message);
-        _errors[parameter] = _errors.TryGetValue(parameter, out var earlier) ? [.. earlier, message] : [message];
-    }
-
-    /// <summary>RFC 9457 problem details: <c>detail</c> has every message, <c>errors</c> has them by parameter.</summary>
-    public ValidationProblem Problem() =>
-        TypedResults.ValidationProblem(_errors, detail: string.Join("; ", _messages), title: "Invalid query parameter");
+    /// <summary>Where the messages go (with those of checks made beside the reader's).</summary>
+    public RequestProblems Problems { get; } = new();
 
     /// <summary>An exact name (service, team, environment); absent is no filter, empty is a mistake.</summary>
     public string? Name(string? value, string parameter)
@@ -35,7 +23,7 @@ internal sealed partial class QueryReader
 
         if (string.IsNullOrWhiteSpace(value))
         {
-            Fail(parameter, $"{parameter} must not be empty; leave it out to match every {parameter}");
+            Problems.Add(parameter, $"{parameter} must not be empty; leave it out to match every {parameter}");
             return null;
         }
 
@@ -49,7 +37,7 @@ internal sealed partial class QueryReader
             return value;
         }
 
-        Fail(parameter, $"{parameter} '{value}' is not one of {string.Join(", ", allowed)}");
+        Problems.Add(parameter, $"{parameter} '{value}' is not one of {string.Join(", ", allowed)}");
         return null;
     }
 
@@ -65,7 +53,7 @@ internal sealed partial class QueryReader
             return result;
         }
 
-        Fail(parameter, $"{parameter} '{value}' is not true or false");
+        Problems.Add(parameter, $"{parameter} '{value}' is not true or false");
         return fallback;
     }
 
@@ -81,7 +69,7 @@ internal sealed partial class QueryReader
             return result;
         }
 
-        Fail(parameter, max == int.MaxValue
+        Problems.Add(parameter, max == int.MaxValue
             ? $"{parameter} '{value}' is not a whole number of at least {min}"
             : $"{parameter} '{value}' is not a whole number between {min} and {max}");
         return fallback;
@@ -101,7 +89,7 @@ internal sealed partial class QueryReader
             return result;
         }
 
-        Fail(parameter, $"{parameter} '{value}' is not an ISO-8601 instant such as 2026-03-01T00:00:00Z");
+        Problems.Add(parameter, $"{parameter} '{value}' is not an ISO-8601 instant such as 2026-03-01T00:00:00Z");
         return null;
     }
 

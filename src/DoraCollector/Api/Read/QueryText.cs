@@ -16,7 +16,7 @@ internal sealed class QueryText : IEndpointFilter
     {
         var reader = new QueryReader();
         Check(context.HttpContext.Request, reader);
-        return reader.HasErrors ? ValueTask.FromResult<object?>(reader.Problem()) : next(context);
+        return reader.Problems.Any ? ValueTask.FromResult<object?>(reader.Problems.QueryProblem()) : next(context);
     }
 
     /// <summary>Adds a message to <paramref name="reader"/> for each parameter that is not clean text.</summary>
@@ -29,14 +29,14 @@ internal sealed class QueryText : IEndpointFilter
             var rawName = equals < 0 ? pair : pair[..equals];
             if (Decode(rawName) is not { } decodedName || Problem(decodedName) is not null)
             {
-                reader.Fail(rawName, $"the parameter name '{rawName}' is not valid text");
+                reader.Problems.Add(rawName, $"the parameter name '{rawName}' is not valid text");
                 continue;
             }
 
             var text = equals < 0 ? "" : Decode(pair[(equals + 1)..]);
             if ((text is null ? "is not UTF-8 text (percent-encoded bytes that are not UTF-8)" : Problem(text)) is { } problem)
             {
-                reader.Fail(decodedName, $"{decodedName} {problem}");
+                reader.Problems.Add(decodedName, $"{decodedName} {problem}");
             }
         }
 
@@ -44,7 +44,7 @@ internal sealed class QueryText : IEndpointFilter
         {
             if (value is string text && (text.Contains('\uFFFD', StringComparison.Ordinal) ? "is not UTF-8 text" : Problem(text)) is { } problem)
             {
-                reader.Fail(name, $"{name} {problem}");
+                reader.Problems.Add(name, $"{name} {problem}");
             }
         }
     }

@@ -25,7 +25,7 @@ internal sealed class ReadFilters(IOptionsMonitor<MetricsOptions> metrics, TimeP
         {
             if (query.From is not null || query.To is not null)
             {
-                reader.Fail("window", "window cannot be combined with from or to; send a window or a from/to range");
+                reader.Problems.Add("window", "window cannot be combined with from or to; send a window or a from/to range");
                 return (null, now);
             }
 
@@ -36,7 +36,7 @@ internal sealed class ReadFilters(IOptionsMonitor<MetricsOptions> metrics, TimeP
         var to = reader.Instant(query.To, "to") ?? now;
         if (from is { } f && f >= to)
         {
-            reader.Fail("from", query.To is null
+            reader.Problems.Add("from", query.To is null
                 ? $"from '{query.From}' must be earlier than to, which is now when left out"
                 : $"from '{query.From}' must be earlier than to '{query.To}'");
         }
@@ -62,7 +62,7 @@ internal sealed class ReadFilters(IOptionsMonitor<MetricsOptions> metrics, TimeP
             return length;
         }
 
-        reader.Fail("window", $"window '{value}' is not one of the configured windows {string.Join(", ", windows)}");
+        reader.Problems.Add("window", $"window '{value}' is not one of the configured windows {string.Join(", ", windows)}");
         return null;
     }
 }

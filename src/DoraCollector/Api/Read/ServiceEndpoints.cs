@@ -18,9 +18,9 @@ internal static class ServiceEndpoints
         var reader = new QueryReader();
         var teamName = reader.Name(team, "team");
         var paging = filters.ReadPaging(page, pageSize, reader);
-        if (reader.HasErrors)
+        if (reader.Problems.Any)
         {
-            return reader.Problem();
+            return reader.Problems.QueryProblem();
         }
 
         return TypedResults.Ok(await services.ListAsync(teamName, paging, ct));

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Dapper;
 using DoraCollector.Catalog;
 using DoraCollector.Ingestion;
 
@@ -27,14 +26,6 @@ internal sealed class AlertmanagerMapper(AlertRules rules) : IRawEventMapper
     public const string AlertKind = "alert";
     public const string VanishedKind = "vanished";
     public const string ClosedByReconciliation = "reconciliation";
-
-    private const string LoadOpen = """
-        SELECT service_id AS ServiceId, service_hint AS ServiceHint, environment AS Environment, title AS Title,
-               severity AS Severity, url AS Url, started_at AS StartedAt, last_seen_at AS LastSeenAt,
-               deployment_ref AS DeploymentRef, revision_ref AS RevisionRef, labels::text AS Labels
-        FROM incident_signals
-        WHERE source = @source AND external_id = @externalId AND resolved_at IS NULL
-        """;
 
     public string Source => SourceName;
 
@@ -109,8 +100,7 @@ internal sealed class AlertmanagerMapper(AlertRules rules) : IRawEventMapper
     private static async Task<bool> CloseVanishedAsync(AlertmanagerVanished vanished, DomainWriter writer, CancellationToken ct)
     {
         var externalId = AlertmanagerAlert.KeyOf(vanished.Fingerprint, vanished.StartsAt);
-        var open = await writer.Connection.QuerySingleOrDefaultAsync<OpenSignal>(new CommandDefinition(
-            LoadOpen, new { source = SourceName, externalId }, writer.Transaction, cancellationToken: ct));
+        var open = await writer.OpenSignalAsync(SourceName, externalId, ct);
         var lastSeen = open?.LastSeenAt ?? open?.StartedAt;
         if (open is null || lastSeen >= vanished.ObservedAt)
         {
@@ -122,20 +112,5 @@ internal sealed class AlertmanagerMapper(AlertRules rules) : IRawEventMapper
             open.StartedAt, lastSeen, ClosedBy: ClosedByReconciliation, DeploymentRef: open.DeploymentRef,
             RevisionRef: open.RevisionRef, LabelsJson: open.Labels), ct);
         return true;
-    }
-
-    private sealed record OpenSignal
-    {
-        public int? ServiceId { get; init; }
-        public string? ServiceHint { get; init; }
-        public string? Environment { get; init; }
-        public string? Title { get; init; }
-        public string? Severity { get; init; }
-        public string? Url { get; init; }
-        public DateTimeOffset StartedAt { get; init; }
-        public DateTimeOffset? LastSeenAt { get; init; }
-        public string? DeploymentRef { get; init; }
-        public string? RevisionRef { get; init; }
-        public string? Labels { get; init; }
     }
 }

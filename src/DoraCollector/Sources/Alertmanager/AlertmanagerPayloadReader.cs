@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DoraCollector.Hosting;
 using DoraCollector.Ingestion;
 
 namespace DoraCollector.Sources.Alertmanager;
@@ -15,7 +16,7 @@ internal static class AlertmanagerPayloadReader
     private const int MaxText = 64 * 1024;
 
     /// <summary>A webhook notification; null when <paramref name="problems"/> got at least one entry.</summary>
-    public static AlertmanagerNotification? ReadNotification(JsonElement root, PayloadProblems problems)
+    public static AlertmanagerNotification? ReadNotification(JsonElement root, RequestProblems problems)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -68,7 +69,7 @@ internal static class AlertmanagerPayloadReader
     }
 
     /// <summary>The answer of <c>GET /api/v2/alerts</c>: an array of alerts, all of them not resolved.</summary>
-    public static IReadOnlyList<AlertmanagerAlert>? ReadActiveAlerts(JsonElement root, PayloadProblems problems)
+    public static IReadOnlyList<AlertmanagerAlert>? ReadActiveAlerts(JsonElement root, RequestProblems problems)
     {
         if (root.ValueKind != JsonValueKind.Array)
         {
@@ -121,15 +122,15 @@ internal static class AlertmanagerPayloadReader
         return problems.Count > 0 ? null : new AlertmanagerVanished(fingerprint!, startsAt!.Value, observedAt!.Value);
     }, "vanished alert");
 
-    private static T Parse<T>(string json, Func<JsonElement, PayloadProblems, T?> read, string what)
+    private static T Parse<T>(string json, Func<JsonElement, RequestProblems, T?> read, string what)
         where T : class
     {
         using var document = JsonDocument.Parse(json);
-        var problems = new PayloadProblems();
+        var problems = new RequestProblems();
         return read(document.RootElement, problems) ?? throw new InvalidPayloadException($"not an Alertmanager {what}: {problems.Summary}");
     }
 
-    private static AlertmanagerAlert? ReadAlert(JsonElement item, string path, bool fromWebhook, PayloadProblems problems)
+    private static AlertmanagerAlert? ReadAlert(JsonElement item, string path, bool fromWebhook, RequestProblems problems)
     {
         if (item.ValueKind != JsonValueKind.Object)
         {
@@ -176,7 +177,7 @@ internal static class AlertmanagerPayloadReader
                 resolved ? endsAt : null, string.IsNullOrWhiteSpace(generatorUrl) ? null : generatorUrl);
     }
 
-    private static string? RequiredString(JsonElement item, string name, string path, PayloadProblems problems)
+    private static string? RequiredString(JsonElement item, string name, string path, RequestProblems problems)
     {
         var value = item.ValueKind == JsonValueKind.Object && item.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
             ? v.GetString()!.Trim()
@@ -199,7 +200,7 @@ internal static class AlertmanagerPayloadReader
     private static string? OptionalString(JsonElement item, string name) =>
         item.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
-    private static Dictionary<string, string>? Labels(JsonElement item, string name, string path, bool required, PayloadProblems problems)
+    private static Dictionary<string, string>? Labels(JsonElement item, string name, string path, bool required, RequestProblems problems)
     {
         if (!item.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
@@ -235,7 +236,7 @@ internal static class AlertmanagerPayloadReader
     // Go writes instants as RFC 3339 with up to nine fractional digits; System.Text.Json reads
     // that form and truncates to its 100 ns ticks (never rounding into the next millisecond).
     private static DateTimeOffset? Instant(
-        JsonElement item, string name, string path, PayloadProblems problems, bool required = true, bool zeroIsNone = false)
+        JsonElement item, string name, string path, RequestProblems problems, bool required = true, bool zeroIsNone = false)
     {
         if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
@@ -269,7 +270,7 @@ internal static class AlertmanagerPayloadReader
 
     // PostgreSQL's jsonb cannot hold U+0000: a payload carrying one could never be stored, so it
     // is refused as bad input rather than failing as if the database were down.
-    private static void CheckNoNul(JsonElement element, string path, PayloadProblems problems)
+    private static void CheckNoNul(JsonElement element, string path, RequestProblems problems)
     {
         switch (element.ValueKind)
         {
@@ -298,21 +299,4 @@ internal static class AlertmanagerPayloadReader
                 break;
         }
     }
-}
-
-/// <summary>What is wrong with a payload, one entry per field, in document order.</summary>
-internal sealed class PayloadProblems
-{
-    private readonly List<(string Path, string Message)> _items = [];
-
-    public int Count => _items.Count;
-
-    public IReadOnlyList<(string Path, string Message)> Items => _items;
-
-    public void Add(string path, string message) => _items.Add((path, message));
-
-    /// <summary>The first problem, and how many more there are.</summary>
-    public string Summary => _items.Count == 0
-        ? ""
-        : $"{_items[0].Path}: {_items[0].Message}{(_items.Count > 1 ? $" (and {_items.Count - 1} more)" : "")}";
 }

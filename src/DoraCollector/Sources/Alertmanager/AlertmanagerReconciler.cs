@@ -111,7 +111,7 @@ internal sealed partial class AlertmanagerReconciler(
 
         using (document)
         {
-            var problems = new PayloadProblems();
+            var problems = new RequestProblems();
             var alerts = AlertmanagerPayloadReader.ReadActiveAlerts(document.RootElement, problems);
             if (alerts is null)
             {

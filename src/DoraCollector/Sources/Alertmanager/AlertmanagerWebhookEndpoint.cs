@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Unicode;
+using DoraCollector.Hosting;
 using DoraCollector.Ingestion;
 using Microsoft.Extensions.Options;
 
@@ -59,7 +60,7 @@ internal static class AlertmanagerWebhookEndpoint
         }
 
         AlertmanagerNotification? notification;
-        var problems = new PayloadProblems();
+        var problems = new RequestProblems();
         try
         {
             using var document = JsonDocument.Parse(body);
@@ -79,7 +80,7 @@ internal static class AlertmanagerWebhookEndpoint
 
         if (notification is null)
         {
-            var reason = problems.Items.Any(p => p.Path == "version") ? "version" : "invalid";
+            var reason = problems.Has("version") ? "version" : "invalid";
             return inbox.Reject(source, reason, StatusCodes.Status400BadRequest, $"Not an Alertmanager notification: {problems.Summary}");
         }
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Dapper;
 using DoraCollector.Ingestion;
 
 namespace DoraCollector.Sources.Flux;
@@ -21,30 +20,14 @@ internal static class FluxAttemptStream
 {
     public const string SourceName = "flux";
 
-    // The object's stored attempt at or just before the observation, and the one just after it
-    // (in time order): all the fold needs, however long the object's history.
-    private const string Neighbours = """
-        WITH stream AS (
-            SELECT id, external_id, revision, outcome, finished_at, rollback_hint
-            FROM deployment_attempts
-            WHERE service_id = @serviceId AND environment = @environment AND source = @source AND details ->> 'object' = @object)
-        (SELECT false AS After, external_id AS ExternalId, revision AS Revision, outcome = 'success' AS Succeeded,
-                rollback_hint AS RollbackHint
-         FROM stream WHERE finished_at <= @at ORDER BY finished_at DESC, id DESC LIMIT 1)
-        UNION ALL
-        (SELECT true, external_id, revision, outcome = 'success', rollback_hint
-         FROM stream WHERE finished_at > @at ORDER BY finished_at, id LIMIT 1)
-        """;
-
     private static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web);
 
     public static async Task WriteAsync(
         FluxObservation o, int serviceId, string environment, long rawEventId, DomainWriter writer, CancellationToken ct)
     {
-        var neighbours = (await writer.Connection.QueryAsync<StoredAttempt>(new CommandDefinition(Neighbours,
-            new { serviceId, environment, source = SourceName, @object = o.Object, at = o.At }, writer.Transaction, cancellationToken: ct))).ToList();
-        var before = neighbours.SingleOrDefault(a => !a.After);
-        var after = neighbours.SingleOrDefault(a => a.After);
+        // The object's stored attempt at or just before the observation, and the one just after it:
+        // all the fold needs, however long the object's history.
+        var (before, after) = await writer.NeighbouringAttemptsAsync(SourceName, serviceId, environment, o.Object, o.At, ct);
         if (before is not null && Continues(before, o))
         {
             return;
@@ -71,13 +54,4 @@ internal static class FluxAttemptStream
         reason = o.Reason,
         message = o.Message is { Length: > 500 } text ? text[..500] : o.Message,
     }, DetailsJson);
-
-    private sealed record StoredAttempt
-    {
-        public bool After { get; init; }
-        public string ExternalId { get; init; } = "";
-        public string Revision { get; init; } = "";
-        public bool Succeeded { get; init; }
-        public bool RollbackHint { get; init; }
-    }
 }

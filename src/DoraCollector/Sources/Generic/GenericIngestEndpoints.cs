@@ -1,6 +1,7 @@
 using DoraCollector.Api;
 using DoraCollector.Pipeline;
 using System.Text.Json;
+using DoraCollector.Hosting;
 using DoraCollector.Ingestion;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -79,10 +80,10 @@ internal static class GenericIngestEndpoints
                     detail: $"The batch has {elements.Count} items; at most {limit} are accepted per request (Dora:Api:MaxBatchSize).");
             }
 
-            var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            var problems = new RequestProblems();
             if (elements.Count == 0)
             {
-                errors[""] = ["the batch is empty"];
+                problems.Add("", "the batch is empty");
             }
 
             var now = services.Clock.GetUtcNow();
@@ -92,11 +93,11 @@ internal static class GenericIngestEndpoints
                 var path = batched ? $"[{i}]" : "";
                 if (elements[i].ValueKind != JsonValueKind.Object)
                 {
-                    errors[path.Length == 0 ? "$" : path] = [$"must be a {kind} object"];
+                    problems.Add(path.Length == 0 ? "$" : path, $"must be a {kind} object");
                     continue;
                 }
 
-                if (read(new JsonFields(elements[i], path, errors, now)) is { } item)
+                if (read(new JsonFields(elements[i], path, problems, now)) is { } item)
                 {
                     items.Add(item);
                 }
@@ -105,15 +106,13 @@ internal static class GenericIngestEndpoints
             var duplicate = items.GroupBy(idOf).FirstOrDefault(g => g.Count() > 1);
             if (duplicate is not null)
             {
-                errors["id"] = [$"'{duplicate.Key}' appears more than once in the batch"];
+                problems.Add("id", $"'{duplicate.Key}' appears more than once in the batch");
             }
 
-            if (errors.Count > 0)
+            if (problems.Any)
             {
                 services.Telemetry.WebhookRejected(Source, "invalid");
-                var first = errors.First();
-                return TypedResults.ValidationProblem(errors, title: "The request is invalid",
-                    detail: $"{(first.Key.Length == 0 ? "body" : first.Key)}: {first.Value[0]}{(errors.Count > 1 ? $" (and {errors.Count - 1} more)" : "")}");
+                return problems.BodyProblem();
             }
 
             var stored = await services.Inbox.UpsertAllAsync(

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Dapper;
 using DoraCollector.Ingestion;
 
 namespace DoraCollector.Sources.Generic;
@@ -30,8 +29,7 @@ internal sealed class GenericMapper : IRawEventMapper
     {
         int? repositoryId = d.Repository is { } posted ? await writer.Services.RepositoryAsync(posted, ct) : null;
         var serviceId = await writer.Services.EnsureAsync(d.Service, d.Team, repositoryId, ct);
-        repositoryId ??= await writer.Connection.ExecuteScalarAsync<int?>(new CommandDefinition(
-            "SELECT repository_id FROM services WHERE id = @serviceId", new { serviceId }, writer.Transaction, cancellationToken: ct));
+        repositoryId ??= await writer.RepositoryOfServiceAsync(serviceId, ct);
         if (d.Commits is { Count: > 0 } commits)
         {
             // Posted commits need a repository to live in; a tool that names none gets one per service.

@@ -17,7 +17,7 @@ public sealed class QueryReaderTests
 
         var instant = reader.Instant(text, "from");
 
-        Assert.False(reader.HasErrors);
+        Assert.False(reader.Problems.Any);
         Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), instant);
         Assert.Equal(TimeSpan.Zero, instant!.Value.Offset);
     }
@@ -35,8 +35,8 @@ public sealed class QueryReaderTests
         var reader = new QueryReader();
 
         Assert.Null(reader.Instant(text, "to"));
-        Assert.True(reader.HasErrors);
-        Assert.StartsWith($"to '{text}' is not an ISO-8601 instant", reader.Problem().ProblemDetails.Detail);
+        Assert.True(reader.Problems.Any);
+        Assert.StartsWith($"to '{text}' is not an ISO-8601 instant", reader.Problems.QueryProblem().ProblemDetails.Detail);
     }
 
     [Theory]
@@ -48,7 +48,7 @@ public sealed class QueryReaderTests
         var reader = new QueryReader();
 
         Assert.Equal(expected, reader.Integer(text, "pageSize", 50, 1, 500));
-        Assert.False(reader.HasErrors);
+        Assert.False(reader.Problems.Any);
     }
 
     [Theory]
@@ -65,7 +65,7 @@ public sealed class QueryReaderTests
 
         reader.Integer(text, "pageSize", 50, 1, 500);
 
-        Assert.Equal($"pageSize '{text}' is not a whole number between 1 and 500", reader.Problem().ProblemDetails.Detail);
+        Assert.Equal($"pageSize '{text}' is not a whole number between 1 and 500", reader.Problems.QueryProblem().ProblemDetails.Detail);
     }
 
     [Fact]
@@ -75,9 +75,9 @@ public sealed class QueryReaderTests
 
         Assert.Equal("Checkout ", reader.Name("Checkout ", "service"));
         Assert.Null(reader.Name(null, "team"));
-        Assert.False(reader.HasErrors);
+        Assert.False(reader.Problems.Any);
         Assert.Null(reader.Name(" ", "environment"));
-        Assert.Equal(["environment"], reader.Problem().ProblemDetails.Errors.Keys);
+        Assert.Equal(["environment"], reader.Problems.QueryProblem().ProblemDetails.Errors.Keys);
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class QueryReaderTests
 
         reader.OneOf("x", "outcome", ["success", "failed"]);
         reader.Boolean("maybe", "first", true);
-        var problem = reader.Problem().ProblemDetails;
+        var problem = reader.Problems.QueryProblem().ProblemDetails;
 
         Assert.Equal("outcome 'x' is not one of success, failed; first 'maybe' is not true or false", problem.Detail);
         Assert.Equal(400, problem.Status);

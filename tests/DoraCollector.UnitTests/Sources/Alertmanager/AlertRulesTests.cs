@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DoraCollector.Hosting;
 using DoraCollector.Sources.Alertmanager;
 
 namespace DoraCollector.UnitTests.Sources.Alertmanager;
@@ -95,6 +96,6 @@ public sealed class AlertRulesTests
     private static List<AlertmanagerAlert> Alerts(string json)
     {
         using var document = JsonDocument.Parse(json);
-        return AlertmanagerPayloadReader.ReadNotification(document.RootElement, new PayloadProblems())!.Alerts.ToList();
+        return AlertmanagerPayloadReader.ReadNotification(document.RootElement, new RequestProblems())!.Alerts.ToList();
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DoraCollector.Hosting;
 using DoraCollector.Ingestion;
 using DoraCollector.Sources.Alertmanager;
 
@@ -38,7 +39,7 @@ public sealed class AlertmanagerPayloadReaderTests
     {
         var fromWebhook = Assert.Single(Read(AlertmanagerExamples.Firing, out _)!.Alerts);
         using var api = JsonDocument.Parse(AlertmanagerExamples.ActiveAlerts);
-        var fromApi = Assert.Single(AlertmanagerPayloadReader.ReadActiveAlerts(api.RootElement, new PayloadProblems())!);
+        var fromApi = Assert.Single(AlertmanagerPayloadReader.ReadActiveAlerts(api.RootElement, new RequestProblems())!);
 
         Assert.Equal("c4f1d2a3b4e5f601@2025-01-01T10:00:00.123Z", fromWebhook.Key);
         Assert.Equal(fromWebhook.Key, fromApi.Key);
@@ -50,7 +51,7 @@ public sealed class AlertmanagerPayloadReaderTests
     {
         using var api = JsonDocument.Parse(AlertmanagerExamples.ActiveAlerts);
 
-        var alert = Assert.Single(AlertmanagerPayloadReader.ReadActiveAlerts(api.RootElement, new PayloadProblems())!);
+        var alert = Assert.Single(AlertmanagerPayloadReader.ReadActiveAlerts(api.RootElement, new RequestProblems())!);
 
         Assert.False(alert.Resolved);
         Assert.Null(alert.EndsAt);
@@ -84,7 +85,7 @@ public sealed class AlertmanagerPayloadReaderTests
 
         Assert.Null(Read(json, out var problems));
 
-        Assert.Contains(problems.Items, p => p.Path == path && p.Message.Contains(message, StringComparison.Ordinal));
+        Assert.Contains(problems.Items, p => p.Key == path && p.Message.Contains(message, StringComparison.Ordinal));
     }
 
     [Theory]
@@ -97,7 +98,7 @@ public sealed class AlertmanagerPayloadReaderTests
 
         Assert.Null(Read(json, out var problems));
 
-        Assert.Contains(problems.Items, p => p.Path == "alerts[0].endsAt" && p.Message.Contains(message, StringComparison.Ordinal));
+        Assert.Contains(problems.Items, p => p.Key == "alerts[0].endsAt" && p.Message.Contains(message, StringComparison.Ordinal));
     }
 
     [Theory]
@@ -131,7 +132,7 @@ public sealed class AlertmanagerPayloadReaderTests
 
         Assert.Null(Read(json, out var problems));
 
-        Assert.Equal(["alerts[0].startsAt", "alerts[2].fingerprint"], problems.Items.Select(p => p.Path));
+        Assert.Equal(["alerts[0].startsAt", "alerts[2].fingerprint"], problems.Items.Select(p => p.Key));
         Assert.Equal("alerts[0].startsAt: is required (an RFC 3339 time) (and 1 more)", problems.Summary);
     }
 
@@ -157,9 +158,9 @@ public sealed class AlertmanagerPayloadReaderTests
         Assert.Equal(observation.Alert.Key, AlertmanagerAlert.KeyOf(vanished.Fingerprint, vanished.StartsAt));
     }
 
-    private static AlertmanagerNotification? Read(string json, out PayloadProblems problems)
+    private static AlertmanagerNotification? Read(string json, out RequestProblems problems)
     {
-        problems = new PayloadProblems();
+        problems = new RequestProblems();
         using var document = JsonDocument.Parse(json);
         return AlertmanagerPayloadReader.ReadNotification(document.RootElement, problems);
     }

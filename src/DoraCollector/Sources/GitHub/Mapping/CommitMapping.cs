@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Dapper;
 using DoraCollector.Ingestion;
 
 namespace DoraCollector.Sources.GitHub.Mapping;
@@ -11,29 +10,6 @@ namespace DoraCollector.Sources.GitHub.Mapping;
 /// </summary>
 internal static class CommitMapping
 {
-    private const string SetPaths = """
-        UPDATE commits c SET paths = v.paths
-        FROM jsonb_to_recordset(@rows::jsonb) AS v (sha text, paths text[])
-        WHERE c.repository_id = @repositoryId AND c.sha = v.sha AND c.paths IS DISTINCT FROM v.paths
-        """;
-
-    // A commit of the batch that is not stored yet and that a stored commit names as its parent:
-    // the batch fills a hole, so changes resolved before it arrived may have missed commits.
-    private const string FillsHole = """
-        SELECT EXISTS (
-            SELECT 1 FROM commits c
-            WHERE c.repository_id = @repositoryId AND c.parents && @shas AND NOT c.sha = ANY (@shas)
-              AND EXISTS (SELECT 1 FROM unnest(c.parents) AS p (sha)
-                          WHERE p.sha = ANY (@shas)
-                            AND NOT EXISTS (SELECT 1 FROM commits s WHERE s.repository_id = @repositoryId AND s.sha = p.sha)))
-        """;
-
-    private const string RepositoryServices = """
-        SELECT id FROM services WHERE repository_id = @repositoryId
-        UNION
-        SELECT DISTINCT service_id FROM deployment_attempts WHERE repository_id = @repositoryId
-        """;
-
     public static CommitRow FromGraphQL(GqlCommit commit) => new(
         commit.Oid,
         commit.Parents?.Nodes?.OfType<GqlOid>().Select(p => p.Oid).ToList() ?? [],
@@ -60,7 +36,7 @@ internal static class CommitMapping
     {
         var nodes = GitHubJson.Read<List<GqlCommit>>(commits, GitHubJson.GraphQL, "commits");
         var repositoryId = await writer.Services.RepositoryAsync(repository, ct);
-        await StoreAsync(writer, repositoryId, nodes.Select(FromGraphQL).ToList(), ct);
+        await writer.UpsertGraphCommitsAsync(repositoryId, nodes.Select(FromGraphQL).ToList(), ct);
 
         var associated = nodes
             .SelectMany(c => (c.AssociatedPullRequests?.Nodes ?? []).OfType<GqlAssociatedPullRequest>()
@@ -85,26 +61,7 @@ internal static class CommitMapping
             .DistinctBy(c => c.Sha, StringComparer.OrdinalIgnoreCase)
             .Select(FromRest)
             .ToList();
-        await StoreAsync(writer, await writer.Services.RepositoryAsync(repository, ct), commits, ct);
-    }
-
-    private static async Task StoreAsync(DomainWriter writer, int repositoryId, List<CommitRow> commits, CancellationToken ct)
-    {
-        var shas = commits.Select(c => c.Sha.ToLowerInvariant()).ToArray();
-        var fillsHole = shas.Length > 0 && await writer.Connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            FillsHole, new { repositoryId, shas }, writer.Transaction, cancellationToken: ct));
-        await writer.UpsertCommitsAsync(repositoryId, commits, ct);
-        if (fillsHole)
-        {
-            await QueueResolveAsync(writer, repositoryId, ct);
-        }
-    }
-
-    private static async Task QueueResolveAsync(DomainWriter writer, int repositoryId, CancellationToken ct)
-    {
-        var services = await writer.Connection.QueryAsync<int>(new CommandDefinition(
-            RepositoryServices, new { repositoryId }, writer.Transaction, cancellationToken: ct));
-        await writer.QueueAsync(services.ToList(), resolveChanges: true, ct);
+        await writer.UpsertGraphCommitsAsync(await writer.Services.RepositoryAsync(repository, ct), commits, ct);
     }
 
     /// <summary>
@@ -115,17 +72,9 @@ internal static class CommitMapping
     {
         var touched = paths.Paths.ToDictionary(p => p, p => new HashSet<string>(
             paths.Touched.TryGetValue(p, out var list) ? list : [], StringComparer.OrdinalIgnoreCase), StringComparer.Ordinal);
-        var rows = JsonSerializer.Serialize(paths.Listed.Select(sha => new
-        {
-            sha = sha.ToLowerInvariant(),
-            paths = paths.Paths.Where(p => touched[p].Contains(sha)).Order(StringComparer.Ordinal).ToArray(),
-        }));
-        var repositoryId = await writer.Services.RepositoryAsync(repository, ct);
-        var changed = await writer.Connection.ExecuteAsync(new CommandDefinition(
-            SetPaths, new { repositoryId, rows }, writer.Transaction, cancellationToken: ct));
-        if (changed > 0)
-        {
-            await QueueResolveAsync(writer, repositoryId, ct);
-        }
+        var rows = paths.Listed
+            .Select(sha => new CommitPathsRow(sha, paths.Paths.Where(p => touched[p].Contains(sha)).Order(StringComparer.Ordinal).ToArray()))
+            .ToList();
+        await writer.SetCommitPathsAsync(await writer.Services.RepositoryAsync(repository, ct), rows, ct);
     }
 }

@@ -1,4 +1,3 @@
-using Dapper;
 using DoraCollector.Ingestion;
 
 namespace DoraCollector.Sources.GitHub.Mapping;
@@ -39,11 +38,7 @@ internal static class GitHubServices
     }
 
     private static async Task<bool> BelongsAsync(DomainWriter writer, int serviceId, int repositoryId, CancellationToken ct) =>
-        await RepositoryOfAsync(writer, serviceId, ct) is not { } owner || owner == repositoryId;
-
-    private static Task<int?> RepositoryOfAsync(DomainWriter writer, int serviceId, CancellationToken ct) =>
-        writer.Connection.ExecuteScalarAsync<int?>(new CommandDefinition(
-            "SELECT repository_id FROM services WHERE id = @serviceId", new { serviceId }, writer.Transaction, cancellationToken: ct));
+        await writer.RepositoryOfServiceAsync(serviceId, ct) is not { } owner || owner == repositoryId;
 
     // The repository's name, unless another repository's service has it already: then owner/name.
     private static async Task<string> DiscoveredNameAsync(DomainWriter writer, string repository, int repositoryId, CancellationToken ct)

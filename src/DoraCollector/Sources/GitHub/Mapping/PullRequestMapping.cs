@@ -1,4 +1,3 @@
-using Dapper;
 using DoraCollector.Ingestion;
 
 namespace DoraCollector.Sources.GitHub.Mapping;
@@ -46,14 +45,8 @@ internal static class PullRequestMapping
             return false;
         }
 
-        writer.CheckInstant(submitted, $"review of pull request #{e.PullRequest.Number} submitted at");
         var repositoryId = await writer.Services.RepositoryAsync(e.Repository.FullName, ct);
-        await writer.UpsertPullRequestAsync(repositoryId, FromRest(e.PullRequest), ct, fillMissing: true);
-        await writer.Connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE pull_requests SET first_review_at = LEAST(first_review_at, @submitted)
-            WHERE repository_id = @repositoryId AND number = @number AND first_review_at IS DISTINCT FROM LEAST(first_review_at, @submitted)
-            """, new { repositoryId, number = e.PullRequest.Number, submitted = submitted.ToUniversalTime() }, writer.Transaction, cancellationToken: ct));
+        await writer.UpsertReviewAsync(repositoryId, FromRest(e.PullRequest), submitted, ct);
         return true;
     }
 
