@@ -19,6 +19,7 @@ internal sealed partial class CommandLine
           --teams N                at least 2 (default 4)
           --services N             at least one per team (default 10)
           --monorepo-services N    services sharing the monorepo (default 3)
+          --cluster-services N     Argo CD services whose production runs on three clusters (default 1)
           --owner NAME             the GitHub organisation (default acme)
           --now INSTANT            when the history ends (default: now)
           --speed N                simulated seconds per real second while living (default 1)

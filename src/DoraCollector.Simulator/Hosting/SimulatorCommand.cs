@@ -29,6 +29,7 @@ internal static class SimulatorCommand
             Teams = line.Int("--teams", 4),
             Services = line.Int("--services", 10),
             MonorepoServices = line.Int("--monorepo-services", 3),
+            ClusterServices = line.Int("--cluster-services", 1),
             Owner = line.String("--owner") ?? "acme",
             Now = line.Instant("--now"),
             Speed = speed,

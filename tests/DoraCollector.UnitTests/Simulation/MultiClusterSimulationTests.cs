@@ -1,0 +1,70 @@
+using DoraCollector.Simulator;
+using DoraCollector.Simulator.Truth;
+using Microsoft.Extensions.Time.Testing;
+using SimulationRun = DoraCollector.Simulator.Simulation;
+
+namespace DoraCollector.UnitTests.Simulation;
+
+/// <summary>
+/// The multi-cluster service of the organisation the end-to-end test plays: production on three
+/// clusters by an ApplicationSet, with the situations docs/metrics.md ("Clusters") is about.
+/// </summary>
+public sealed class MultiClusterSimulationTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 3, 2, 12, 0, 0, TimeSpan.Zero);
+
+    private static SimulationRun Create() => SimulationRun.Create(new SimulationOptions
+    {
+        Seed = 7, Days = 30, Teams = 3, Services = 6, MonorepoServices = 2, Now = Now, Clock = new FakeTimeProvider(Now),
+    });
+
+    [Fact]
+    public async Task One_service_rolls_out_to_three_clusters_with_lags_a_far_lagging_cluster_and_a_retried_failure()
+    {
+        await using var simulation = Create();
+        var service = Assert.Single(simulation.World.Organization.Services, s => s.IsMultiCluster);
+        var attempts = simulation.World.Timeline.Attempts.Where(a => a.Service == service.Name && a.Environment == "production").ToList();
+        Assert.Equal(["ap", "eu", "us"], attempts.Select(a => a.Cluster!).Distinct().Order(StringComparer.Ordinal));
+
+        var leader = attempts.Where(a => a.Cluster == "eu" && a.Succeeded).ToList();
+        DateTimeOffset LiveOn(string cluster, string revision) =>
+            attempts.Where(a => a.Cluster == cluster && a.Succeeded && a.Revision == revision).Min(a => a.FinishedAt);
+
+        // Every follower runs what the leader went live with, later.
+        foreach (var revision in leader.Where(a => !a.RollbackHint).Select(a => a.Revision).Distinct().SkipLast(1))
+        {
+            Assert.True(LiveOn("us", revision) > LiveOn("eu", revision));
+        }
+
+        // ap receives a revision after eu already runs the next one.
+        var revisions = leader.Select(a => a.Revision).Distinct().ToList();
+        Assert.Contains(revisions.Zip(revisions.Skip(1)), pair =>
+            attempts.Any(a => a.Cluster == "ap" && a.Succeeded && a.Revision == pair.First) && LiveOn("ap", pair.First) > LiveOn("eu", pair.Second));
+
+        // A follower fails a sync and retries it successfully.
+        Assert.Contains(attempts.Where(a => a.Cluster != "eu" && !a.Succeeded), failed =>
+            attempts.Any(a => a.Cluster == failed.Cluster && a.Revision == failed.Revision && a.Succeeded && a.FinishedAt > failed.FinishedAt));
+
+        // One deployment per revision: the environment's deployments are the leader's, never a follower's attempt.
+        var projection = TruthEngine.Project(simulation.World.Timeline, Now, TruthRules.Default);
+        var counted = projection.Deployments.Where(d => d.Service == service.Name && d.Environment == "production" && !d.IsRedeploy).ToList();
+        var leaderAttempts = attempts.Where(a => a.Cluster == "eu").ToHashSet();
+        Assert.All(counted, d => Assert.Contains(d.Attempts[0], leaderAttempts));
+        Assert.Contains(counted, d => d.Attempts.Select(a => a.Cluster).Distinct().Count() == 3);
+    }
+
+    [Fact]
+    public async Task The_catalog_names_the_ApplicationSet_and_the_settings_name_the_clusters()
+    {
+        await using var simulation = Create();
+        await simulation.StartAsync();
+        var service = Assert.Single(simulation.World.Organization.Services, s => s.IsMultiCluster);
+
+        Assert.Contains($"argoCdApplications: [argocd/{service.Name}-staging, {service.Name}-production]", simulation.CatalogYaml());
+        var settings = simulation.CollectorSettings();
+        Assert.Equal("aks-westeurope-prod", settings["Dora:ArgoCd:ClusterNames:0:Destination"]);
+        Assert.Equal("eu", settings["Dora:ArgoCd:ClusterNames:0:Name"]);
+        Assert.Equal("ap", settings["Dora:ArgoCd:ClusterNames:2:Name"]);
+        Assert.Equal(3, simulation.World.ArgoApplications.Count(a => a.Name.StartsWith($"{service.Name}-production-", StringComparison.Ordinal)));
+    }
+}
