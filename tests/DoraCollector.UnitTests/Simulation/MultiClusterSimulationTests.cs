@@ -54,6 +54,35 @@ public sealed class MultiClusterSimulationTests
     }
 
     [Fact]
+    public async Task Counting_the_clusters_attempts_as_one_stream_would_count_more_deployments_and_invent_rollbacks()
+    {
+        await using var simulation = Create();
+        var service = Assert.Single(simulation.World.Organization.Services, s => s.IsMultiCluster);
+        var timeline = simulation.World.Timeline;
+        var oneStream = new Timeline();
+        oneStream.Services.AddRange(timeline.Services);
+        foreach (var (name, history) in timeline.Repositories)
+        {
+            oneStream.Repositories[name] = history;
+        }
+
+        oneStream.Attempts.AddRange(timeline.Attempts.Select(a => a with { Cluster = null }));
+        oneStream.Alerts.AddRange(timeline.Alerts);
+
+        List<TruthDeployment> Counted(Timeline of) => TruthEngine.Project(of, Now, TruthRules.Default).Deployments
+            .Where(d => d.Service == service.Name && d.Environment == "production" && !d.IsRedeploy).ToList();
+        var expected = Counted(timeline);
+        var naive = Counted(oneStream);
+
+        var revisions = timeline.Attempts.Where(a => a.Service == service.Name && a.Environment == "production" && a.Cluster == "eu")
+            .Select(a => a.Revision).Distinct().Count();
+        Assert.Equal(revisions, expected.Count);
+        Assert.DoesNotContain(expected, d => d.IsRollback);
+        Assert.True(naive.Count > expected.Count, $"{naive.Count} against {expected.Count}");
+        Assert.Contains(naive, d => d.IsRollback);
+    }
+
+    [Fact]
     public async Task The_catalog_names_the_ApplicationSet_and_the_settings_name_the_clusters()
     {
         await using var simulation = Create();
