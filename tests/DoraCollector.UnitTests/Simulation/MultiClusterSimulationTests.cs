@@ -13,10 +13,29 @@ public sealed class MultiClusterSimulationTests
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 2, 12, 0, 0, TimeSpan.Zero);
 
-    private static SimulationRun Create() => SimulationRun.Create(new SimulationOptions
+    private static SimulationRun Create(int clusterServices = 1) => SimulationRun.Create(new SimulationOptions
     {
-        Seed = 7, Days = 30, Teams = 3, Services = 6, MonorepoServices = 2, Now = Now, Clock = new FakeTimeProvider(Now),
+        Seed = 7, Days = 30, Teams = 3, Services = 6, MonorepoServices = 2, ClusterServices = clusterServices, Now = Now, Clock = new FakeTimeProvider(Now),
     });
+
+    [Fact]
+    public async Task The_other_services_live_the_same_history_with_or_without_the_multi_cluster_service()
+    {
+        await using var with = Create();
+        await using var without = Create(clusterServices: 0);
+        var service = Assert.Single(with.World.Organization.Services, s => s.IsMultiCluster).Name;
+
+        static List<string> Facts(SimulationRun simulation, Func<string, bool> include) =>
+            simulation.World.Timeline.Attempts.Where(a => include(a.Service))
+                .Select(a => $"{a.Service} {a.Environment} {a.Revision} {a.Succeeded} {a.FinishedAt:O} {a.RollbackHint}")
+                .Concat(simulation.World.Timeline.Alerts.Select(a => $"{a.Fingerprint} {a.StartsAt:O} {a.EndsAt:O}"))
+                .ToList();
+
+        Assert.Equal(Facts(without, s => s != service), Facts(with, s => s != service));
+        // The leading cluster rolls out what the single production did.
+        Assert.Equal(Facts(without, s => s == service).Count(f => f.Contains(" production ", StringComparison.Ordinal)),
+            with.World.Timeline.Attempts.Count(a => a.Service == service && a.Cluster == "eu"));
+    }
 
     [Fact]
     public async Task One_service_rolls_out_to_three_clusters_with_lags_a_far_lagging_cluster_and_a_retried_failure()
