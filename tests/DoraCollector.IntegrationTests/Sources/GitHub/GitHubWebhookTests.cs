@@ -1,3 +1,4 @@
+using DoraCollector.IntegrationTests.Infrastructure;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -45,7 +46,8 @@ public sealed class GitHubWebhookTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(0, await _host.ScalarAsync<long>("SELECT count(*) FROM raw_events"));
-        Assert.Contains(_host.Service<CollectorTelemetry>().Read().Rejections, r => r is { Source: "github", Reason: "signature" });
+        Assert.Contains("dora_collector_webhook_rejections_total{source=\"github\",reason=\"signature\"} ",
+            await _host.Service<CollectorTelemetry>().RenderAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
