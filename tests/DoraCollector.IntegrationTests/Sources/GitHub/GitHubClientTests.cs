@@ -149,7 +149,12 @@ public sealed class GitHubClientTests
 
         Assert.Equal(HttpStatusCode.BadGateway, response.Status);
         Assert.Equal(3, host.GitHub.Count());
-        await Assert.ThrowsAsync<GitHubApiException>(() => host.Service<GitHubClient>().GetJsonAsync("acme", Commits, CancellationToken.None));
+        await Assert.ThrowsAsync<GitHubApiException>(async () =>
+        {
+            await foreach (var _ in host.Service<GitHubClient>().GetPagesAsync("acme", Commits, CancellationToken.None))
+            {
+            }
+        });
     }
 
     [Fact]
@@ -193,16 +198,16 @@ public sealed class GitHubClientTests
         await using var host = await StartAsync(app: true);
         var client = host.Service<GitHubClient>();
 
-        await client.GetJsonAsync("acme", Commits, CancellationToken.None);
-        await client.GetJsonAsync("acme", "repos/acme/shop/commits?per_page=2", CancellationToken.None);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("acme", Commits, null, CancellationToken.None)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("acme", "repos/acme/shop/commits?per_page=2", null, CancellationToken.None)).Status);
         Assert.Equal(1, host.GitHub.InstallationTokensIssued);
 
         host.GitHub.RevokeInstallationTokens();
-        await client.GetJsonAsync("acme", Commits, CancellationToken.None);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("acme", Commits, null, CancellationToken.None)).Status);
         Assert.Equal(2, host.GitHub.InstallationTokensIssued);
 
         host.Advance(TimeSpan.FromMinutes(56));
-        await client.GetJsonAsync("acme", Commits, CancellationToken.None);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("acme", Commits, null, CancellationToken.None)).Status);
         Assert.Equal(3, host.GitHub.InstallationTokensIssued);
         Assert.Contains(host.GitHub.Requests, r => r.PathAndQuery == "/api/v3/orgs/acme/installation");
     }
