@@ -18,7 +18,10 @@ namespace DoraCollector.Commands;
 /// </summary>
 internal static class BackfillCommand
 {
-    private static readonly Option<string> Source = new("--source") { Description = "only this polling source (github, argocd, flux, alertmanager)", HelpName = "NAME" };
+    private static readonly Option<string> Source = new("--source")
+    {
+        Description = "only this polling source (github, argocd, flux, alertmanager)", HelpName = "NAME",
+    };
 
     public static Command Command()
     {

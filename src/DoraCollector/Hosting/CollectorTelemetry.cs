@@ -93,7 +93,10 @@ internal sealed class CollectorTelemetry
     /// <summary>A webhook request was refused (reason: <c>signature</c>, <c>unauthorized</c>, <c>malformed</c>, ...).</summary>
     public void WebhookRejected(string source, string reason) => _rejections.WithLabels(source, reason).Inc();
 
-    /// <summary>A webhook or ingest API request of <paramref name="source"/> was answered (whatever the answer) <paramref name="elapsed"/> after it arrived.</summary>
+    /// <summary>
+    /// A webhook or ingest API request of <paramref name="source"/> was answered (whatever the answer)
+    /// <paramref name="elapsed"/> after it arrived.
+    /// </summary>
     public void WebhookAnswered(string source, TimeSpan elapsed) => _webhookDurations.WithLabels(source).Observe(elapsed.TotalSeconds);
 
     /// <summary>

@@ -36,7 +36,8 @@ internal static class CommandLine
                 await Console.Error.WriteLineAsync($"error: {error.Message}");
             }
 
-            await Console.Error.WriteLineAsync($"(see {string.Join(' ', result.CommandResult.Command.Name == root.Name ? [] : [result.CommandResult.Command.Name])} --help)".Replace("( ", "(", StringComparison.Ordinal));
+            var verb = result.CommandResult.Command;
+            await Console.Error.WriteLineAsync(verb is RootCommand ? "(see --help)" : $"(see {verb.Name} --help)");
             return ExitCodes.Usage;
         }
 
