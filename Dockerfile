@@ -7,6 +7,7 @@ RUN dotnet restore src/DoraCollector/DoraCollector.csproj
 # Embedded in the binary: the schema. Only the service is built: the simulator and the demo
 # executable stay out of the image, and .dockerignore keeps them out of the build context.
 COPY migrations/ migrations/
+COPY src/Shared/ src/Shared/
 COPY src/DoraCollector/ src/DoraCollector/
 RUN dotnet publish src/DoraCollector/DoraCollector.csproj -c Release -o /app --no-restore -p:UseAppHost=false
 

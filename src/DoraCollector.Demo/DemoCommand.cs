@@ -18,19 +18,15 @@ internal static class DemoCommand
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Any(a => a is "-h" or "--help"))
+        var parsed = CommandLineParsing.Parse(DemoOptions.Root(), args);
+        if (parsed.Action is System.CommandLine.Help.HelpAction)
         {
-            Console.WriteLine(DemoOptions.Usage);
+            parsed.Invoke();
             return ExitCodes.Ok;
         }
 
         var problems = new List<string>();
-        if (!VerbArguments.TryParse(args, DemoOptions.Names, DemoOptions.Flags, out var values, out var configuration, out var problem))
-        {
-            problems.Add(problem!);
-        }
-
-        var options = DemoOptions.Read(values, problems);
+        var options = DemoOptions.Parse(parsed, out var configuration, problems);
         if (problems.Count > 0)
         {
             foreach (var line in problems)
@@ -38,7 +34,7 @@ internal static class DemoCommand
                 await Console.Error.WriteLineAsync($"error: {line}");
             }
 
-            await Console.Error.WriteLineAsync(DemoOptions.Usage);
+            await Console.Error.WriteLineAsync("(see --help)");
             return ExitCodes.Usage;
         }
 

@@ -1,35 +1,68 @@
 using System.Globalization;
-using System.Numerics;
-using DoraCollector.Hosting;
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using DoraCollector.Simulator;
+using SimulatorLine = DoraCollector.Simulator.Hosting.CommandLine;
 
 namespace DoraCollector.Demo;
 
-/// <summary>The demo's own options; everything else on its command line configures the collector.</summary>
+/// <summary>
+/// The demo's own options, parsed by System.CommandLine (the organisation's size and seed are the
+/// simulator's own options); everything else on its command line configures the collector.
+/// </summary>
 internal sealed record DemoOptions
 {
-    public const string Usage = """
-        usage: DoraCollector.Demo [--duration DURATION] [--seed N] [--days N] [--teams N] [--services N]
-                                  [--speed N] [--catch-up DURATION] [--out DIR] [--prometheus-port N] [--no-prometheus]
-                                  [--Configuration:Key value ...]
-        Plays a simulated organisation against the collector, hosted in this process, through its real
-        ingestion paths, on a database of its own that must be empty (make run creates a fresh one).
-        Without --duration it runs until Ctrl+C.
-          --duration DURATION   stop after this long (e.g. 90s, 10m)
-          --seed N              decides everything random (default 42)
-          --days N              days of history before now (default 90)
-          --teams N, --services N
-                                size of the organisation (default 4 teams, 10 services)
-          --speed N             simulated seconds per real second once the past is sent (default 60)
-          --catch-up DURATION   how long the fast phase lasts before real time (default 1m)
-          --out DIR             catalog, settings, expected values, Prometheus data (default .local/demo)
-          --prometheus-port N   a local Prometheus with the shipped rules scrapes the collector (default 9090)
-          --no-prometheus       do not start Prometheus
-        """;
+    public static readonly Option<TimeSpan?> DurationOption = new("--duration")
+    {
+        Description = "stop after this long (e.g. 90s, 10m); without it the demo runs until Ctrl+C", HelpName = "DURATION",
+        CustomParser = ParseDuration,
+    };
 
-    public static readonly string[] Names = ["duration", "seed", "days", "teams", "services", "speed", "catch-up", "out", "prometheus-port"];
+    public static readonly Option<double> Speed = new("--speed")
+    {
+        Description = "simulated seconds per real second once the past is sent (default 60)", HelpName = "N",
+        DefaultValueFactory = _ => 60,
+        CustomParser = result =>
+        {
+            var text = Text(result);
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            {
+                return value;
+            }
 
-    public static readonly string[] Flags = ["no-prometheus"];
+            result.AddError($"--speed: '{text}' is not a number");
+            return 60;
+        },
+    };
+
+    public static readonly Option<TimeSpan?> CatchUp = new("--catch-up")
+    {
+        Description = "how long the fast phase lasts before real time (default 1m)", HelpName = "DURATION", CustomParser = ParseDuration,
+    };
+
+    public static readonly Option<string> OutOption = new("--out")
+    {
+        Description = "catalog, settings, expected values, Prometheus data (default .local/demo)", HelpName = "DIR",
+    };
+
+    public static readonly Option<int> PrometheusPortOption = new("--prometheus-port")
+    {
+        Description = "a local Prometheus with the shipped rules scrapes the collector (default 9090)", HelpName = "N",
+        DefaultValueFactory = _ => 9090,
+        CustomParser = result =>
+        {
+            var text = Text(result);
+            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+            {
+                return value;
+            }
+
+            result.AddError($"--prometheus-port: '{text}' is not a whole number");
+            return 9090;
+        },
+    };
+
+    public static readonly Option<bool> NoPrometheus = new("--no-prometheus") { Description = "do not start Prometheus" };
 
     public TimeSpan? Duration { get; init; }
 
@@ -39,30 +72,46 @@ internal sealed record DemoOptions
 
     public int? PrometheusPort { get; init; } = 9090;
 
-    /// <summary>Reads the options split off by <see cref="VerbArguments"/>; a problem per bad value.</summary>
-    public static DemoOptions Read(IReadOnlyDictionary<string, string> values, List<string> problems)
+    /// <summary>
+    /// The demo's command: its options, the simulator's <c>--seed</c>, <c>--days</c>, <c>--teams</c>
+    /// and <c>--services</c>, and any other token left for the collector's configuration
+    /// (<c>--Dora:Metrics:Windows:0 7d</c>, <c>--urls</c>).
+    /// </summary>
+    public static RootCommand Root() => new(
+        "Plays a simulated organisation against the collector, hosted in this process, through its real ingestion paths, on a " +
+        "database of its own that must be empty (make run creates a fresh one). Other options (--Configuration:Key value) " +
+        "configure the collector.")
     {
-        var speed = Number("speed", 60);
+        DurationOption, SimulatorLine.Seed, SimulatorLine.Days, SimulatorLine.Teams, SimulatorLine.Services, Speed, CatchUp, OutOption,
+        PrometheusPortOption, NoPrometheus,
+    };
+
+    /// <summary>Parses the command line; a problem per bad value, the rest of it in <paramref name="configuration"/>.</summary>
+    public static DemoOptions Parse(ParseResult result, out List<string> configuration, List<string> problems)
+    {
+        problems.AddRange(result.Errors.Select(e => e.Message));
+        configuration = [.. result.UnmatchedTokens];
+        var speed = Value(result, Speed);
         var simulation = new SimulationOptions
         {
-            Seed = Whole("seed", 42),
-            Days = Whole("days", 90),
-            Teams = Whole("teams", 4),
-            Services = Whole("services", 10),
+            Seed = Value(result, SimulatorLine.Seed),
+            Days = Value(result, SimulatorLine.Days),
+            Teams = Value(result, SimulatorLine.Teams),
+            Services = Value(result, SimulatorLine.Services),
             MonorepoServices = 3,
             Speed = speed,
-            CatchUp = speed > 1 ? Span("catch-up") ?? TimeSpan.FromMinutes(1) : null,
+            CatchUp = speed > 1 ? Value(result, CatchUp) ?? TimeSpan.FromMinutes(1) : null,
         };
         // A small organisation may not have three teams to share the monorepo.
         simulation = simulation with { MonorepoServices = simulation.Teams >= 2 ? Math.Min(3, simulation.Teams) : 0 };
         problems.AddRange(simulation.Problems().Select(p => $"--{p}"));
-        var port = Whole("prometheus-port", 9090);
+        var port = Value(result, PrometheusPortOption);
         if (port is < 1 or > 65535)
         {
             problems.Add($"--prometheus-port must be between 1 and 65535 (not {port})");
         }
 
-        var duration = Span("duration");
+        var duration = Value(result, DurationOption);
         if (duration is { } d && d <= TimeSpan.Zero)
         {
             problems.Add("--duration must be positive");
@@ -72,45 +121,35 @@ internal sealed record DemoOptions
         {
             Duration = duration,
             Simulation = simulation,
-            Out = values.GetValueOrDefault("out") ?? Path.Combine(".local", "demo"),
-            PrometheusPort = values.ContainsKey("no-prometheus") ? null : port,
+            Out = Value(result, OutOption) ?? Path.Combine(".local", "demo"),
+            PrometheusPort = Value(result, NoPrometheus) ? null : port,
         };
+    }
 
-        int Whole(string name, int fallback) => Parsed(name, fallback, NumberStyles.Integer, "a whole number");
-
-        double Number(string name, double fallback) => Parsed(name, fallback, NumberStyles.Float, "a number");
-
-        T Parsed<T>(string name, T fallback, NumberStyles styles, string what)
-            where T : INumberBase<T>
+    private static TimeSpan? ParseDuration(ArgumentResult result)
+    {
+        var text = Text(result);
+        if (Hosting.Duration.TryParse(text, out var value))
         {
-            if (!values.TryGetValue(name, out var text))
-            {
-                return fallback;
-            }
-
-            if (T.TryParse(text, styles, CultureInfo.InvariantCulture, out var value))
-            {
-                return value;
-            }
-
-            problems.Add($"--{name}: '{text}' is not {what}");
-            return fallback;
+            return value;
         }
 
-        TimeSpan? Span(string name)
+        result.AddError($"{(result.Parent as OptionResult)?.Option.Name}: '{text}' is not a duration ({Hosting.Duration.Help})");
+        return null;
+    }
+
+    /// <summary>The option's value, or its default when its value was refused (the refusal is among the problems).</summary>
+    private static T Value<T>(ParseResult result, Option<T> option)
+    {
+        try
         {
-            if (!values.TryGetValue(name, out var text))
-            {
-                return null;
-            }
-
-            if (Hosting.Duration.TryParse(text, out var value))
-            {
-                return value;
-            }
-
-            problems.Add($"--{name}: '{text}' is not a duration ({Hosting.Duration.Help})");
-            return null;
+            return result.GetValue(option)!;
+        }
+        catch (InvalidOperationException)
+        {
+            return option.DefaultValueFactory is { } fallback ? fallback(null!) : default!;
         }
     }
+
+    private static string Text(ArgumentResult result) => result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
 }

@@ -15,31 +15,31 @@ internal static class SimulatorCommand
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors, CancellationToken ct)
     {
         var line = CommandLine.Parse(args);
-        if (line.Has("--help"))
+        if (line.HelpRequested)
         {
-            await output.WriteLineAsync(CommandLine.Usage);
+            line.WriteHelp(output);
             return Ok;
         }
 
-        var speed = line.Double("--speed", 1);
+        var speed = line.Get(CommandLine.Speed);
         var options = new SimulationOptions
         {
-            Seed = line.Int("--seed", 42),
-            Days = line.Int("--days", 90),
-            Teams = line.Int("--teams", 4),
-            Services = line.Int("--services", 10),
-            MonorepoServices = line.Int("--monorepo-services", 3),
-            ClusterServices = line.Int("--cluster-services", 1),
-            Owner = line.String("--owner") ?? "acme",
-            Now = line.Instant("--now"),
+            Seed = line.Get(CommandLine.Seed),
+            Days = line.Get(CommandLine.Days),
+            Teams = line.Get(CommandLine.Teams),
+            Services = line.Get(CommandLine.Services),
+            MonorepoServices = line.Get(CommandLine.MonorepoServices),
+            ClusterServices = line.Get(CommandLine.ClusterServices),
+            Owner = line.Get(CommandLine.Owner) ?? "acme",
+            Now = line.Get(CommandLine.Now),
             Speed = speed,
-            CatchUp = speed > 1 ? line.Duration("--catch-up") ?? TimeSpan.FromMinutes(10) : null,
-            GitHubPort = line.Int("--github-port", 0),
-            ArgoCdPort = line.Int("--argocd-port", 0),
+            CatchUp = speed > 1 ? line.Get(CommandLine.CatchUp) ?? TimeSpan.FromMinutes(10) : null,
+            GitHubPort = line.Get(CommandLine.GitHubPort),
+            ArgoCdPort = line.Get(CommandLine.ArgoCdPort),
         };
-        var collectorUrl = line.Url("--collector", "http://127.0.0.1:8080");
+        var collectorUrl = line.Get(CommandLine.Collector) ?? new Uri("http://127.0.0.1:8080/");
         var problems = line.Errors.Concat(options.Problems()).ToList();
-        if (problems.Count > 0 || collectorUrl is null)
+        if (problems.Count > 0)
         {
             foreach (var problem in problems)
             {
@@ -50,21 +50,21 @@ internal static class SimulatorCommand
         }
 
         await using var simulation = Simulation.Create(options);
-        if (line.Has("--explain"))
+        if (line.Get(CommandLine.Explain))
         {
             await output.WriteAsync(simulation.Describe());
             await output.WriteAsync(simulation.Explain());
             return Ok;
         }
 
-        if (line.Has("--expected"))
+        if (line.Get(CommandLine.Expected))
         {
             await output.WriteLineAsync(simulation.Expected().ToJson());
             return Ok;
         }
 
         await output.WriteAsync(simulation.Describe());
-        var directory = Path.GetFullPath(line.String("--out") ?? Path.Combine(".local", "simulation"));
+        var directory = Path.GetFullPath(line.Get(CommandLine.Out) ?? Path.Combine(".local", "simulation"));
         await simulation.StartAsync(ct);
         await simulation.WriteCollectorFilesAsync(directory, ct);
         await WriteExpectedAsync(simulation, directory, ct);
@@ -82,7 +82,7 @@ internal static class SimulatorCommand
             var refused = (string message) => errors.WriteLine($"refused: {message}");
             var backfill = await simulation.SendBackfillAsync(collector, refused, ct);
             await output.WriteLineAsync($"sent the past: {Summary(backfill)}");
-            if (line.Has("--no-live"))
+            if (line.Get(CommandLine.NoLive))
             {
                 await output.WriteLineAsync("serving the fakes as they are; Ctrl+C stops");
                 await Task.Delay(Timeout.Infinite, ct);

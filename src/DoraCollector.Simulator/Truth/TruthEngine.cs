@@ -21,7 +21,9 @@ internal static class TruthEngine
             .Select(g => (g.Key.Service, g.Key.Environment, Attempts: g.OrderBy(a => a.FinishedAt).ThenBy(a => a.Sequence).ToList()))
             .Select(g =>
             {
-                var repository = catalog.TryGetValue(g.Service, out var entry) && entry.Repository is { } name ? timeline.Repositories.GetValueOrDefault(name) : null;
+                var repository = catalog.TryGetValue(g.Service, out var entry) && entry.Repository is { } name
+                    ? timeline.Repositories.GetValueOrDefault(name)
+                    : null;
                 // Attempts that name their cluster follow the rules of several clusters; without, one implicit cluster, as always.
                 var stream = g.Attempts.Any(a => a.Cluster is not null)
                     ? ClusterStream.Build(g.Service, g.Environment, g.Attempts, repository)

@@ -1,4 +1,5 @@
 using DoraCollector.Pipeline;
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using DoraCollector.Catalog;
@@ -17,10 +18,22 @@ namespace DoraCollector.Commands;
 /// </summary>
 internal static class BackfillCommand
 {
-    public static async Task<int> RunAsync(string[] args)
+    private static readonly Option<string> Source = new("--source")
     {
-        var only = Option(args, "--source");
-        await using var app = CollectorApp.Build(args.Where((a, i) => a != "--source" && (i == 0 || args[i - 1] != "--source")).ToArray());
+        Description = "only this polling source (github, argocd, flux, alertmanager)", HelpName = "NAME",
+    };
+
+    public static Command Command()
+    {
+        var command = new Command("backfill",
+            "Poll every configured source once now, map and project what it fetched, and exit (--source NAME for one).") { Source };
+        command.SetAction((result, _) => RunAsync(result.GetValue(Source), Hosting.CommandLine.Configuration(result)));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(string? only, string[] configuration)
+    {
+        await using var app = CollectorApp.Build(configuration);
         if (!StartupValidation.Report(app.Services, Console.Error))
         {
             return ExitCodes.InvalidConfiguration;
@@ -100,10 +113,4 @@ internal static class BackfillCommand
 
     private static string Seconds(long since) =>
         string.Create(CultureInfo.InvariantCulture, $"{Stopwatch.GetElapsedTime(since).TotalSeconds:0.0} s");
-
-    private static string? Option(string[] args, string name)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
-    }
 }

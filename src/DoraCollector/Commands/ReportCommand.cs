@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text;
 using DoraCollector.Api.Read;
 using DoraCollector.Hosting;
@@ -13,31 +14,41 @@ namespace DoraCollector.Commands;
 /// </summary>
 internal static class ReportCommand
 {
-    public const string Usage = """
-        usage: DoraCollector report [--team NAME | --service NAME] [--period week|month|quarter] [--date YYYY-MM-DD]
-                                    [--from INSTANT [--to INSTANT]] [--format html|csv|md] [--table NAME] [--output FILE]
-                                    [--Configuration:Key value ...]
-        Without --team or --service: the organisation. Without a period: the last week that has ended.
-        Without --output: stdout.
-        """;
+    private static readonly Option<string>[] Options =
+    [
+        new("--team") { Description = "the report of this team (default: the organisation)", HelpName = "NAME" },
+        new("--service") { Description = "the report of this service", HelpName = "NAME" },
+        new("--period") { Description = "week, month or quarter (default: the last week that has ended)", HelpName = "PERIOD" },
+        new("--date") { Description = "a day of the period (YYYY-MM-DD)", HelpName = "DATE" },
+        new("--from") { Description = "a custom period's start", HelpName = "INSTANT" },
+        new("--to") { Description = "a custom period's end (default: now)", HelpName = "INSTANT" },
+        new("--format") { Description = "html, csv or md (default html)", HelpName = "FORMAT" },
+        new("--table") { Description = "with --format csv: the table to write", HelpName = "NAME" },
+        new("--output") { Description = "the file to write (default: stdout)", HelpName = "FILE" },
+    ];
 
-    private static readonly string[] Options = ["team", "service", "period", "date", "from", "to", "format", "table", "output"];
-
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Command()
     {
-        if (args.Any(a => a is "-h" or "--help"))
+        var command = new Command("report",
+            "Write a delivery report (HTML, CSV or Markdown) of the organisation, a team or a service for a period.");
+        foreach (var option in Options)
         {
-            Console.WriteLine(Usage);
-            return ExitCodes.Ok;
+            command.Add(option);
         }
 
-        if (!TryParse(args, out var options, out var configuration, out var problem))
+        command.Validators.Add(result =>
         {
-            await Console.Error.WriteLineAsync($"error: {problem}");
-            await Console.Error.WriteLineAsync(Usage);
-            return ExitCodes.Usage;
-        }
+            if (result.GetResult(Options[0]) is not null && result.GetResult(Options[1]) is not null)
+            {
+                result.AddError("--team and --service cannot be combined: a report is about one team, one service or the organisation");
+            }
+        });
+        command.SetAction((result, _) => RunAsync(Values(result), Hosting.CommandLine.Configuration(result)));
+        return command;
+    }
 
+    public static async Task<int> RunAsync(Dictionary<string, string> options, string[] configuration)
+    {
         // stdout may be the report itself: every log line goes to stderr.
         await using var app = CollectorApp.Build([.. configuration, "--Logging:Console:LogToStandardErrorThreshold", "Trace"]);
         if (!StartupValidation.Report(app.Services, Console.Error))
@@ -106,21 +117,35 @@ internal static class ReportCommand
         }
     }
 
-    /// <summary>Splits the verb's options from the configuration arguments (everything else).</summary>
+    /// <summary>The verb's options as given (by name without dashes), the configuration arguments, or the first problem.</summary>
     internal static bool TryParse(string[] args, out Dictionary<string, string> options, out List<string> configuration, out string? problem)
     {
-        if (!VerbArguments.TryParse(args, Options, [], out options, out configuration, out problem))
+        var result = CommandLineParsing.Parse(Command(), args);
+        options = Values(result);
+        configuration = [.. result.UnmatchedTokens];
+        problem = result.Errors.FirstOrDefault()?.Message;
+        return problem is null;
+    }
+
+    private static Dictionary<string, string> Values(ParseResult result)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var option in Options.Where(o => result.GetResult(o) is not null))
         {
-            return false;
+            try
+            {
+                if (result.GetValue(option) is { } value)
+                {
+                    values[option.Name[2..]] = value;
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // A refused value: the refusal is among the parse errors.
+            }
         }
 
-        if (options.ContainsKey("team") && options.ContainsKey("service"))
-        {
-            problem = "--team and --service cannot be combined: a report is about one team, one service or the organisation";
-            return false;
-        }
-
-        return true;
+        return values;
     }
 
     private static string? Get(Dictionary<string, string> options, string name) => options.GetValueOrDefault(name);

@@ -1,4 +1,5 @@
 using DoraCollector.Reports;
+using DoraCollector.Reports.Html;
 using Microsoft.Extensions.Options;
 
 namespace DoraCollector.Digests;

@@ -12,11 +12,4 @@ internal enum MetricType
     /// format allows for a summary.
     /// </summary>
     Summary,
-
-    /// <summary>
-    /// Cumulative buckets (<c>_bucket</c> with an <c>le</c> label, ending in <c>+Inf</c>), then
-    /// <c>_sum</c> and <c>_count</c>: observations the collector counts as they happen, which
-    /// Prometheus aggregates across replicas with <c>histogram_quantile</c>.
-    /// </summary>
-    Histogram,
 }

@@ -1,6 +1,7 @@
 using DoraCollector.Metrics;
 using System.IO.Compression;
 using DoraCollector.Hosting;
+using Prometheus;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace DoraCollector.Exposition;
@@ -10,17 +11,33 @@ internal static class PrometheusEndpoint
     public const string Path = "/metrics";
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    /// <summary>The snapshot holder and the collector's counters, one per process, shared by writers and <c>/metrics</c>.</summary>
+    /// <summary>
+    /// The snapshot holder, the collector's counters and the part of <c>/metrics</c> rendered per
+    /// scrape, one per process, shared by writers and <c>/metrics</c>.
+    /// </summary>
     public static IHostApplicationBuilder AddMetricsExposition(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton<SnapshotHolder>();
         builder.Services.TryAddSingleton<CollectorTelemetry>();
+        builder.Services.TryAddSingleton<CollectorExposition>();
         return builder;
     }
 
     /// <summary>
+    /// The standard HTTP request metrics (<c>http_requests_received_total</c>,
+    /// <c>http_request_duration_seconds</c>, <c>http_requests_in_progress</c>) by route, in the
+    /// collector's registry. After routing, so the endpoint label is the route, never the raw path.
+    /// </summary>
+    public static IApplicationBuilder UseHttpRequestMetrics(this IApplicationBuilder app)
+    {
+        var factory = app.ApplicationServices.GetRequiredService<CollectorTelemetry>().Factory;
+        return app.UseHttpMetrics(options => options.SetMetricFactory(factory));
+    }
+
+    /// <summary>
     /// <c>GET /metrics</c>: the pre-rendered <c>dora_*</c> families of the published snapshot, then
-    /// the <c>dora_collector_*</c> families of this moment. Never touches the database, so a
+    /// the families rendered at this moment by prometheus-net (<c>dora_collector_*</c>,
+    /// <c>process_*</c>, <c>dotnet_*</c>, <c>http_*</c>). Never touches the database, so a
     /// scrape answers even while PostgreSQL is down (with the last snapshot and a growing age).
     /// </summary>
     public static IEndpointRouteBuilder MapPrometheusEndpoint(this IEndpointRouteBuilder app)
@@ -29,12 +46,10 @@ internal static class PrometheusEndpoint
         return app;
     }
 
-    internal static async Task WriteAsync(
-        HttpContext context, SnapshotHolder holder, CollectorTelemetry telemetry, TimeProvider clock, CancellationToken ct)
+    internal static async Task WriteAsync(HttpContext context, SnapshotHolder holder, CollectorExposition collector, CancellationToken ct)
     {
         var published = holder.Exposition;
-        var collector = new PrometheusTextWriter(initialCapacity: 2048);
-        CollectorExposition.Write(collector, published.Snapshot, telemetry.Read(), clock.GetUtcNow());
+        var rendered = await collector.RenderAsync(ct);
 
         var response = context.Response;
         response.ContentType = ContentType;
@@ -46,12 +61,12 @@ internal static class PrometheusEndpoint
             head = published.Gzip;
 
             // Always a member, even of nothing: an empty body is not valid gzip.
-            tail = GzipMember.Compress(collector.WrittenSpan, CompressionLevel.Fastest);
+            tail = GzipMember.Compress(rendered, CompressionLevel.Fastest);
         }
         else
         {
             head = published.Text;
-            tail = collector.ToArray();
+            tail = rendered;
         }
 
         response.ContentLength = head.Length + tail.Length;

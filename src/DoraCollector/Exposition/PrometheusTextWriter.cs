@@ -80,45 +80,11 @@ internal sealed class PrometheusTextWriter
     /// <summary>A sample of the current family: the shared labels first, then its own.</summary>
     public void Sample(LabelSet shared, double value, params ReadOnlySpan<Label> labels)
     {
-        if (_type == MetricType.Histogram)
-        {
-            throw new InvalidOperationException($"{_family} is a histogram: write it with {nameof(Histogram)}.");
-        }
-
-        Write("", shared, value, labels, upperBound: null);
+        Write(shared, value, labels);
     }
 
-    /// <summary>
-    /// A histogram series of the current family (<see cref="MetricType.Histogram"/>) with the given
-    /// labels: a <c>_bucket</c> sample per upper bound and <c>+Inf</c>, then <c>_sum</c> and <c>_count</c>.
-    /// </summary>
-    public void Histogram(HistogramReading histogram, params ReadOnlySpan<Label> labels)
-    {
-        if (_type != MetricType.Histogram)
-        {
-            throw new InvalidOperationException($"{_family ?? "No family"} is not a histogram.");
-        }
-
-        foreach (var label in labels)
-        {
-            if (label.Name == "le")
-            {
-                throw new ArgumentException("'le' is the bucket label of a histogram; a series cannot have one of its own.", nameof(labels));
-            }
-        }
-
-        for (var i = 0; i < histogram.UpperBounds.Count; i++)
-        {
-            Write("_bucket", LabelSet.Empty, histogram.CumulativeCounts[i], labels, histogram.UpperBounds[i]);
-        }
-
-        Write("_bucket", LabelSet.Empty, histogram.Count, labels, double.PositiveInfinity);
-        Write("_sum", LabelSet.Empty, histogram.Sum, labels, upperBound: null);
-        Write("_count", LabelSet.Empty, histogram.Count, labels, upperBound: null);
-    }
-
-    // One line: the family's name and suffix, the labels (shared, own, then the bucket's le).
-    private void Write(string suffix, LabelSet shared, double value, ReadOnlySpan<Label> labels, double? upperBound)
+    // One line: the family's name, the labels (shared, then own).
+    private void Write(LabelSet shared, double value, ReadOnlySpan<Label> labels)
     {
         var family = _family ?? throw new InvalidOperationException("Start a family before writing samples.");
         Validate(shared, labels);
@@ -130,9 +96,8 @@ internal sealed class PrometheusTextWriter
 
         var start = _length;
         AppendAscii(family);
-        AppendAscii(suffix);
         var labelsStart = _length;
-        if (shared.Names.Count > 0 || labels.Length > 0 || upperBound is not null)
+        if (shared.Names.Count > 0 || labels.Length > 0)
         {
             AppendByte((byte)'{');
             Append(shared.Utf8.Span);
@@ -149,23 +114,10 @@ internal sealed class PrometheusTextWriter
                 AppendByte((byte)'"');
             }
 
-            if (upperBound is { } le)
-            {
-                if (_length > labelsStart + 1)
-                {
-                    AppendByte((byte)',');
-                }
-
-                Append("le=\""u8);
-                Reserve(PrometheusNumber.MaxLength);
-                _length += PrometheusNumber.Format(le, _buffer.AsSpan(_length));
-                AppendByte((byte)'"');
-            }
-
             AppendByte((byte)'}');
         }
 
-        // A series is its name with its suffix and labels: a histogram's _sum and _count share labels.
+        // A series is its name with its labels.
         var seriesBytes = _buffer.AsSpan(start, _length - start);
         var hash = new HashCode();
         hash.AddBytes(seriesBytes);
@@ -225,7 +177,6 @@ internal sealed class PrometheusTextWriter
             MetricType.Gauge => " gauge\n"u8,
             MetricType.Counter => " counter\n"u8,
             MetricType.Summary => " summary\n"u8,
-            MetricType.Histogram => " histogram\n"u8,
             _ => throw new InvalidOperationException($"Unknown metric type {_type}."),
         });
     }
@@ -268,7 +219,7 @@ internal sealed class PrometheusTextWriter
 
     private delegate int EscapeInto(ReadOnlySpan<char> text, Span<byte> destination);
 
-    /// <summary>Where a series (its name, suffix and labels) was written in the buffer.</summary>
+    /// <summary>Where a series (its name and labels) was written in the buffer.</summary>
     private readonly record struct Written(int Start, int Length, int Hash);
 
     /// <summary>Compares written series bytes in place, so remembering a series copies nothing.</summary>

@@ -78,6 +78,7 @@ internal static class CollectorApp
 
         var app = builder.Build();
         app.UseExceptionHandler();
+        app.UseHttpRequestMetrics();
         app.UseWebhookTiming();
         app.MapHealth();
         app.MapPrometheusEndpoint();

@@ -1,134 +1,143 @@
-using System.Collections.Concurrent;
-using DoraCollector.Exposition;
+using Prometheus;
 
 namespace DoraCollector.Hosting;
 
 /// <summary>
 /// The collector's own counters (per replica, since start): ingested events and errors per
-/// source, webhook rejections and ignored events by reason, how long webhooks took to answer, job runs. Rendered as
-/// <c>dora_collector_*</c>.
+/// source, webhook rejections and ignored events by reason, how long webhooks took to answer, job
+/// runs, GitHub requests. prometheus-net metrics in a registry of this instance (never the
+/// library's static default), rendered by <c>/metrics</c> as <c>dora_collector_*</c>
+/// (docs/metrics.md, "Collector health").
 /// </summary>
-internal sealed class CollectorTelemetry(TimeProvider clock)
+internal sealed class CollectorTelemetry
 {
-    private readonly ConcurrentDictionary<string, SourceCounters> _sources = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string Source, string Reason), long> _rejections = new();
-    private readonly ConcurrentDictionary<string, LatencyHistogram> _webhookDurations = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, JobCounters> _jobs = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> _historyGaps = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string Source, string Reason), long> _ignored = new();
-    private readonly ConcurrentDictionary<(string Api, string Outcome), long> _githubRequests = new();
-    private readonly ConcurrentDictionary<string, long> _githubRateLimits = new(StringComparer.Ordinal);
+    /// <summary>
+    /// The Go client's default buckets (5 ms to 10 s): fine where an answer should be
+    /// (milliseconds), and up to where senders give up (GitHub waits 10 s).
+    /// </summary>
+    public static readonly double[] WebhookBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    private readonly TimeProvider _clock;
+    private readonly Counter _events;
+    private readonly Counter _errors;
+    private readonly Gauge _lastSuccess;
+    private readonly Counter _rejections;
+    private readonly Histogram _webhookDurations;
+    private readonly Counter _jobRuns;
+    private readonly Gauge _jobDuration;
+    private readonly Counter _historyGaps;
+    private readonly Counter _ignored;
+    private readonly Counter _githubRequests;
+    private readonly Gauge _githubRateLimit;
+
+    public CollectorTelemetry(TimeProvider clock)
+    {
+        _clock = clock;
+        Registry = Prometheus.Metrics.NewCustomRegistry();
+        Factory = Prometheus.Metrics.WithCustomRegistry(Registry);
+        var unsetUntilSet = new GaugeConfiguration { SuppressInitialValue = true };
+
+        _events = Factory.CreateCounter("dora_collector_ingest_events_total",
+            "Payloads stored and mapped, per source, since this replica started.", ["source"]);
+        _errors = Factory.CreateCounter("dora_collector_ingest_errors_total",
+            "Payloads that could not be stored or mapped and failed polls, per source, since this replica started.", ["source"]);
+        _lastSuccess = Factory.CreateGauge("dora_collector_last_success_timestamp_seconds",
+            "When this replica last ingested from the source, in seconds since the Unix epoch.", ["source"], unsetUntilSet);
+        _rejections = Factory.CreateCounter("dora_collector_webhook_rejections_total",
+            "Webhook and ingest API requests refused, by source and reason, since this replica started.", ["source", "reason"]);
+
+        _webhookDurations = Factory.CreateHistogram("dora_collector_webhook_duration_seconds",
+            "How long this replica took to answer webhook and ingest API requests (stored, duplicate or refused), per source, in seconds.",
+            ["source"], new HistogramConfiguration { Buckets = WebhookBuckets });
+        _jobRuns = Factory.CreateCounter("dora_collector_job_runs_total",
+            "Background job runs on this replica by outcome (success, failure) since it started.", ["job", "outcome"]);
+        _jobDuration = Factory.CreateGauge("dora_collector_job_duration_seconds",
+            "How long the last run of the job on this replica took, in seconds.", ["job"]);
+        _historyGaps = Factory.CreateCounter("dora_collector_history_gaps_total",
+            "Rollouts that may have been missed because a source's bounded history rolled over between two reads, per source, since this replica started.",
+            ["source"]);
+        _ignored = Factory.CreateCounter("dora_collector_events_ignored_total",
+            "Stored events ignored when mapped, by source and reason (implausible_time, name_too_long, no_mapper), since this replica started.",
+            ["source", "reason"]);
+        _githubRequests = Factory.CreateCounter("dora_collector_github_requests_total",
+            "Requests this replica sent to GitHub by API (rest, graphql) and outcome (success, not_modified, error, rate_limited, timeout) since it started.",
+            ["api", "outcome"]);
+        _githubRateLimit = Factory.CreateGauge("dora_collector_github_rate_limit_remaining",
+            "Requests (REST) or points (GraphQL) left of the GitHub primary rate limit in the current hour, as GitHub last reported, per resource.",
+            ["resource"]);
+    }
+
+    /// <summary>Where these metrics live; <c>/metrics</c> renders it whole.</summary>
+    public CollectorRegistry Registry { get; }
+
+    /// <summary>Creates further metrics in <see cref="Registry"/> (the snapshot gauges, the HTTP request metrics).</summary>
+    public IMetricFactory Factory { get; }
 
     /// <summary><paramref name="events"/> payloads of <paramref name="source"/> were stored and mapped.</summary>
     public void Ingested(string source, int events = 1)
     {
-        var counters = _sources.GetOrAdd(source, _ => new SourceCounters());
-        Interlocked.Add(ref counters.Events, events);
-        Interlocked.Exchange(ref counters.LastSuccessUnixMs, clock.GetUtcNow().ToUnixTimeMilliseconds());
+        _events.WithLabels(source).Inc(events);
+
+        // Both counters of a source appear together, so a rate of errors over events never lacks its divisor.
+        _errors.WithLabels(source).Inc(0);
+        _lastSuccess.WithLabels(source).Set(_clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0);
     }
 
     /// <summary>A payload of <paramref name="source"/> could not be stored or mapped, or a poll failed.</summary>
-    public void IngestFailed(string source, int events = 1) =>
-        Interlocked.Add(ref _sources.GetOrAdd(source, _ => new SourceCounters()).Errors, events);
+    public void IngestFailed(string source, int events = 1)
+    {
+        _errors.WithLabels(source).Inc(events);
+        _events.WithLabels(source).Inc(0);
+    }
 
     /// <summary>A webhook request was refused (reason: <c>signature</c>, <c>unauthorized</c>, <c>malformed</c>, ...).</summary>
-    public void WebhookRejected(string source, string reason) =>
-        _rejections.AddOrUpdate((source, reason), 1, (_, n) => n + 1);
+    public void WebhookRejected(string source, string reason) => _rejections.WithLabels(source, reason).Inc();
 
-    /// <summary>A webhook or ingest API request of <paramref name="source"/> was answered (whatever the answer) <paramref name="elapsed"/> after it arrived.</summary>
-    public void WebhookAnswered(string source, TimeSpan elapsed) =>
-        _webhookDurations.GetOrAdd(source, _ => new LatencyHistogram()).Observe(elapsed);
+    /// <summary>
+    /// A webhook or ingest API request of <paramref name="source"/> was answered (whatever the answer)
+    /// <paramref name="elapsed"/> after it arrived.
+    /// </summary>
+    public void WebhookAnswered(string source, TimeSpan elapsed) => _webhookDurations.WithLabels(source).Observe(elapsed.TotalSeconds);
 
     /// <summary>
     /// A source's bounded history (Argo CD's <c>revisionHistoryLimit</c>, Flux's five
     /// <c>status.history</c> entries) moved on by more than it holds between two reads: about
     /// <paramref name="entries"/> rollouts may have been missed.
     /// </summary>
-    public void HistoryGap(string source, long entries) =>
-        _historyGaps.AddOrUpdate(source, entries, (_, n) => n + entries);
+    public void HistoryGap(string source, long entries) => _historyGaps.WithLabels(source).Inc(entries);
 
     /// <summary>
     /// <paramref name="events"/> stored events of <paramref name="source"/> were ignored when mapped
     /// (reason: <c>implausible_time</c>, <c>name_too_long</c>, <c>no_mapper</c>).
     /// </summary>
-    public void EventsIgnored(string source, string reason, int events = 1) =>
-        _ignored.AddOrUpdate((source, reason), events, (_, n) => n + events);
+    public void EventsIgnored(string source, string reason, int events = 1) => _ignored.WithLabels(source, reason).Inc(events);
 
     public void JobFinished(string job, TimeSpan duration, bool succeeded)
     {
-        var counters = _jobs.GetOrAdd(job, _ => new JobCounters());
-        Interlocked.Increment(ref succeeded ? ref counters.Runs : ref counters.Failures);
-        Interlocked.Exchange(ref counters.LastDurationMicros, (long)(duration.TotalMilliseconds * 1000));
+        _jobRuns.WithLabels(job, succeeded ? "success" : "failure").Inc();
+        _jobRuns.WithLabels(job, succeeded ? "failure" : "success").Inc(0);
+        _jobDuration.WithLabels(job).Set(duration.TotalSeconds);
     }
 
     /// <summary>A request to the GitHub <paramref name="api"/> (<c>rest</c>, <c>graphql</c>) ended with <paramref name="outcome"/>.</summary>
-    public void GitHubRequest(string api, string outcome) =>
-        _githubRequests.AddOrUpdate((api, outcome), 1, (_, n) => n + 1);
+    public void GitHubRequest(string api, string outcome) => _githubRequests.WithLabels(api, outcome).Inc();
 
     /// <summary>What GitHub last said is left of the primary rate limit of <paramref name="resource"/> (<c>core</c>, <c>graphql</c>).</summary>
-    public void GitHubRateLimit(string resource, long remaining) => _githubRateLimits[resource] = remaining;
+    public void GitHubRateLimit(string resource, long remaining) => _githubRateLimit.WithLabels(resource).Set(remaining);
 
-    public TelemetryReading Read() => new(
-        _sources.Select(s => new SourceReading(
-                s.Key,
-                Interlocked.Read(ref s.Value.Events),
-                Interlocked.Read(ref s.Value.Errors),
-                Interlocked.Read(ref s.Value.LastSuccessUnixMs) is var ms and > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null))
-            .OrderBy(s => s.Source, StringComparer.Ordinal).ToList(),
-        _rejections.Select(r => new RejectionReading(r.Key.Source, r.Key.Reason, r.Value))
-            .OrderBy(r => r.Source, StringComparer.Ordinal).ThenBy(r => r.Reason, StringComparer.Ordinal).ToList(),
-        _jobs.Select(j => new JobReading(
-                j.Key,
-                Interlocked.Read(ref j.Value.Runs),
-                Interlocked.Read(ref j.Value.Failures),
-                TimeSpan.FromMilliseconds(Interlocked.Read(ref j.Value.LastDurationMicros) / 1000.0)))
-            .OrderBy(j => j.Job, StringComparer.Ordinal).ToList(),
-        _historyGaps.Select(g => new HistoryGapReading(g.Key, g.Value)).OrderBy(g => g.Source, StringComparer.Ordinal).ToList(),
-        _webhookDurations.Select(w => new WebhookDurationReading(w.Key, w.Value.Read())).OrderBy(w => w.Source, StringComparer.Ordinal).ToList(),
-        new GitHubReading(
-            _githubRequests.Select(r => new GitHubRequestReading(r.Key.Api, r.Key.Outcome, r.Value))
-                .OrderBy(r => r.Api, StringComparer.Ordinal).ThenBy(r => r.Outcome, StringComparer.Ordinal).ToList(),
-            _githubRateLimits.Select(r => new GitHubRateLimitReading(r.Key, r.Value)).OrderBy(r => r.Resource, StringComparer.Ordinal).ToList()),
-        _ignored.Select(i => new IgnoredReading(i.Key.Source, i.Key.Reason, i.Value))
-            .OrderBy(i => i.Source, StringComparer.Ordinal).ThenBy(i => i.Reason, StringComparer.Ordinal).ToList());
-
-    private sealed class SourceCounters
-    {
-        public long Events;
-        public long Errors;
-        public long LastSuccessUnixMs;
-    }
-
-    private sealed class JobCounters
-    {
-        public long Runs;
-        public long Failures;
-        public long LastDurationMicros;
-    }
+    /// <summary>Per source this replica ingested from or failed to: its counts and last success, by source name.</summary>
+    public IReadOnlyList<SourceReading> Sources() =>
+        _events.GetAllLabelValues()
+            .Select(labels => labels[0])
+            .Order(StringComparer.Ordinal)
+            .Select(source => new SourceReading(
+                source,
+                (long)_events.WithLabels(source).Value,
+                (long)_errors.WithLabels(source).Value,
+                _lastSuccess.WithLabels(source).Value is var seconds and > 0
+                    ? DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000))
+                    : null))
+            .ToList();
 }
 
-internal sealed record TelemetryReading(
-    IReadOnlyList<SourceReading> Sources, IReadOnlyList<RejectionReading> Rejections, IReadOnlyList<JobReading> Jobs,
-    IReadOnlyList<HistoryGapReading> HistoryGaps, IReadOnlyList<WebhookDurationReading> WebhookDurations,
-    GitHubReading? GitHub = null, IReadOnlyList<IgnoredReading>? Ignored = null);
-
 internal sealed record SourceReading(string Source, long Events, long Errors, DateTimeOffset? LastSuccessAt);
-
-internal sealed record RejectionReading(string Source, string Reason, long Count);
-
-/// <summary>Stored events of a source ignored when mapped, for a reason.</summary>
-internal sealed record IgnoredReading(string Source, string Reason, long Count);
-
-/// <summary>How long the webhook requests of a source took to answer.</summary>
-internal sealed record WebhookDurationReading(string Source, HistogramReading Durations);
-
-internal sealed record JobReading(string Job, long Runs, long Failures, TimeSpan LastDuration);
-
-internal sealed record HistoryGapReading(string Source, long Entries);
-
-/// <summary>GitHub requests by API and outcome, and the rate limit left per resource.</summary>
-internal sealed record GitHubReading(IReadOnlyList<GitHubRequestReading> Requests, IReadOnlyList<GitHubRateLimitReading> RateLimits);
-
-internal sealed record GitHubRequestReading(string Api, string Outcome, long Count);
-
-internal sealed record GitHubRateLimitReading(string Resource, long Remaining);

@@ -84,9 +84,6 @@ internal sealed class RawEventStore(NpgsqlDataSource db, TimeProvider clock)
         return ids;
     }
 
-    /// <summary>Stores a polled resource under its natural key; a changed payload is mapped again. Null when unchanged.</summary>
-    public async Task<long?> UpsertAsync(NewRawEvent raw, CancellationToken ct) => (await UpsertAllAsync([raw], ct))[0];
-
     /// <summary>
     /// Runs <paramref name="sql"/> (<see cref="Insert"/>, or the upsert) over rows with distinct
     /// keys, in the order given; returns the id of each row it stored, by key.

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using DoraCollector.Hosting;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -9,7 +8,7 @@ namespace DoraCollector.Persistence;
 internal static class PersistenceExtensions
 {
     /// <summary>
-    /// One <see cref="NpgsqlDataSource"/> for EF Core, Dapper and Quartz; the migrator and the
+    /// One <see cref="NpgsqlDataSource"/> for Dapper and Quartz; the migrator and the
     /// startup that waits for the database and applies pending migrations.
     /// </summary>
     public static IHostApplicationBuilder AddPersistence(this IHostApplicationBuilder builder)
@@ -27,7 +26,6 @@ internal static class PersistenceExtensions
             return dataSource.Build();
         });
         services.AddSingleton<DbDataSource>(sp => sp.GetRequiredService<NpgsqlDataSource>());
-        services.AddDbContextPool<DoraDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
 
         services.AddSingleton(MigrationSet.Embedded());
         services.AddSingleton<SqlMigrator>();

@@ -14,7 +14,8 @@ internal static class MarkdownReportWriter
     {
         var md = new StringBuilder();
         var (period, previous) = (report.Period, report.Previous);
-        md.Append("## Delivery report: ").Append(Escape(report.Scope.Title)).Append(", ").Append(period.KindName).Append(' ').Append(period.Label).Append("\n\n");
+        md.Append("## Delivery report: ").Append(Escape(report.Scope.Title)).Append(", ")
+            .Append(period.KindName).Append(' ').Append(period.Label).Append("\n\n");
         md.Append(Escape(period.Title)).Append(", compared with ").Append(previous.Label).Append(". Times are UTC.");
         if (report.InProgress)
         {
@@ -176,7 +177,7 @@ internal static class MarkdownReportWriter
     private static string Part(double? seconds) => seconds is { } s ? ReportText.Duration(s) : "unknown";
 
     private static string Link(string text, string? url) =>
-        Reports.HtmlBuilder.SafeUrl(url) is { } safe
+        Html.HtmlBuilder.SafeUrl(url) is { } safe
             ? $"[{Escape(text)}](<{safe.Replace("<", "%3C", StringComparison.Ordinal).Replace(">", "%3E", StringComparison.Ordinal)}>)"
             : Escape(text);
 

@@ -1,3 +1,5 @@
+using DoraCollector.Reports.Html;
+
 namespace DoraCollector.Reports;
 
 /// <summary>A report rendered in the requested format, with the media type and download name that go with it.</summary>

@@ -48,7 +48,7 @@ internal sealed class SourceHealth(NpgsqlDataSource db, CollectorTelemetry telem
             .ToList();
 
         // Webhooks arrive when something happens: a quiet source is not stale, a failing one is worth a note.
-        statuses.AddRange(telemetry.Read().Sources
+        statuses.AddRange(telemetry.Sources()
             .Where(s => statuses.All(c => c.Source != s.Source) || s.Errors > 0)
             .Select(s => new SourceStatus(s.Source, ThisReplica, s.LastSuccessAt, null, s.Errors, Stale: s.Errors > 0)));
         return statuses;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using DoraCollector.Persistence.Entities;
 
 namespace DoraCollector.IntegrationTests.Api;
 

@@ -1,13 +1,14 @@
-using DoraCollector.Persistence;
-using DoraCollector.Persistence.Entities;
-using Microsoft.EntityFrameworkCore;
+using Dapper;
+using Npgsql;
 
 namespace DoraCollector.IntegrationTests.Api;
 
-/// <summary>Writes catalog and domain rows with plausible defaults; each call saves, so ids are known.</summary>
-internal sealed class DomainSeed(DoraDbContext db)
+/// <summary>Writes catalog and domain rows with plausible defaults, in plain SQL; each call saves, so ids are known.</summary>
+internal sealed class DomainSeed(NpgsqlDataSource db)
 {
     private static int _counter;
+
+    private readonly List<SeedRow> _written = [];
 
     public async Task<Service> ServiceAsync(string name, string? team = null, string? repository = null, string? path = null, string origin = "catalog")
     {
@@ -19,22 +20,22 @@ internal sealed class DomainSeed(DoraDbContext db)
             Path = path,
             Origin = origin,
         };
-        db.Services.Add(service);
-        await db.SaveChangesAsync();
+        await WriteAsync(service);
         return service;
     }
 
     public async Task<Repository> RepositoryAsync(string fullName)
     {
-        var existing = await db.Repositories.SingleOrDefaultAsync(r => r.FullName == fullName);
-        if (existing is not null)
+        await using (var connection = await db.OpenConnectionAsync())
         {
-            return existing;
+            if (await connection.QuerySingleOrDefaultAsync<int?>("SELECT id FROM repositories WHERE full_name = @fullName", new { fullName }) is { } id)
+            {
+                return new Repository { Id = id, FullName = fullName };
+            }
         }
 
         var repository = new Repository { FullName = fullName, DefaultBranch = "main", WebUrl = $"https://github.com/{fullName}" };
-        db.Repositories.Add(repository);
-        await db.SaveChangesAsync();
+        await WriteAsync(repository);
         return repository;
     }
 
@@ -55,8 +56,7 @@ internal sealed class DomainSeed(DoraDbContext db)
             ChangesState = "resolved",
         };
         configure?.Invoke(deployment);
-        db.Deployments.Add(deployment);
-        await db.SaveChangesAsync();
+        await WriteAsync(deployment);
         return deployment;
     }
 
@@ -78,8 +78,7 @@ internal sealed class DomainSeed(DoraDbContext db)
             UpdatedAt = finishedAt,
         };
         configure?.Invoke(attempt);
-        db.DeploymentAttempts.Add(attempt);
-        await db.SaveChangesAsync();
+        await WriteAsync(attempt);
         return attempt;
     }
 
@@ -105,8 +104,7 @@ internal sealed class DomainSeed(DoraDbContext db)
             IsFirst = true,
         };
         configure?.Invoke(change);
-        db.DeploymentChanges.Add(change);
-        await db.SaveChangesAsync();
+        await WriteAsync(change);
         return change;
     }
 
@@ -121,8 +119,7 @@ internal sealed class DomainSeed(DoraDbContext db)
             State = "merged",
             UpdatedAt = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
         };
-        db.PullRequests.Add(pullRequest);
-        await db.SaveChangesAsync();
+        await WriteAsync(pullRequest);
         return pullRequest;
     }
 
@@ -142,25 +139,39 @@ internal sealed class DomainSeed(DoraDbContext db)
             Attribution = "none",
         };
         configure?.Invoke(incident);
-        db.Incidents.Add(incident);
-        await db.SaveChangesAsync();
+        await WriteAsync(incident);
         return incident;
     }
 
-    /// <summary>Sets columns after the fact (links between rows created later).</summary>
-    public Task SaveAsync() => db.SaveChangesAsync();
+    /// <summary>Writes again the rows changed after the fact (links between rows created later).</summary>
+    public async Task SaveAsync()
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        foreach (var row in _written)
+        {
+            await row.UpdateAsync(connection);
+        }
+    }
+
+    private async Task WriteAsync(SeedRow row)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await row.InsertAsync(connection);
+        _written.Add(row);
+    }
 
     private async Task<Team> TeamAsync(string name)
     {
-        var existing = await db.Teams.SingleOrDefaultAsync(t => t.Name == name);
-        if (existing is not null)
+        await using (var connection = await db.OpenConnectionAsync())
         {
-            return existing;
+            if (await connection.QuerySingleOrDefaultAsync<int?>("SELECT id FROM teams WHERE name = @name", new { name }) is { } id)
+            {
+                return new Team { Id = id, Name = name };
+            }
         }
 
         var team = new Team { Name = name };
-        db.Teams.Add(team);
-        await db.SaveChangesAsync();
+        await WriteAsync(team);
         return team;
     }
 }

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using DoraCollector.IntegrationTests.Infrastructure;
-using DoraCollector.Persistence;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 
 namespace DoraCollector.IntegrationTests.Api;
 
@@ -40,11 +40,7 @@ internal sealed class ReadApiHost : IAsyncDisposable
         return new ReadApiHost(database, factory);
     }
 
-    public async Task SeedAsync(Func<DomainSeed, Task> seed)
-    {
-        await using var scope = Factory.Services.CreateAsyncScope();
-        await seed(new DomainSeed(scope.ServiceProvider.GetRequiredService<DoraDbContext>()));
-    }
+    public Task SeedAsync(Func<DomainSeed, Task> seed) => seed(new DomainSeed(Factory.Services.GetRequiredService<NpgsqlDataSource>()));
 
     /// <summary>GETs <paramref name="url"/>, expects 200 and returns the JSON body.</summary>
     public async Task<JsonElement> GetJsonAsync(string url)

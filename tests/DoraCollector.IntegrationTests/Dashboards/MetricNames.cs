@@ -1,7 +1,4 @@
-using DoraCollector.Hosting;
 using DoraCollector.IntegrationTests.Metrics;
-using DoraCollector.Exposition;
-using Microsoft.Extensions.Time.Testing;
 
 namespace DoraCollector.IntegrationTests.Dashboards;
 
@@ -9,15 +6,7 @@ namespace DoraCollector.IntegrationTests.Dashboards;
 internal static class MetricNames
 {
     /// <summary>Every family /metrics renders for a snapshot with every kind of series and busy telemetry.</summary>
-    public static IReadOnlyList<string> Rendered()
-    {
-        var telemetry = new CollectorTelemetry(new FakeTimeProvider(SampleSnapshots.ComputedAt));
-        MetricsEndpointTests.RecordTelemetry(telemetry);
-        var writer = new PrometheusTextWriter(throwOnDuplicate: true);
-        DoraExposition.Write(SampleSnapshots.Rich(), writer, PublishPolicy.Full);
-        CollectorExposition.Write(writer, SampleSnapshots.Rich(), telemetry.Read(), SampleSnapshots.ComputedAt);
-        return MetricsEndpointTests.FamilyNames(writer.ToString());
-    }
+    public static IReadOnlyList<string> Rendered() => MetricsEndpointTests.FamilyNames(MetricsEndpointTests.RenderRich());
 
     /// <summary>The family a queried name belongs to: a histogram's <c>_bucket</c>, <c>_sum</c> and <c>_count</c> are its own.</summary>
     public static string FamilyOf(string name)

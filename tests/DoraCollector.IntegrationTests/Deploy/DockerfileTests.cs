@@ -47,7 +47,7 @@ public sealed partial class DockerfileTests
     }
 
     [Fact]
-    public void Every_embedded_file_reaches_the_build_stage()
+    public void Every_embedded_or_linked_file_reaches_the_build_stage()
     {
         var copied = CopySources().ToList();
         var ignore = RepositoryFiles.Read(".dockerignore").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -55,7 +55,8 @@ public sealed partial class DockerfileTests
         foreach (var project in ProjectClosure("src/DoraCollector/DoraCollector.csproj"))
         {
             var folder = Path.GetDirectoryName(RepositoryFiles.PathOf(project))!;
-            foreach (var include in Items(project, "EmbeddedResource"))
+            // Embedded resources (the migrations) and source linked from outside the project (src/Shared).
+            foreach (var include in Items(project, "EmbeddedResource").Concat(Items(project, "Compile")))
             {
                 var pattern = Path.GetRelativePath(RepositoryFiles.Root, Path.GetFullPath(Path.Combine(folder, include.Replace('\\', '/')))).Replace('\\', '/');
                 var files = RepositoryFiles.Find(Path.GetDirectoryName(pattern)!, Path.GetFileName(pattern));

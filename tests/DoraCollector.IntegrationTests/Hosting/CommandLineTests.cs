@@ -136,6 +136,27 @@ public sealed class CommandLineTests
         Assert.Contains("no polling source named 'svn'", stderr);
     }
 
+    [Fact]
+    public async Task A_verb_option_without_its_value_is_a_usage_error_naming_it_and_the_verbs_help()
+    {
+        var (exit, stdout, stderr) = await CollectorProcess.RunAsync(["report", "--team"]);
+
+        Assert.Equal(64, exit);
+        Assert.Equal("", stdout);
+        Assert.Contains("'--team'", stderr);
+        Assert.Contains("(see report --help)", stderr);
+    }
+
+    [Fact]
+    public async Task A_verb_option_takes_its_value_after_an_equals_sign_too_and_configuration_takes_either_form()
+    {
+        var (exit, _, stderr) = await CollectorProcess.RunAsync(
+            ["backfill", "--source=svn", "--Dora:Metrics:AttributionWindow=24h", "--ConnectionStrings:Dora", "Host=127.0.0.1;Port=1;Database=dora"]);
+
+        Assert.Equal(64, exit);
+        Assert.Contains("no polling source named 'svn'", stderr);
+    }
+
     private static List<string> Lines(string text) =>
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
 }

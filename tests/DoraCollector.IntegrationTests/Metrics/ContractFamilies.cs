@@ -27,11 +27,6 @@ internal static class ContractFamilies
 
     public static readonly string[] Collector =
     [
-        "dora_collector_snapshot_timestamp_seconds",
-        "dora_collector_snapshot_age_seconds",
-        "dora_collector_snapshot_compute_duration_seconds",
-        "dora_collector_unattributed_incidents",
-        "dora_collector_discarded_lead_times",
         "dora_collector_ingest_events_total",
         "dora_collector_ingest_errors_total",
         "dora_collector_last_success_timestamp_seconds",
@@ -43,14 +38,44 @@ internal static class ContractFamilies
         "dora_collector_events_ignored_total",
         "dora_collector_github_requests_total",
         "dora_collector_github_rate_limit_remaining",
+        "dora_collector_snapshot_timestamp_seconds",
+        "dora_collector_snapshot_age_seconds",
+        "dora_collector_snapshot_compute_duration_seconds",
+        "dora_collector_unattributed_incidents",
+        "dora_collector_discarded_lead_times",
     ];
 
     public static IEnumerable<string> All => Dora.Concat(Collector);
 
+    /// <summary>
+    /// The standard families prometheus-net brings (docs/metrics.md, "Process, runtime and HTTP"):
+    /// what every .NET service's dashboards expect, so their names are a contract too.
+    /// </summary>
+    public static readonly string[] Standard =
+    [
+        "http_requests_in_progress",
+        "http_requests_received_total",
+        "http_request_duration_seconds",
+        "dotnet_collection_count_total",
+        "process_start_time_seconds",
+        "process_cpu_seconds_total",
+        "process_virtual_memory_bytes",
+        "process_working_set_bytes",
+        "process_private_memory_bytes",
+        "process_open_handles",
+        "process_num_threads",
+        "dotnet_total_memory_bytes",
+    ];
+
     /// <summary>The histogram families: Prometheus stores each as three series names.</summary>
-    public static readonly string[] Histograms = ["dora_collector_webhook_duration_seconds"];
+    public static readonly string[] Histograms = ["dora_collector_webhook_duration_seconds", "http_request_duration_seconds"];
 
     /// <summary>The names Prometheus stores: a histogram's <c>_bucket</c>, <c>_sum</c> and <c>_count</c>, every other family by its own name.</summary>
-    public static IEnumerable<string> SeriesNames =>
-        All.SelectMany(family => Histograms.Contains(family) ? [$"{family}_bucket", $"{family}_sum", $"{family}_count"] : new[] { family });
+    public static IEnumerable<string> SeriesNames => SeriesOf(All);
+
+    /// <summary><see cref="SeriesNames"/> of the standard families.</summary>
+    public static IEnumerable<string> StandardSeriesNames => SeriesOf(Standard);
+
+    private static IEnumerable<string> SeriesOf(IEnumerable<string> families) =>
+        families.SelectMany(family => Histograms.Contains(family) ? [$"{family}_bucket", $"{family}_sum", $"{family}_count"] : new[] { family });
 }

@@ -54,7 +54,7 @@ public sealed class ReportVerbTests(ReportFixture fixture) : IClassFixture<Repor
     [Theory]
     [InlineData(new[] { "report", "--period", "fortnight" }, 64, "error: --period 'fortnight' is not one of week, month, quarter")]
     [InlineData(new[] { "report", "--format", "csv" }, 64, "error: --table is required with format=csv")]
-    [InlineData(new[] { "report", "--team" }, 64, "error: --team needs a value")]
+    [InlineData(new[] { "report", "--team" }, 64, "error: Required argument missing for option: '--team'")]
     [InlineData(new[] { "report", "--team", "nobody" }, 1, "error: there is no team 'nobody' with services")]
     public async Task Bad_options_and_unknown_names_fail_with_a_message_and_no_output(string[] args, int code, string message)
     {

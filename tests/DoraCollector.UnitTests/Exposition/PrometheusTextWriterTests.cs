@@ -247,62 +247,6 @@ public sealed class PrometheusTextWriterTests
     public void Rejects_a_sample_outside_a_family() =>
         Assert.Throws<InvalidOperationException>(() => Strict().Sample(1));
 
-    [Fact]
-    public void A_histogram_is_its_cumulative_buckets_then_sum_and_count()
-    {
-        var writer = Strict();
-        var durations = new HistogramReading([0.005, 0.05], [1, 3], Count: 4, Sum: 1.25);
-
-        writer.Family("h_seconds", MetricType.Histogram, "h");
-        writer.Histogram(durations, new Label("source", "flux"));
-        writer.Histogram(durations with { CumulativeCounts = [0, 0], Count = 0, Sum = 0 }, new Label("source", "github"));
-
-        Assert.Equal(
-            [
-                "# HELP h_seconds h", "# TYPE h_seconds histogram",
-                "h_seconds_bucket{source=\"flux\",le=\"0.005\"} 1",
-                "h_seconds_bucket{source=\"flux\",le=\"0.05\"} 3",
-                "h_seconds_bucket{source=\"flux\",le=\"+Inf\"} 4",
-                "h_seconds_sum{source=\"flux\"} 1.25",
-                "h_seconds_count{source=\"flux\"} 4",
-                "h_seconds_bucket{source=\"github\",le=\"0.005\"} 0",
-                "h_seconds_bucket{source=\"github\",le=\"0.05\"} 0",
-                "h_seconds_bucket{source=\"github\",le=\"+Inf\"} 0",
-                "h_seconds_sum{source=\"github\"} 0",
-                "h_seconds_count{source=\"github\"} 0",
-            ],
-            Lines(writer));
-    }
-
-    [Fact]
-    public void A_histogram_without_labels_still_labels_its_buckets()
-    {
-        var writer = Strict();
-
-        writer.Family("h_seconds", MetricType.Histogram, "h");
-        writer.Histogram(new HistogramReading([1], [2], Count: 2, Sum: 0.5));
-
-        Assert.Equal(
-            ["h_seconds_bucket{le=\"1\"} 2", "h_seconds_bucket{le=\"+Inf\"} 2", "h_seconds_sum 0.5", "h_seconds_count 2"],
-            Lines(writer)[2..]);
-    }
-
-    [Fact]
-    public void A_histogram_series_is_refused_twice_a_plain_sample_in_it_and_an_le_of_its_own_always()
-    {
-        var writer = Strict();
-        var reading = new HistogramReading([1], [0], Count: 0, Sum: 0);
-
-        writer.Family("h_seconds", MetricType.Histogram, "h");
-        writer.Histogram(reading, new Label("source", "flux"));
-
-        Assert.Throws<InvalidOperationException>(() => writer.Histogram(reading, new Label("source", "flux")));
-        Assert.Throws<InvalidOperationException>(() => writer.Sample(1, new Label("source", "argocd")));
-        Assert.Throws<ArgumentException>(() => writer.Histogram(reading, new Label("le", "1")));
-        writer.Family("g", MetricType.Gauge, "h");
-        Assert.Throws<InvalidOperationException>(() => writer.Histogram(reading));
-    }
-
     private static PrometheusTextWriter Strict() => new(throwOnDuplicate: true);
 
     private static string[] Lines(PrometheusTextWriter writer) =>

@@ -1,4 +1,5 @@
 using DoraCollector.Reports;
+using DoraCollector.Reports.Html;
 
 namespace DoraCollector.UnitTests.Reports;
 

@@ -1,4 +1,4 @@
-using DoraCollector.Reports;
+using DoraCollector.Reports.Html;
 
 namespace DoraCollector.UnitTests.Reports;
 

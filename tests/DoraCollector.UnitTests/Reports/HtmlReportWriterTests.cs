@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using DoraCollector.Reports;
+using DoraCollector.Reports.Html;
 
 namespace DoraCollector.UnitTests.Reports;
 

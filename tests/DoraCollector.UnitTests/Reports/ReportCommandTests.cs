@@ -17,13 +17,13 @@ public sealed class ReportCommandTests
     }
 
     [Theory]
-    [InlineData(new[] { "--team" }, "--team needs a value")]
-    [InlineData(new[] { "--date", "--team", "x" }, "--date needs a value")]
-    [InlineData(new[] { "--team", "a", "--team", "b" }, "--team is given twice")]
+    [InlineData(new[] { "--team" }, "'--team'")]
+    [InlineData(new[] { "--team", "x", "--date" }, "'--date'")]
+    [InlineData(new[] { "--team", "a", "--team", "b" }, "'--team'")]
     [InlineData(new[] { "--team", "a", "--service", "b" }, "--team and --service cannot be combined")]
-    public void A_bad_option_is_a_usage_problem(string[] args, string message)
+    public void A_bad_option_is_a_usage_problem_naming_it(string[] args, string message)
     {
         Assert.False(ReportCommand.TryParse(args, out _, out _, out var problem));
-        Assert.StartsWith(message, problem);
+        Assert.Contains(message, problem, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,6 @@
 using DoraCollector.Metrics;
 using DoraCollector.Reports;
+using DoraCollector.Reports.Html;
 
 namespace DoraCollector.UnitTests.Reports;
 

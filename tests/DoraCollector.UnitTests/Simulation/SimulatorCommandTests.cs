@@ -37,6 +37,33 @@ public sealed class SimulatorCommandTests
     }
 
     [Fact]
+    public async Task Options_take_their_value_after_a_space_or_an_equals_sign_and_durations_have_weeks()
+    {
+        using var output = new StringWriter();
+        using var errors = new StringWriter();
+
+        var code = await SimulatorCommand.RunAsync(["--expected", "--days=10", "--teams", "2", "--speed=3", "--catch-up=1w", "--now=2026-03-02T12:00:00Z"],
+            output, errors, CancellationToken.None);
+
+        Assert.Equal("", errors.ToString());
+        Assert.Equal(SimulatorCommand.Ok, code);
+    }
+
+    [Fact]
+    public async Task Help_lists_every_option()
+    {
+        using var output = new StringWriter();
+
+        var code = await SimulatorCommand.RunAsync(["--help"], output, TextWriter.Null, CancellationToken.None);
+
+        Assert.Equal(SimulatorCommand.Ok, code);
+        foreach (var option in (string[])["--collector", "--seed", "--days", "--catch-up", "--no-live", "--expected", "--explain"])
+        {
+            Assert.Contains(option, output.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Bad_options_are_each_reported_and_start_nothing()
     {
         using var errors = new StringWriter();
@@ -47,7 +74,8 @@ public sealed class SimulatorCommandTests
         Assert.Equal(SimulatorCommand.Usage, code);
         var lines = errors.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains(lines, l => l.Contains("--days: 'soon' is not a whole number", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Contains("'stray' is not an option", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("--catch-up: 'later' is not a duration", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("'stray'", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("teams must be at least 2", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("speed must be a positive number", StringComparison.Ordinal));
     }

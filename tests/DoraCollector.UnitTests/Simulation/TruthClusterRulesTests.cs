@@ -59,7 +59,8 @@ public sealed class TruthClusterRulesTests
     {
         var builder = Builder()
             .Attempt("checkout", "r1", At(0), cluster: "eu").Attempt("checkout", "r1", At(10), cluster: "us").Attempt("checkout", "r1", At(25), cluster: "ap")
-            .Attempt("checkout", "r2", At(100), cluster: "eu").Attempt("checkout", "r2", At(110), cluster: "us").Attempt("checkout", "r2", At(125), cluster: "ap")
+            .Attempt("checkout", "r2", At(100), cluster: "eu").Attempt("checkout", "r2", At(110), cluster: "us")
+            .Attempt("checkout", "r2", At(125), cluster: "ap")
             .Attempt("checkout", "r1", At(200), cluster: "ap").Attempt("checkout", "r1", At(210), cluster: "us");
 
         var deployments = Deployments(builder);

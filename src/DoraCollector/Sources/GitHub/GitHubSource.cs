@@ -37,6 +37,7 @@ internal static class GitHubSource
         services.AddTransient<RepositoryList>();
         services.AddTransient<RepositorySync>();
         services.AddTransient<GitHubIngestor>();
+        services.AddSingleton<GitHubSyncRequests>();
         services.AddTransient<IPollingSource>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<GitHubOptions>>();

@@ -1,3 +1,4 @@
+using DoraCollector.IntegrationTests.Infrastructure;
 using System.Net;
 using DoraCollector.Hosting;
 using DoraCollector.Simulator.GitHub;
@@ -30,9 +31,9 @@ public sealed class GitHubClientTests
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.NotModified), (first.Status, again.Status));
         Assert.Equal(remaining, host.GitHub.RateLimitOf("core").Remaining);
         Assert.Equal(budget, host.Service<GitHubRequestBudget>().Remaining);
-        var github = host.Service<CollectorTelemetry>().Read().GitHub!;
-        Assert.Contains(new GitHubRequestReading("rest", "not_modified", 1), github.Requests);
-        Assert.Contains(new GitHubRateLimitReading("core", remaining), github.RateLimits);
+        var telemetry = await host.Service<CollectorTelemetry>().RenderAsync();
+        Assert.Contains("dora_collector_github_requests_total{api=\"rest\",outcome=\"not_modified\"} 1\n", telemetry, StringComparison.Ordinal);
+        Assert.Contains($"dora_collector_github_rate_limit_remaining{{resource=\"core\"}} {remaining}\n", telemetry, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -148,7 +149,12 @@ public sealed class GitHubClientTests
 
         Assert.Equal(HttpStatusCode.BadGateway, response.Status);
         Assert.Equal(3, host.GitHub.Count());
-        await Assert.ThrowsAsync<GitHubApiException>(() => host.Service<GitHubClient>().GetJsonAsync("acme", Commits, CancellationToken.None));
+        await Assert.ThrowsAsync<GitHubApiException>(async () =>
+        {
+            await foreach (var _ in host.Service<GitHubClient>().GetPagesAsync("acme", Commits, CancellationToken.None))
+            {
+            }
+        });
     }
 
     [Fact]
@@ -160,7 +166,8 @@ public sealed class GitHubClientTests
         var response = await host.Service<GitHubClient>().GetAsync("acme", Commits, null, CancellationToken.None);
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
-        Assert.Contains(host.Service<CollectorTelemetry>().Read().GitHub!.Requests, r => r is { Api: "rest", Outcome: "timeout", Count: 1 });
+        Assert.Contains("dora_collector_github_requests_total{api=\"rest\",outcome=\"timeout\"} 1\n",
+            await host.Service<CollectorTelemetry>().RenderAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -191,16 +198,16 @@ public sealed class GitHubClientTests
         await using var host = await StartAsync(app: true);
         var client = host.Service<GitHubClient>();
 
-        await client.GetJsonAsync("acme", Commits, CancellationToken.None);
-        await client.GetJsonAsync("acme", "repos/acme/shop/commits?per_page=2", CancellationToken.None);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("acme", Commits, null, CancellationToken.None)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("acme", "repos/acme/shop/commits?per_page=2", null, CancellationToken.None)).Status);
         Assert.Equal(1, host.GitHub.InstallationTokensIssued);
 
         host.GitHub.RevokeInstallationTokens();
-        await client.GetJsonAsync("acme", Commits, CancellationToken.None);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("acme", Commits, null, CancellationToken.None)).Status);
         Assert.Equal(2, host.GitHub.InstallationTokensIssued);
 
         host.Advance(TimeSpan.FromMinutes(56));
-        await client.GetJsonAsync("acme", Commits, CancellationToken.None);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("acme", Commits, null, CancellationToken.None)).Status);
         Assert.Equal(3, host.GitHub.InstallationTokensIssued);
         Assert.Contains(host.GitHub.Requests, r => r.PathAndQuery == "/api/v3/orgs/acme/installation");
     }

@@ -12,6 +12,19 @@ public sealed class GitHubIngestorTests
     private static readonly DateTimeOffset Now = new(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
+    public async Task A_sync_requested_by_a_push_reads_that_repository_only_and_only_if_it_is_collected()
+    {
+        await using var host = await GitHubHost.StartAsync(Now, [Repo, "acme/search"]);
+        var ingestor = host.Service<GitHubIngestor>();
+
+        await ingestor.RunRepositoryAsync("ACME/Shop", CancellationToken.None);
+        await ingestor.RunRepositoryAsync("acme/not-collected", CancellationToken.None);
+
+        Assert.Equal(["repo:acme/shop", "repo:acme/shop:incidents"], await host.QueryAsync<string>(
+            "SELECT scope FROM ingest_cursors WHERE source = 'github' AND scope LIKE 'repo:%' AND last_success_at IS NOT NULL ORDER BY scope"));
+    }
+
+    [Fact]
     public async Task Commits_pushed_days_after_they_were_made_are_fetched_so_no_change_is_lost()
     {
         await using var host = await GitHubHost.StartAsync(Now, [Repo], arrange: github =>

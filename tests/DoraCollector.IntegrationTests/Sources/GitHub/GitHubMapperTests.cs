@@ -35,8 +35,8 @@ public sealed class GitHubMapperTests
         await using var host = await GitHubHost.StartAsync(Now, []);
         var compare = JsonNode.Parse(GitHubHost.Payload("rest.compare-commits.response.json"))!;
 
-        await host.Service<RawEventStore>().UpsertAsync(new NewRawEvent("github", "poll.compare", "octocat/hello-world:example",
-            new JsonObject { ["repository"] = "octocat/Hello-World", ["compare"] = compare }.ToJsonString()), CancellationToken.None);
+        await host.Service<RawEventStore>().UpsertAllAsync([new NewRawEvent("github", "poll.compare", "octocat/hello-world:example",
+            new JsonObject { ["repository"] = "octocat/Hello-World", ["compare"] = compare }.ToJsonString())], CancellationToken.None);
         await host.SettleAsync();
 
         var commit = Assert.Single(await host.QueryAsync<(string Sha, string[] Parents, DateTime Authored)>(
@@ -61,8 +61,8 @@ public sealed class GitHubMapperTests
     }
 
     private static async Task StoreCommitsAsync(GitHubHost host, string key, params JsonObject[] nodes) =>
-        await host.Service<RawEventStore>().UpsertAsync(new NewRawEvent("github", "poll.commits", key,
-            new JsonObject { ["repository"] = Repo, ["commits"] = new JsonArray(nodes) }.ToJsonString()), CancellationToken.None);
+        await host.Service<RawEventStore>().UpsertAllAsync([new NewRawEvent("github", "poll.commits", key,
+            new JsonObject { ["repository"] = Repo, ["commits"] = new JsonArray(nodes) }.ToJsonString())], CancellationToken.None);
 
     private static Task<long> ChangesAsync(GitHubHost host) => host.ScalarAsync<long>(
         "SELECT count(*) FROM deployment_changes c JOIN deployments d ON d.id = c.deployment_id WHERE d.revision = @head",

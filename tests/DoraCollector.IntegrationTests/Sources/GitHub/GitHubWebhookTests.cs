@@ -1,8 +1,10 @@
+using DoraCollector.IntegrationTests.Infrastructure;
 using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DoraCollector.Hosting;
+using DoraCollector.Sources.GitHub.Polling;
 
 namespace DoraCollector.IntegrationTests.Sources.GitHub;
 
@@ -45,7 +47,8 @@ public sealed class GitHubWebhookTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(0, await _host.ScalarAsync<long>("SELECT count(*) FROM raw_events"));
-        Assert.Contains(_host.Service<CollectorTelemetry>().Read().Rejections, r => r is { Source: "github", Reason: "signature" });
+        Assert.Contains("dora_collector_webhook_rejections_total{source=\"github\",reason=\"signature\"} ",
+            await _host.Service<CollectorTelemetry>().RenderAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -113,13 +116,43 @@ public sealed class GitHubWebhookTests : IAsyncLifetime
     [Fact]
     public async Task A_deployment_in_progress_is_not_an_attempt_yet()
     {
-        await _host.DeliverAsync("deployment", GitHubHost.Payload("webhook.deployment.payload.json"));
+        var created = await _host.DeliverAsync("deployment", GitHubHost.Payload("webhook.deployment.payload.json"));
         await _host.DeliverAsync("deployment_status", GitHubHost.Payload("webhook.deployment_status.gh-pages.payload.json"));
 
         await _host.SettleAsync();
 
+        // A deployment has no outcome yet: its statuses bring one, so it is not even stored.
+        Assert.Equal("ignored", JsonNode.Parse(await created.Content.ReadAsStringAsync())!["status"]!.GetValue<string>());
         Assert.Equal(0, await _host.ScalarAsync<long>("SELECT count(*) FROM deployment_attempts"));
-        Assert.Equal(2, await _host.ScalarAsync<long>("SELECT count(*) FROM raw_events WHERE state = 'ignored'"));
+        Assert.Equal(["deployment_status"], await _host.QueryAsync<string>("SELECT kind FROM raw_events WHERE state = 'ignored'"));
+    }
+
+    [Fact]
+    public async Task A_push_to_the_default_branch_of_a_polled_repository_requests_its_sync_once_and_is_not_stored()
+    {
+        await using var host = await GitHubHost.StartAsync(Now, ["Codertocat/Hello-World"]);
+        var push = GitHubHost.Payload("webhook.push.with-new-branch.payload.json");                // refs/heads/master, the default
+
+        var first = await host.DeliverAsync("push", push);
+        var again = await host.DeliverAsync("push", push.Replace("\"after\": \"", "\"after\": \"1", StringComparison.Ordinal));
+        var tag = await host.DeliverAsync("push", GitHubHost.Payload("webhook.push.payload.json"));  // refs/tags/simple-tag
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.OK), (first.StatusCode, again.StatusCode, tag.StatusCode));
+        Assert.Equal("sync_requested", JsonNode.Parse(await first.Content.ReadAsStringAsync())!["status"]!.GetValue<string>());
+        Assert.Equal("ignored", JsonNode.Parse(await tag.Content.ReadAsStringAsync())!["status"]!.GetValue<string>());
+        Assert.Equal([GitHubSyncRequests.TriggerName("Codertocat/Hello-World")], await host.QueryAsync<string>(
+            "SELECT trigger_name FROM qrtz_triggers WHERE job_name = 'github.ingest' AND trigger_name <> 'github.ingest.trigger'"));
+        Assert.Equal(0, await host.ScalarAsync<long>("SELECT count(*) FROM raw_events"));
+    }
+
+    [Fact]
+    public async Task A_push_to_a_repository_that_is_not_polled_is_acknowledged_and_dropped()
+    {
+        var response = await _host.DeliverAsync("push", GitHubHost.Payload("webhook.push.with-new-branch.payload.json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0, await _host.ScalarAsync<long>("SELECT count(*) FROM qrtz_triggers WHERE trigger_name LIKE 'github.ingest.push.%'"));
+        Assert.Equal(0, await _host.ScalarAsync<long>("SELECT count(*) FROM raw_events"));
     }
 
     [Fact]

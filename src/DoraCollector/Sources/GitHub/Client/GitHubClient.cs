@@ -51,13 +51,6 @@ internal sealed partial class GitHubClient
     public Task<GitHubResponse> GetAsync(string owner, string pathOrUrl, string? etag, CancellationToken ct) =>
         SendAsync(owner, HttpMethod.Get, Resolve(pathOrUrl), null, etag, Rest, AuthMode.Installation, ct);
 
-    /// <summary>A REST GET that must succeed.</summary>
-    public async Task<JsonElement> GetJsonAsync(string owner, string pathOrUrl, CancellationToken ct)
-    {
-        var response = await GetAsync(owner, pathOrUrl, null, ct);
-        return response.IsSuccess ? response.Json() : throw Failure(response, pathOrUrl);
-    }
-
     /// <summary>Every page of a REST list, following the <c>Link: rel="next"</c> URLs as given.</summary>
     public async IAsyncEnumerable<GitHubResponse> GetPagesAsync(
         string owner, string pathOrUrl, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)

@@ -40,7 +40,6 @@ internal static class GitHubKinds
     public const string Push = "push";
     public const string PullRequest = "pull_request";
     public const string PullRequestReview = "pull_request_review";
-    public const string Deployment = "deployment";
     public const string DeploymentStatus = "deployment_status";
     public const string WorkflowRun = "workflow_run";
     public const string Issues = "issues";
@@ -69,6 +68,6 @@ internal static class GitHubKinds
     /// <summary>Webhook events the receiver stores; anything else is acknowledged and dropped.</summary>
     public static readonly IReadOnlySet<string> WebhookEvents = new HashSet<string>(StringComparer.Ordinal)
     {
-        Push, PullRequest, PullRequestReview, Deployment, DeploymentStatus, WorkflowRun, Issues,
+        PullRequest, PullRequestReview, DeploymentStatus, WorkflowRun, Issues,
     };
 }

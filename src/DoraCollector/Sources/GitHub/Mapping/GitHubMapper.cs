@@ -32,10 +32,6 @@ internal sealed class GitHubMapper(IOptionsMonitor<GitHubOptions> options) : IRa
             case GitHubKinds.Issues:
                 var issue = GitHubJson.Read<IssuesEvent>(raw.Payload, GitHubJson.Rest, raw.Kind);
                 return await IncidentMapping.MapAsync(issue.Repository.FullName, issue.Issue, options.CurrentValue.IncidentLabel, raw.Id, writer, ct);
-            case GitHubKinds.Push or GitHubKinds.Deployment:
-                // A push lists commits without their parents, and a deployment has no outcome yet:
-                // the poll that follows brings both in full.
-                return false;
         }
 
         if (!raw.Kind.StartsWith("poll.", StringComparison.Ordinal))

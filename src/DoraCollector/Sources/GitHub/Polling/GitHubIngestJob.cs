@@ -3,7 +3,10 @@ using Quartz;
 
 namespace DoraCollector.Sources.GitHub.Polling;
 
-/// <summary>The Quartz trigger of <see cref="GitHubIngestor"/>: one pass per <c>Dora:GitHub:PollInterval</c>, on one replica.</summary>
+/// <summary>
+/// The Quartz job of <see cref="GitHubIngestor"/>: one pass per <c>Dora:GitHub:PollInterval</c>, on
+/// one replica, or one repository's sync when a trigger names it (<see cref="GitHubSyncRequests"/>).
+/// </summary>
 [DisallowConcurrentExecution]
 internal sealed class GitHubIngestJob(GitHubIngestor ingestor, ILogger<GitHubIngestJob> logger) : IJob
 {
@@ -11,7 +14,14 @@ internal sealed class GitHubIngestJob(GitHubIngestor ingestor, ILogger<GitHubIng
     {
         try
         {
-            await ingestor.RunAsync(cancellationToken);
+            if (context.MergedJobDataMap.TryGetString(GitHubSyncRequests.RepositoryKey, out var repository) && repository is not null)
+            {
+                await ingestor.RunRepositoryAsync(repository, cancellationToken);
+            }
+            else
+            {
+                await ingestor.RunAsync(cancellationToken);
+            }
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -40,19 +40,7 @@ internal sealed partial class GitHubIngestor(
                 .ToList();
             foreach (var repository in order)
             {
-                try
-                {
-                    await sync.RunAsync(repository, ct);
-                    telemetry.Ingested(GitHubCursorStore.Source, 0);
-                }
-                catch (Exception e) when (e is GitHubApiException or HttpRequestException or TimeoutException or JsonException
-                                              or InvalidOperationException or KeyNotFoundException && !ct.IsCancellationRequested)
-                {
-                    failed++;
-                    telemetry.IngestFailed(GitHubCursorStore.Source);
-                    LogRepositoryFailed(repository, e.Message);
-                    await cursors.RecordErrorAsync(repository, e.Message, ct);
-                }
+                failed += await SyncAsync(repository, ct) ? 0 : 1;
             }
         }
         catch (GitHubBudgetExhaustedException e)
@@ -66,6 +54,58 @@ internal sealed partial class GitHubIngestor(
         finally
         {
             telemetry.JobFinished(JobKey, clock.GetElapsedTime(started), succeeded: failed == 0);
+        }
+    }
+
+    /// <summary>
+    /// One repository's sync out of turn (a push moved its default branch), if it is still one
+    /// the source collects; the regular passes go on as before.
+    /// </summary>
+    public async Task RunRepositoryAsync(string repository, CancellationToken ct)
+    {
+        if (!options.Value.Polls)
+        {
+            return;
+        }
+
+        var collected = (await repositories.ListAsync(ct)).FirstOrDefault(r => string.Equals(r, repository, StringComparison.OrdinalIgnoreCase));
+        if (collected is null)
+        {
+            return;
+        }
+
+        var started = clock.GetTimestamp();
+        var succeeded = false;
+        try
+        {
+            succeeded = await SyncAsync(collected, ct);
+        }
+        catch (Exception e) when (e is GitHubBudgetExhaustedException or GitHubRateLimitedException)
+        {
+            LogPaused(e.Message);
+        }
+        finally
+        {
+            telemetry.JobFinished(JobKey, clock.GetElapsedTime(started), succeeded);
+        }
+    }
+
+    /// <summary>False when the repository failed (recorded on its cursor); the budget and rate limits end the caller's run.</summary>
+    private async Task<bool> SyncAsync(string repository, CancellationToken ct)
+    {
+        try
+        {
+            await sync.RunAsync(repository, ct);
+            telemetry.Ingested(GitHubCursorStore.Source, 0);
+            return true;
+        }
+        catch (Exception e) when (e is GitHubApiException or HttpRequestException or TimeoutException or JsonException
+                                      or InvalidOperationException or KeyNotFoundException && !ct.IsCancellationRequested)
+        {
+            telemetry.IngestFailed(GitHubCursorStore.Source);
+            LogRepositoryFailed(repository, e.Message);
+            await cursors.RecordErrorAsync(repository, e.Message, ct);
+            return false;
         }
     }
 

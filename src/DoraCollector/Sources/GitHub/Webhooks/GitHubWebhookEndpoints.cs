@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DoraCollector.Ingestion;
 using DoraCollector.Sources.GitHub.Mapping;
+using DoraCollector.Sources.GitHub.Polling;
 using Microsoft.Extensions.Options;
 
 namespace DoraCollector.Sources.GitHub.Webhooks;
@@ -10,14 +11,17 @@ namespace DoraCollector.Sources.GitHub.Webhooks;
 /// before reading the body (at most <c>Dora:GitHub:MaxWebhookBytes</c>), and that it is the
 /// HMAC-SHA256 of the raw body with the webhook secret before looking at anything else; stores
 /// the delivery verbatim under its <c>X-GitHub-Delivery</c> id (a redelivery is a duplicate) and answers at once; mapping follows
-/// in the background. <c>ping</c> and events the collector does not use are acknowledged, not stored.
+/// in the background. A <c>push</c> to a polled repository's default branch requests its sync
+/// (<see cref="GitHubSyncRequests"/>); <c>ping</c>, other pushes and events the collector does not
+/// use (<c>deployment</c>: its statuses carry the outcome) are acknowledged, not stored.
 /// </summary>
 internal static class GitHubWebhookEndpoints
 {
     public const string Source = "github";
 
     internal static async Task<IResult> ReceiveAsync(
-        HttpRequest request, WebhookInbox inbox, IOptionsMonitor<GitHubOptions> options, TimeProvider clock, CancellationToken ct)
+        HttpRequest request, WebhookInbox inbox, GitHubSyncRequests syncs, IOptionsMonitor<GitHubOptions> options, TimeProvider clock,
+        CancellationToken ct)
     {
         var secret = options.CurrentValue.WebhookSecret;
         if (string.IsNullOrWhiteSpace(secret))
@@ -67,7 +71,7 @@ internal static class GitHubWebhookEndpoints
             return TypedResults.Ok(new WebhookReceipt("pong", delivery));
         }
 
-        if (!GitHubKinds.WebhookEvents.Contains(name))
+        if (!GitHubKinds.WebhookEvents.Contains(name) && name != GitHubKinds.Push)
         {
             return TypedResults.Ok(new WebhookReceipt("ignored", delivery));
         }
@@ -79,6 +83,7 @@ internal static class GitHubWebhookEndpoints
         }
 
         string? repository;
+        bool movesDefaultBranch;
         try
         {
             using var document = JsonDocument.Parse(body);
@@ -87,10 +92,16 @@ internal static class GitHubWebhookEndpoints
                 return inbox.Reject(Source, "malformed", StatusCodes.Status400BadRequest, "The body is not a JSON object.");
             }
 
-            repository = document.RootElement.TryGetProperty("repository", out var r) && r.ValueKind == JsonValueKind.Object
+            var root = document.RootElement;
+            repository = root.TryGetProperty("repository", out var r) && r.ValueKind == JsonValueKind.Object
                          && r.TryGetProperty("full_name", out var fullName) && fullName.ValueKind == JsonValueKind.String
                 ? fullName.GetString()
                 : null;
+            movesDefaultBranch = name == GitHubKinds.Push
+                                 && root.TryGetProperty("ref", out var pushed) && pushed.ValueKind == JsonValueKind.String
+                                 && r.ValueKind == JsonValueKind.Object
+                                 && r.TryGetProperty("default_branch", out var branch) && branch.ValueKind == JsonValueKind.String
+                                 && pushed.GetString() == "refs/heads/" + branch.GetString();
         }
         // A string that is not UTF-8 where a name is read cannot be read at all (no sender
         // writes one): it is as malformed as bad JSON.
@@ -108,6 +119,16 @@ internal static class GitHubWebhookEndpoints
         if (!RepositoryPattern.IsCollected(options.CurrentValue, repository))
         {
             return TypedResults.Ok(new WebhookReceipt("ignored", delivery));
+        }
+
+        if (name == GitHubKinds.Push)
+        {
+            // A push lists commits without their parents: the repository's sync reads them whole,
+            // so a push is not stored; one that moves the default branch of a polled repository
+            // brings that sync forward instead of waiting for the next pass.
+            return movesDefaultBranch && options.CurrentValue.Polls && await syncs.RequestAsync(repository, ct)
+                ? TypedResults.Accepted((string?)null, new WebhookReceipt("sync_requested", delivery))
+                : TypedResults.Ok(new WebhookReceipt("ignored", delivery));
         }
 
         return await inbox.StoreAsync(new NewRawEvent(Source, name, delivery, body, clock.GetUtcNow()), ct);

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace DoraCollector.Reports;
+namespace DoraCollector.Reports.Html;
 
 /// <summary>
 /// A small line chart of one metric over the trend periods as inline SVG: no script, no external
@@ -74,7 +74,9 @@ internal static class TrendChart
             if (values[i] is { } v)
             {
                 var last = i == values.Count - 1;
-                html.Append($"""<circle class="{(last ? "point current" : "point")}" cx="{X(i):0.##}" cy="{Y(v):0.##}" r="{(last ? 4.5 : 3)}"><title>{periods[i].Label}: {ReportText.Value(metric.Unit, v)}</title></circle>""");
+                html.Append(
+                    $"""<circle class="{(last ? "point current" : "point")}" cx="{X(i):0.##}" cy="{Y(v):0.##}" r="{(last ? 4.5 : 3)}">""" +
+                    $"""<title>{periods[i].Label}: {ReportText.Value(metric.Unit, v)}</title></circle>""");
             }
         }
 

@@ -1,4 +1,4 @@
-namespace DoraCollector.Reports;
+namespace DoraCollector.Reports.Html;
 
 /// <summary>
 /// The pages' only stylesheet, inline so a saved or mailed page stays whole. Colours keep at least

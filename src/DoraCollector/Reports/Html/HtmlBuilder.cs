@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 
-namespace DoraCollector.Reports;
+namespace DoraCollector.Reports.Html;
 
 /// <summary>Markup that is already safe: written as is. Only code makes it, from literals and encoded values.</summary>
 internal readonly record struct Markup(string Html)
