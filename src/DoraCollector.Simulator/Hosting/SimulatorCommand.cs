@@ -29,6 +29,7 @@ internal static class SimulatorCommand
             Teams = line.Get(CommandLine.Teams),
             Services = line.Get(CommandLine.Services),
             MonorepoServices = line.Get(CommandLine.MonorepoServices),
+            ClusterServices = line.Get(CommandLine.ClusterServices),
             Owner = line.Get(CommandLine.Owner) ?? "acme",
             Now = line.Get(CommandLine.Now),
             Speed = speed,

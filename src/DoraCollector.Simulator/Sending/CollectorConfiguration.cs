@@ -29,7 +29,9 @@ internal static class CollectorConfiguration
                 yaml.AppendLine(CultureInfo.InvariantCulture, $"    path: {service.Path}");
             }
 
-            var objects = Organization.Environments.Select(e => service.Tool == DeployTool.ArgoCd ? $"argocd/{service.ObjectName(e)}" : $"flux-system/{service.ObjectName(e)}");
+            // A multi-cluster production is listed by its ApplicationSet: it covers every Application it generates.
+            var objects = Organization.Environments.Select(e => service.Tool != DeployTool.ArgoCd ? $"flux-system/{service.ObjectName(e)}"
+                : e == "production" && service.IsMultiCluster ? service.ObjectName(e) : $"argocd/{service.ObjectName(e)}");
             switch (service.Tool)
             {
                 case DeployTool.ArgoCd:
@@ -68,6 +70,13 @@ internal static class CollectorConfiguration
             ["Dora:Flux:WebhookSecret"] = credentials.FluxWebhookSecret,
             ["Dora:Alertmanager:WebhookToken"] = credentials.AlertmanagerWebhookToken,
         };
+        var clusters = organization.Services.SelectMany(s => s.ProductionClusters).Distinct().ToList();
+        for (var i = 0; i < clusters.Count; i++)
+        {
+            settings[$"Dora:ArgoCd:ClusterNames:{i}:Destination"] = clusters[i].Destination;
+            settings[$"Dora:ArgoCd:ClusterNames:{i}:Name"] = clusters[i].Name;
+        }
+
         for (var i = 0; i < organization.Repositories.Count; i++)
         {
             settings[$"Dora:GitHub:Repositories:{i}"] = organization.Repositories[i].FullName;

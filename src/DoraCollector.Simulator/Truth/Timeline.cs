@@ -115,9 +115,10 @@ internal sealed record PullRequestFact(
 /// <summary>One rollout of a revision of a service to an environment, as its source reports it.</summary>
 /// <param name="Sequence">Order of arrival, for rollouts finishing in the same second.</param>
 /// <param name="RollbackHint">The source itself says it was a rollback (Argo CD's rollback operation).</param>
+/// <param name="Cluster">Where it ran, when the environment runs on several clusters (null: the one implicit cluster).</param>
 internal sealed record AttemptFact(
     string Service, string Environment, string Revision, bool Succeeded, DateTimeOffset? StartedAt, DateTimeOffset FinishedAt,
-    bool RollbackHint, long Sequence);
+    bool RollbackHint, long Sequence, string? Cluster = null);
 
 /// <summary>One firing period of an alert (a fingerprint and its <c>startsAt</c>), resolved once <see cref="EndsAt"/> is set.</summary>
 internal sealed class AlertFact(string fingerprint, IReadOnlyDictionary<string, string> labels, DateTimeOffset startsAt, long sequence)

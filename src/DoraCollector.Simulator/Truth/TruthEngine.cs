@@ -18,15 +18,25 @@ internal static class TruthEngine
             .Where(a => a.FinishedAt <= now)
             .GroupBy(a => (a.Service, a.Environment))
             .OrderBy(g => g.Key.Service, StringComparer.Ordinal).ThenBy(g => g.Key.Environment, StringComparer.Ordinal)
-            .Select(g => (g.Key.Service, Stream: Build(g.Key.Service, g.Key.Environment, g.OrderBy(a => a.FinishedAt).ThenBy(a => a.Sequence))))
-            .ToList();
+            .Select(g => (g.Key.Service, g.Key.Environment, Attempts: g.OrderBy(a => a.FinishedAt).ThenBy(a => a.Sequence).ToList()))
+            .Select(g =>
+            {
+                var repository = catalog.TryGetValue(g.Service, out var entry) && entry.Repository is { } name
+                    ? timeline.Repositories.GetValueOrDefault(name)
+                    : null;
+                // Attempts that name their cluster follow the rules of several clusters; without, one implicit cluster, as always.
+                var stream = g.Attempts.Any(a => a.Cluster is not null)
+                    ? ClusterStream.Build(g.Service, g.Environment, g.Attempts, repository)
+                    : Build(g.Service, g.Environment, g.Attempts);
+                if (!g.Attempts.Any(a => a.Cluster is not null))
+                {
+                    DetectRollbacks(stream, repository);
+                }
 
-        foreach (var (service, stream) in streams)
-        {
-            var repository = catalog.TryGetValue(service, out var entry) && entry.Repository is { } name ? timeline.Repositories.GetValueOrDefault(name) : null;
-            DetectRollbacks(stream, repository);
-            ResolveChanges(stream, repository, entry?.Path, rules);
-        }
+                ResolveChanges(stream, repository, entry?.Path, rules);
+                return (g.Service, Stream: stream);
+            })
+            .ToList();
 
         var signals = timeline.Alerts.Where(a => a.StartsAt <= now).OrderBy(a => a.StartsAt).ThenBy(a => a.Sequence)
             .Select(a => Signal(a, now, catalog, rules)).OfType<TruthSignal>().ToList();
@@ -243,7 +253,7 @@ internal static class TruthEngine
         foreach (var deployment in counted)
         {
             var next = live.FirstOrDefault(d => After(d, deployment));
-            deployment.FailureReason = !deployment.Succeeded ? "outcome"
+            deployment.FailureReason = !deployment.Succeeded || deployment.FailedOnCluster is not null ? "outcome"
                 : deployment.RolledBackBy is not null ? "rolled_back"
                 : deployment.Incidents.Count > 0 ? "incident"
                 : next?.Changes.Any(c => c.IsFirst && c.IsRevert) == true ? "revert"

@@ -28,6 +28,9 @@ internal sealed class TruthDeployment(string service, string environment, Attemp
 
     public bool IsFailed { get; set; }
 
+    /// <summary>On several clusters: one whose last attempt of this deployment failed (its rollout failed there).</summary>
+    public string? FailedOnCluster { get; set; }
+
     public string? FailureReason { get; set; }
 
     public string? ReworkReason { get; set; }

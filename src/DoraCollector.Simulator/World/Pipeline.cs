@@ -42,12 +42,44 @@ internal sealed class Lane(string environment)
 
     public ArgoCdApplication? Argo { get; set; }
 
+    /// <summary>The cluster <see cref="Argo"/> rolls out to, when the environment runs on several (it leads).</summary>
+    public string? Cluster { get; set; }
+
+    /// <summary>The other clusters of the environment: each rolls out what the leading one went live with, later.</summary>
+    public List<FollowerCluster> Followers { get; } = [];
+
     /// <summary>The GitHub deployment of the last rollout (a retry adds a status to it).</summary>
     public GitHubDeployment? GitHubDeployment { get; set; }
 
     /// <summary>The Flux object's last reported rollout: revision, outcome, when.</summary>
     public (string Revision, bool Succeeded, DateTimeOffset At)? LastFlux { get; set; }
 }
+
+/// <summary>
+/// A cluster that follows the leading one: its own Argo CD Application, what runs on it, and the
+/// revisions waiting for it (in the order the leading cluster went live with them).
+/// </summary>
+internal sealed class FollowerCluster(string name, ArgoCdApplication argo)
+{
+    public string Name { get; } = name;
+
+    public ArgoCdApplication Argo { get; } = argo;
+
+    public string? Live { get; set; }
+
+    /// <summary>Every revision that went live on it.</summary>
+    public HashSet<string> Ran { get; } = new(StringComparer.Ordinal);
+
+    public List<FollowerSync> Waiting { get; } = [];
+
+    /// <summary>A sync is scheduled or running.</summary>
+    public bool Busy { get; set; }
+}
+
+/// <summary>A revision a follower is to roll out, not before <paramref name="NotBefore"/>.</summary>
+/// <param name="Rollback">The leading cluster rolled back to it: the follower does too, and skips what waited before it.</param>
+/// <param name="Retry">Again after a failed sync (it succeeds).</param>
+internal sealed record FollowerSync(string Revision, bool Rollback, bool Retry, DateTimeOffset NotBefore);
 
 /// <summary>A service's way to production: staging, then production, and what is known to be broken.</summary>
 internal sealed class Pipeline(Service service, Team team)

@@ -27,6 +27,12 @@ internal sealed partial class SimulatedWorld
 
         foreach (var lane in pipeline.Lanes)
         {
+            if (lane == pipeline.Production && service.IsMultiCluster)
+            {
+                SetUpClusters(pipeline, lane);
+                continue;
+            }
+
             lane.Argo = new ArgoCdApplication(service.ObjectName(lane.Environment))
                 .WithSource(service.Repository.CloneUrl, service.ManifestPath(lane.Environment))
                 .Label("environment", lane.Environment)
@@ -237,11 +243,16 @@ internal sealed partial class SimulatedWorld
         if (reported)
         {
             Timeline.Attempts.Add(new AttemptFact(service.Name, lane.Environment, revision, succeeded, service.Tool == DeployTool.Flux ? null : started, Now,
-                service.Tool == DeployTool.ArgoCd && kind == RolloutKind.Rollback, NextFact()));
+                service.Tool == DeployTool.ArgoCd && kind == RolloutKind.Rollback, NextFact(), lane.Cluster));
         }
 
         if (succeeded)
         {
+            if (kind != RolloutKind.Redeploy)
+            {
+                Follow(pipeline, lane, revision, kind == RolloutKind.Rollback);
+            }
+
             Live(pipeline, lane, kind, revision);
         }
         else if (kind is not (RolloutKind.Rollback or RolloutKind.Redeploy))
@@ -323,13 +334,15 @@ internal sealed partial class SimulatedWorld
         return revision == commit || CommitWalk.IsAncestor(history, commit, revision);
     }
 
-    private void FinishArgoSync(Lane lane, RolloutKind kind, string revision, DateTimeOffset started, bool succeeded, string? user)
+    private void FinishArgoSync(Lane lane, RolloutKind kind, string revision, DateTimeOffset started, bool succeeded, string? user) =>
+        FinishArgoSync(lane.Argo!, kind == RolloutKind.Rollback, revision, started, succeeded, user);
+
+    private void FinishArgoSync(ArgoCdApplication app, bool rollback, string revision, DateTimeOffset started, bool succeeded, string? user)
     {
-        var app = lane.Argo!;
         if (succeeded)
         {
             // Argo CD keeps the last revisionHistoryLimit (10) syncs.
-            app.Synced(started, Now, revision, user, rollback: kind == RolloutKind.Rollback).Keep(10);
+            app.Synced(started, Now, revision, user, rollback: rollback).Keep(10);
         }
         else
         {

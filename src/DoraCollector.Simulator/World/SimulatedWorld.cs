@@ -33,6 +33,7 @@ internal sealed partial class SimulatedWorld
         Start = start;
         Now = start;
         _random = new Random(seed);
+        _clusterRandom = new Random(unchecked(seed * 31) + 7);
         foreach (var service in organization.Services)
         {
             Timeline.Services.Add(new CatalogEntry(service.Name, service.Team, service.Repository.FullName, service.Path,
@@ -69,7 +70,8 @@ internal sealed partial class SimulatedWorld
     public Lock GitHubGate { get; set; } = new();
 
     /// <summary>Every Argo CD Application, as the fake Argo CD lists them.</summary>
-    public IEnumerable<ArgoCdApplication> ArgoApplications => _pipelines.Values.SelectMany(p => p.Lanes).Select(l => l.Argo).OfType<ArgoCdApplication>();
+    public IEnumerable<ArgoCdApplication> ArgoApplications =>
+        _pipelines.Values.SelectMany(p => p.Lanes).SelectMany(l => l.Followers.Select(f => f.Argo).Prepend(l.Argo)).OfType<ArgoCdApplication>();
 
     /// <summary>Raised after an Argo CD Application changed.</summary>
     public event Action? ArgoCdChanged;

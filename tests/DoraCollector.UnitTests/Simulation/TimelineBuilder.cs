@@ -46,9 +46,10 @@ internal sealed class TimelineBuilder
     }
 
     public TimelineBuilder Attempt(string service, string revision, DateTimeOffset finished, bool succeeded = true, string environment = "production",
-        bool rollbackHint = false)
+        bool rollbackHint = false, string? cluster = null)
     {
-        Timeline.Attempts.Add(new AttemptFact(service, environment, Sha(revision), succeeded, finished.AddMinutes(-2), finished, rollbackHint, _sequence++));
+        Timeline.Attempts.Add(new AttemptFact(service, environment, Sha(revision), succeeded, finished.AddMinutes(-2), finished, rollbackHint, _sequence++,
+            cluster));
         return this;
     }
 
