@@ -84,6 +84,24 @@ public sealed class StartupValidationTests
         Assert.All(errors, e => Assert.DoesNotContain("ghp_tokenvalue123", e));
     }
 
+    [Theory]
+    [InlineData("--Dora:Metrics:Publish:Scopes:0=galaxy", "Dora:Metrics:Publish:Scopes:0: 'galaxy' is not one of organization, team, service")]
+    [InlineData("--Dora:Metrics:Publish:Windows:0=14d", "Dora:Metrics:Publish:Windows:0: '14d' is not one of 7d, 30d, 90d")]
+    [InlineData("--Dora:Metrics:Publish:Quantiles:0=0.99", "Dora:Metrics:Publish:Quantiles:0: '0.99' is not one of 0.5, 0.9")]
+    [InlineData("--Dora:Metrics:Publish:Environments=(", "Dora:Metrics:Publish:Environments: is not a valid regular expression")]
+    [InlineData("--Dora:Metrics:Publish:Profile=Tiny", "Dora:Metrics:Publish:Profile")]
+    [InlineData("--Dora:Metrics:Publish:LevelStyle=Stars", "Dora:Metrics:Publish:LevelStyle")]
+    public async Task A_bad_publishing_choice_is_named(string arg, string expected)
+    {
+        Assert.StartsWith(expected, Assert.Single(await ErrorsAsync(Connection, arg)));
+    }
+
+    [Fact]
+    public async Task Publishing_accepts_the_windows_the_metrics_section_configures()
+    {
+        Assert.Empty(await ErrorsAsync(Connection, "--Dora:Metrics:Windows:0=14d", "--Dora:Metrics:Publish:Windows:0=14d", "--Dora:Metrics:Publish:Profile=Lean"));
+    }
+
     private static async Task<IReadOnlyList<string>> ErrorsAsync(params string[] args)
     {
         await using var app = CollectorApp.Build(args);
