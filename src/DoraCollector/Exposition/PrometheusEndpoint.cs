@@ -13,7 +13,8 @@ internal static class PrometheusEndpoint
 
     /// <summary>
     /// The snapshot holder, the collector's counters and the part of <c>/metrics</c> rendered per
-    /// scrape, one per process, shared by writers and <c>/metrics</c>.
+    /// scrape, one per process, shared by writers and <c>/metrics</c>: the one place they are
+    /// registered (the ingestion and the pipeline use them).
     /// </summary>
     public static IHostApplicationBuilder AddMetricsExposition(this IHostApplicationBuilder builder)
     {

@@ -1,5 +1,4 @@
 using DoraCollector.Hosting;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace DoraCollector.Ingestion;
 
@@ -12,7 +11,6 @@ internal static class IngestionExtensions
     public static IHostApplicationBuilder AddIngestion(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.TryAddSingleton<CollectorTelemetry>();
         services.AddSingleton<RawEventStore>();
         services.AddValidatedOptions<WebhookOptions, WebhookOptionsValidator>(WebhookOptions.Section);
         services.AddSingleton<WebhookBodyBudget>();

@@ -1,6 +1,5 @@
 using DoraCollector.Hosting;
 using DoraCollector.Metrics;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace DoraCollector.Pipeline;
 
@@ -15,8 +14,6 @@ internal static class PipelineExtensions
     public static IHostApplicationBuilder AddPipeline(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.TryAddSingleton<CollectorTelemetry>();
-        services.TryAddSingleton<SnapshotHolder>();
         services.AddSingleton<InboxSignal>();
         services.AddSingleton<ProjectionSignal>();
         services.AddSingleton<SnapshotSignal>();
