@@ -24,6 +24,8 @@ internal sealed partial class GitHubSyncRequests(IServiceProvider services, ILog
             .WithIdentity(TriggerName(repository))
             .ForJob(GitHubIngestor.JobKey)
             .UsingJobData(RepositoryKey, repository)
+            // Quartz fires triggers by the wall clock, not by the host's TimeProvider, so the start
+            // is a wall-clock instant too: a test clock set days back would otherwise fire it at once.
             .StartAt(DateTimeOffset.UtcNow + Delay)
             .Build();
         try
