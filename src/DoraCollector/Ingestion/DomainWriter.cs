@@ -159,7 +159,7 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
         """;
 
     private const string LoadOpenSignal = """
-        SELECT service_id AS ServiceId, service_hint AS ServiceHint, environment AS Environment, title AS Title,
+        SELECT service_id AS ServiceId, service_hint AS ServiceHint, environment AS Environment, cluster AS Cluster, title AS Title,
                severity AS Severity, url AS Url, started_at AS StartedAt, last_seen_at AS LastSeenAt,
                deployment_ref AS DeploymentRef, revision_ref AS RevisionRef, labels::text AS Labels
         FROM incident_signals
