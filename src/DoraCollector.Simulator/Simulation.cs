@@ -166,7 +166,7 @@ public sealed class Simulation : IAsyncDisposable
         foreach (var incident in projection.Incidents)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"incident {incident.Service}/{incident.Environment} {incident.StartedAt:O} to {incident.ResolvedAt?.ToString("O", CultureInfo.InvariantCulture) ?? "open"} ({incident.Signals.Count} signals) -> {incident.Deployment?.ToString() ?? "no deployment"}");
+                $"incident {incident.Service}/{incident.Environment} {incident.StartedAt:O} to {incident.ResolvedAt?.ToString("O", CultureInfo.InvariantCulture) ?? "open"} ({incident.Signals.Count} signals{(incident.Cluster is { } cluster ? $", on {cluster}" : "")}) -> {incident.Deployment?.ToString() ?? "no deployment"}");
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"unattributed signals: {projection.Unattributed.Count}");
