@@ -28,6 +28,12 @@ public sealed record SimulationOptions
     /// </summary>
     public int ClusterServices { get; init; } = 1;
 
+    /// <summary>
+    /// Flux services (of their own repository, the first ones) whose production runs on two
+    /// clusters, each with its own Flux whose Provider names its cluster, the second lagging the first.
+    /// </summary>
+    public int FluxClusterServices { get; init; } = 1;
+
     /// <summary>The GitHub organisation owning the repositories.</summary>
     public string Owner { get; init; } = "acme";
 
@@ -83,6 +89,11 @@ public sealed record SimulationOptions
         if (ClusterServices < 0)
         {
             problems.Add($"cluster services must be 0 or more (not {ClusterServices})");
+        }
+
+        if (FluxClusterServices < 0)
+        {
+            problems.Add($"flux cluster services must be 0 or more (not {FluxClusterServices})");
         }
 
         if (!System.Text.RegularExpressions.Regex.IsMatch(Owner, "^[A-Za-z0-9][A-Za-z0-9-]*$"))

@@ -38,7 +38,8 @@ internal static class OrganizationBuilder
 
     /// <param name="monorepoServices">How many services share the monorepo (at most one per team, at least 2 when there are 2 teams).</param>
     /// <param name="clusterServices">How many Argo CD services of their own repository roll out to production over three clusters (the first ones).</param>
-    public static Organization Build(int seed, string owner, int teams, int services, int monorepoServices, int clusterServices = 0)
+    /// <param name="fluxClusterServices">How many Flux services of their own repository run production on two clusters (the first ones).</param>
+    public static Organization Build(int seed, string owner, int teams, int services, int monorepoServices, int clusterServices = 0, int fluxClusterServices = 0)
     {
         if (teams < 2)
         {
@@ -90,6 +91,7 @@ internal static class OrganizationBuilder
         var result = new List<Service>();
         var polyrepos = services - shared;
         var clustered = 0;
+        var fluxClustered = 0;
         for (var i = 0; i < names.Count; i++)
         {
             var (name, team) = names[i];
@@ -104,8 +106,12 @@ internal static class OrganizationBuilder
                 : polyrepos >= 3 && polyIndex == polyrepos - 1 ? DeployTool.GitHubDeployments
                 : (polyIndex % 2 == 0 ? DeployTool.ArgoCd : DeployTool.Flux);
             var byApp = i % 3 == 2;
-            var clusters = !inMonorepo && tool == DeployTool.ArgoCd && clustered < clusterServices ? ProductionCluster.ThreeClouds : [];
-            clustered += clusters.Count > 0 ? 1 : 0;
+            var clusters = inMonorepo ? []
+                : tool == DeployTool.ArgoCd && clustered < clusterServices ? ProductionCluster.ThreeClouds
+                : tool == DeployTool.Flux && fluxClustered < fluxClusterServices ? ProductionCluster.TwoFluxClusters
+                : [];
+            clustered += clusters.Count > 0 && tool == DeployTool.ArgoCd ? 1 : 0;
+            fluxClustered += clusters.Count > 0 && tool == DeployTool.Flux ? 1 : 0;
             result.Add(new Service(name, team.Name, repository, inMonorepo ? $"services/{name}" : null, tool,
                 byApp ? "app" : "service", byApp ? $"{name}-api" : name, AlertsWithRevision: i % 4 == 1, clusters));
         }

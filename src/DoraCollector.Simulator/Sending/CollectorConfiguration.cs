@@ -70,7 +70,7 @@ internal static class CollectorConfiguration
             ["Dora:Flux:WebhookSecret"] = credentials.FluxWebhookSecret,
             ["Dora:Alertmanager:WebhookToken"] = credentials.AlertmanagerWebhookToken,
         };
-        var clusters = organization.Services.SelectMany(s => s.ProductionClusters).Distinct().ToList();
+        var clusters = organization.Services.Where(s => s.Tool == DeployTool.ArgoCd).SelectMany(s => s.ProductionClusters).Distinct().ToList();
         for (var i = 0; i < clusters.Count; i++)
         {
             settings[$"Dora:ArgoCd:ClusterNames:{i}:Destination"] = clusters[i].Destination;

@@ -174,10 +174,13 @@ internal static class TruthEngine
         }
 
         var environment = rules.EnvironmentLabels.Select(l => alert.Labels.GetValueOrDefault(l)?.Trim()).FirstOrDefault(v => !string.IsNullOrEmpty(v));
+        // A cluster label's value names a cluster when it is one (letters, digits, '.', '_', '-', at most 100).
+        var cluster = alert.Labels.GetValueOrDefault(rules.ClusterLabel)?.Trim() is { Length: > 0 and <= 100 } named
+                      && named.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-') ? named : null;
         // Signals are kept to the millisecond.
         var started = new DateTimeOffset(alert.StartsAt.UtcTicks - (alert.StartsAt.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
         return new TruthSignal($"{alert.Fingerprint}@{started:O}", service, environment, started,
-            alert.EndsAt is { } ends && ends <= now ? ends : null, alert.Labels.GetValueOrDefault("revision"));
+            alert.EndsAt is { } ends && ends <= now ? ends : null, alert.Labels.GetValueOrDefault("revision"), cluster);
     }
 
     /// <summary>Signals of one service in one environment that overlap (or come closer than the gap) are one incident.</summary>
@@ -209,7 +212,9 @@ internal static class TruthEngine
     /// <summary>
     /// An incident belongs to the latest live deployment of its service and environment that
     /// finished before it started, at most the attribution window earlier; a revision the alert
-    /// names wins, whatever the time.
+    /// names wins, whatever the time. An incident whose alerts name one cluster looks in that
+    /// cluster's stream first: the deployment whose attempt went live there latest before it
+    /// started, within the window.
     /// </summary>
     private static void Attribute(List<TruthIncident> incidents, List<TruthDeployment> deployments, TruthRules rules)
     {
@@ -220,6 +225,7 @@ internal static class TruthEngine
                 .OrderBy(d => d.FinishedAt)
                 .ToList();
             var deployment = Linked(incident, deployments, candidates)
+                             ?? OnCluster(incident, candidates, rules.AttributionWindow)
                              ?? candidates.LastOrDefault(d => d.FinishedAt < incident.StartedAt && incident.StartedAt - d.FinishedAt <= rules.AttributionWindow);
             incident.Environment ??= deployment?.Environment ?? rules.DefaultIncidentEnvironment;
             if (deployment is not null)
@@ -229,6 +235,19 @@ internal static class TruthEngine
             }
         }
     }
+
+    // The successful attempts on the incident's cluster of the live deployments: each is where that
+    // deployment went live on the cluster (a later attempt of its revision there is a redeploy).
+    private static TruthDeployment? OnCluster(TruthIncident incident, List<TruthDeployment> candidates, TimeSpan window) =>
+        incident.Cluster is not { } cluster
+            ? null
+            : candidates
+                .SelectMany(d => d.Attempts.Where(a => a.Succeeded && a.Cluster == cluster)
+                    .Select(a => (Deployment: d, a.FinishedAt, First: d.Attempts.First(f => f.Cluster == cluster).Sequence)))
+                .Where(r => r.FinishedAt < incident.StartedAt && incident.StartedAt - r.FinishedAt <= window)
+                .OrderBy(r => r.FinishedAt).ThenBy(r => r.First)
+                .Select(r => r.Deployment)
+                .LastOrDefault();
 
     private static TruthDeployment? Linked(TruthIncident incident, List<TruthDeployment> all, List<TruthDeployment> candidates)
     {

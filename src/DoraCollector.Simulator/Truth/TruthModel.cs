@@ -58,7 +58,9 @@ internal sealed record TruthChange(
     string Key, DateTimeOffset FirstCommitAt, DateTimeOffset? OpenedAt, DateTimeOffset? MergedAt, bool IsHotfix, bool IsRevert, bool IsFirst);
 
 /// <summary>An alert's firing period as an incident signal.</summary>
-internal sealed record TruthSignal(string Key, string? Service, string? Environment, DateTimeOffset StartedAt, DateTimeOffset? ResolvedAt, string? RevisionRef);
+/// <param name="Cluster">The cluster its cluster label names; null when it names none.</param>
+internal sealed record TruthSignal(
+    string Key, string? Service, string? Environment, DateTimeOffset StartedAt, DateTimeOffset? ResolvedAt, string? RevisionRef, string? Cluster = null);
 
 /// <summary>Overlapping signals of one service in one environment.</summary>
 internal sealed class TruthIncident(string service, TruthSignal first)
@@ -72,6 +74,16 @@ internal sealed class TruthIncident(string service, TruthSignal first)
     public DateTimeOffset StartedAt => Signals.Min(s => s.StartedAt);
 
     public DateTimeOffset? ResolvedAt => Signals.Any(s => s.ResolvedAt is null) ? null : Signals.Max(s => s.ResolvedAt);
+
+    /// <summary>The one cluster its signals name; null when they name none, or several.</summary>
+    public string? Cluster
+    {
+        get
+        {
+            var named = Signals.Select(s => s.Cluster).OfType<string>().Distinct(StringComparer.Ordinal).Take(2).ToList();
+            return named.Count == 1 ? named[0] : null;
+        }
+    }
 
     public TruthDeployment? Deployment { get; set; }
 

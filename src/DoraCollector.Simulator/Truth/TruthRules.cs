@@ -41,6 +41,9 @@ internal sealed record TruthRules
     /// <summary><c>Dora:Alertmanager:EnvironmentLabels</c>, tried in order.</summary>
     public IReadOnlyList<string> EnvironmentLabels { get; init; } = ["environment", "env"];
 
+    /// <summary><c>Dora:Alertmanager:ClusterLabel</c>: the label naming the cluster an alert was seen on.</summary>
+    public string ClusterLabel { get; init; } = "cluster";
+
     /// <summary>Deployments per day: elite ≥ 1/day, high ≥ 1/week, medium ≥ 1/month (an edge belongs to the better band).</summary>
     public (double Elite, double High, double Medium) FrequencyBands { get; init; } = (1.0, 1.0 / 7, 1.0 / 30);
 

@@ -42,7 +42,7 @@ internal sealed class Lane(string environment)
 
     public ArgoCdApplication? Argo { get; set; }
 
-    /// <summary>The cluster <see cref="Argo"/> rolls out to, when the environment runs on several (it leads).</summary>
+    /// <summary>The cluster <see cref="Argo"/> (or the Flux of that cluster) rolls out to, when the environment runs on several (it leads).</summary>
     public string? Cluster { get; set; }
 
     /// <summary>The other clusters of the environment: each rolls out what the leading one went live with, later.</summary>
@@ -56,19 +56,26 @@ internal sealed class Lane(string environment)
 }
 
 /// <summary>
-/// A cluster that follows the leading one: its own Argo CD Application, what runs on it, and the
-/// revisions waiting for it (in the order the leading cluster went live with them).
+/// A cluster that follows the leading one: its own Argo CD Application (or its own Flux), what
+/// runs on it, and the revisions waiting for it (in the order the leading cluster went live with them).
 /// </summary>
-internal sealed class FollowerCluster(string name, ArgoCdApplication argo)
+internal sealed class FollowerCluster(string name, ArgoCdApplication? argo)
 {
     public string Name { get; } = name;
 
-    public ArgoCdApplication Argo { get; } = argo;
+    /// <summary>Null for a cluster whose Flux rolls out.</summary>
+    public ArgoCdApplication? Argo { get; } = argo;
 
     public string? Live { get; set; }
 
     /// <summary>Every revision that went live on it.</summary>
     public HashSet<string> Ran { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The revisions that went live on it, in order (the target of a rollback on this cluster only).</summary>
+    public List<string> LiveHistory { get; } = [];
+
+    /// <summary>Flux: its last reported rollout (revision, outcome, when), for the periodic repeat.</summary>
+    public (string Revision, bool Succeeded, DateTimeOffset At)? LastFlux { get; set; }
 
     public List<FollowerSync> Waiting { get; } = [];
 
@@ -77,7 +84,7 @@ internal sealed class FollowerCluster(string name, ArgoCdApplication argo)
 }
 
 /// <summary>A revision a follower is to roll out, not before <paramref name="NotBefore"/>.</summary>
-/// <param name="Rollback">The leading cluster rolled back to it: the follower does too, and skips what waited before it.</param>
+/// <param name="Rollback">The leading cluster rolled back to it (or the follower's own revision broke there): the follower goes back, and skips what waited before it.</param>
 /// <param name="Retry">Again after a failed sync (it succeeds).</param>
 internal sealed record FollowerSync(string Revision, bool Rollback, bool Retry, DateTimeOffset NotBefore);
 

@@ -241,6 +241,12 @@ internal sealed partial class SimulatedWorld
             labels["revision"] = live[..12];
         }
 
+        if (AlertCluster(lane, labels) is { } cluster)
+        {
+            // Prometheus' external label: the cluster the alert was seen on.
+            labels["cluster"] = cluster;
+        }
+
         var alert = Fire(labels, summary);
         if (alert is not null && lane.Argo is { } app)
         {
@@ -255,14 +261,15 @@ internal sealed partial class SimulatedWorld
     private SimulatedAlert? Fire(Dictionary<string, string> labels, string summary)
     {
         var fingerprint = Fingerprint(labels);
-        if (_firing.ContainsKey(fingerprint))
+        if (_firing.ContainsKey(FiringKey(labels)))
         {
-            // Already firing: Alertmanager holds one alert per label set.
+            // Already firing: Alertmanager holds one alert per label set (here: one per cluster
+            // label or none, so the cluster labels change nothing else that happens).
             return null;
         }
 
         var alert = new SimulatedAlert(fingerprint, labels, Now, summary);
-        _firing[fingerprint] = alert;
+        _firing[FiringKey(labels)] = alert;
         var fact = new AlertFact(fingerprint, labels, Now, NextFact());
         _alertFacts[alert] = fact;
         Timeline.Alerts.Add(fact);
@@ -279,7 +286,7 @@ internal sealed partial class SimulatedWorld
 
         alert.EndsAt = Now;
         _alertFacts[alert].EndsAt = Now;
-        _firing.Remove(alert.Fingerprint);
+        _firing.Remove(FiringKey(alert.Labels));
         EmitAlertmanager(AlertmanagerNotifications.Notification(
             [AlertmanagerNotifications.Resolved(alert.Fingerprint, alert.StartsAt, Now, alert.Labels, alert.Summary)], status: "resolved", groupLabels: alert.Labels));
         var service = alert.Labels.GetValueOrDefault("namespace");
@@ -296,6 +303,9 @@ internal sealed partial class SimulatedWorld
         Emit(DeliveryKind.Alertmanager, "/webhooks/alertmanager", body,
             new("Content-Type", "application/json"), new("Authorization", $"Bearer {Credentials.AlertmanagerWebhookToken}"),
             new("User-Agent", "Alertmanager/0.27.0"));
+
+    private static string FiringKey(IReadOnlyDictionary<string, string> labels) =>
+        Fingerprint(labels.Where(l => l.Key != "cluster").ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal));
 
     /// <summary>Alertmanager's fingerprint of a label set: FNV-1a (64 bit) over the sorted names and values, in hex.</summary>
     internal static string Fingerprint(IReadOnlyDictionary<string, string> labels)

@@ -20,6 +20,12 @@ internal sealed partial class SimulatedWorld
     private void SetUpTools(Pipeline pipeline)
     {
         var service = pipeline.Service;
+        if (service.Tool == DeployTool.Flux && service.IsMultiCluster)
+        {
+            SetUpClusters(pipeline, pipeline.Production);
+            return;
+        }
+
         if (service.Tool != DeployTool.ArgoCd)
         {
             return;
@@ -365,7 +371,7 @@ internal sealed partial class SimulatedWorld
     private void FinishFluxReconciliation(Pipeline pipeline, Lane lane, string revision, bool succeeded)
     {
         var at = Now;
-        EmitFlux(pipeline, lane, revision, succeeded);
+        EmitFlux(pipeline, lane, lane.Cluster, revision, succeeded ? FluxEvents.Succeeded : Pick(FluxFailures));
         lane.LastFlux = (revision, succeeded, at);
 
         // kustomize-controller repeats itself: a success after every reconcile, a failure at every
@@ -374,18 +380,21 @@ internal sealed partial class SimulatedWorld
         {
             if (lane.LastFlux == (revision, succeeded, at) && lane.FreeAt <= Now)
             {
-                EmitFlux(pipeline, lane, revision, succeeded);
+                EmitFlux(pipeline, lane, lane.Cluster, revision, succeeded ? FluxEvents.Succeeded : Pick(FluxFailures));
             }
         });
     }
 
-    private void EmitFlux(Pipeline pipeline, Lane lane, string revision, bool succeeded)
+    private static readonly string[] FluxFailures = ["HealthCheckFailed", "ReconciliationFailed"];
+
+    /// <param name="cluster">The cluster whose Flux reports, named in its Provider's address; null: the environment's one cluster.</param>
+    private void EmitFlux(Pipeline pipeline, Lane lane, string? cluster, string revision, string reason)
     {
         var name = pipeline.Service.ObjectName(lane.Environment);
-        var body = FluxEvents.Event(name, FluxEvents.Revision("main", revision), Now,
-            succeeded ? FluxEvents.Succeeded : Pick(["HealthCheckFailed", "ReconciliationFailed"]), succeeded ? "info" : "error",
+        var succeeded = reason == FluxEvents.Succeeded;
+        var body = FluxEvents.Event(name, FluxEvents.Revision("main", revision), Now, reason, succeeded ? "info" : "error",
             metadata: new Dictionary<string, string> { ["environment"] = lane.Environment }).ToJsonString();
-        Emit(DeliveryKind.Flux, "/webhooks/flux", body,
+        Emit(DeliveryKind.Flux, cluster is null ? "/webhooks/flux" : $"/webhooks/flux?cluster={cluster}", body,
             new("Content-Type", "application/json"), new("Gotk-Component", "kustomize-controller"),
             new("X-Signature", WebhookSignatures.Sha256(Credentials.FluxWebhookSecret, body)));
     }

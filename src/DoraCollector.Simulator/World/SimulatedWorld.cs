@@ -34,6 +34,7 @@ internal sealed partial class SimulatedWorld
         Now = start;
         _random = new Random(seed);
         _clusterRandom = new Random(unchecked(seed * 31) + 7);
+        _fluxClusterRandom = new Random(unchecked(seed * 37) + 11);
         foreach (var service in organization.Services)
         {
             Timeline.Services.Add(new CatalogEntry(service.Name, service.Team, service.Repository.FullName, service.Path,

@@ -89,6 +89,7 @@ internal sealed record OpenSignalRow
     public int? ServiceId { get; init; }
     public string? ServiceHint { get; init; }
     public string? Environment { get; init; }
+    public string Cluster { get; init; } = "";
     public string? Title { get; init; }
     public string? Severity { get; init; }
     public string? Url { get; init; }

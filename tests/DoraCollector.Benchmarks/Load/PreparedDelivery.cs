@@ -11,7 +11,7 @@ namespace DoraCollector.Benchmarks.Load;
 /// <summary>
 /// A simulator delivery ready to be sent with no work left: the body as bytes, the headers split
 /// into request and content headers, and the inbox key the collector must store it under
-/// (<c>X-GitHub-Delivery</c> for GitHub, the body's SHA-256 for the senders that give no id).
+/// (<c>X-GitHub-Delivery</c> for GitHub, the body's SHA-256 for the senders that give no id, with a Flux Provider's cluster).
 /// </summary>
 internal sealed record PreparedDelivery(
     DeliveryKind Kind, string Path, byte[] Body, KeyValuePair<string, string>[] Headers, string ContentType, InboxKey Key)
@@ -23,7 +23,9 @@ internal sealed record PreparedDelivery(
         {
             DeliveryKind.GitHub => new InboxKey(GitHubCursorStore.Source, Header(delivery, "X-GitHub-Event"), Header(delivery, "X-GitHub-Delivery")),
             DeliveryKind.ArgoCd => new InboxKey(ArgoCdMapper.SourceName, ArgoCdMapper.NotificationKind, Digest(body)),
-            DeliveryKind.Flux => new InboxKey(FluxAttemptStream.SourceName, FluxMapper.EventKind, Digest(body)),
+            // A Provider that names its cluster (?cluster=us) keeps it with the digest.
+            DeliveryKind.Flux => new InboxKey(FluxAttemptStream.SourceName, FluxMapper.EventKind,
+                delivery.Path.Split("?cluster=") is [_, var cluster] ? $"{Digest(body)}@{cluster}" : Digest(body)),
             _ => new InboxKey(AlertmanagerMapper.SourceName, AlertmanagerMapper.NotificationKind, Digest(body)),
         };
         var headers = delivery.Headers.Where(h => !h.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)).ToArray();

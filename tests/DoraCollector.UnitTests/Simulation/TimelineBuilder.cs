@@ -54,7 +54,7 @@ internal sealed class TimelineBuilder
     }
 
     public TimelineBuilder Alert(string fingerprint, DateTimeOffset starts, DateTimeOffset? ends, string? service = "checkout", string severity = "critical",
-        string? environment = "production", string label = "service", string? revision = null)
+        string? environment = "production", string label = "service", string? revision = null, string? cluster = null)
     {
         var labels = new Dictionary<string, string> { ["alertname"] = "HighErrorRate", ["severity"] = severity };
         if (service is not null)
@@ -70,6 +70,11 @@ internal sealed class TimelineBuilder
         if (revision is not null)
         {
             labels["revision"] = Sha(revision)[..12];
+        }
+
+        if (cluster is not null)
+        {
+            labels["cluster"] = cluster;
         }
 
         Timeline.Alerts.Add(new AlertFact(fingerprint, labels, starts, _sequence++) { EndsAt = ends });

@@ -133,4 +133,28 @@ public sealed class TruthClusterRulesTests
         Assert.Equal(8 / 7.0, week.DeploymentFrequencyPerDay);
         Assert.Equal(0, week.ChangeFailureRate);
     }
+
+    [Fact]
+    public void An_incident_naming_a_cluster_is_attributed_within_that_clusters_stream_first()
+    {
+        // r1 on eu at 0 and us at 10; r2 on eu at 100, us still on r1. Alerts at 120 on us, at 130
+        // on eu, at 140 without a cluster, at 150 on ap (no deployment there), and at 160 two
+        // overlapping ones on us and eu (they name no one cluster).
+        var builder = Builder()
+            .Attempt("checkout", "r1", At(0), cluster: "eu").Attempt("checkout", "r1", At(10), cluster: "us")
+            .Attempt("checkout", "r2", At(100), cluster: "eu")
+            .Alert("a1", At(120), At(125), cluster: "us")
+            .Alert("a2", At(130), At(135), cluster: "eu")
+            .Alert("a3", At(140), At(145))
+            .Alert("a4", At(150), At(155), cluster: "ap")
+            .Alert("a5", At(160), At(170), cluster: "us").Alert("a6", At(165), At(175), cluster: "eu");
+
+        var projection = TruthEngine.Project(builder.Timeline, Now, TruthRules.Default);
+
+        Assert.Equal([("us", "r1"), ("eu", "r2"), (null, "r2"), ("ap", "r2"), (null, "r2")],
+            projection.Incidents.OrderBy(i => i.StartedAt).Select(i => (i.Cluster, i.Deployment!.Revision[..2])));
+        var week = Week(builder);
+        // Both deployments failed by an incident: r1 by us's alone.
+        Assert.Equal(1.0, week.ChangeFailureRate);
+    }
 }

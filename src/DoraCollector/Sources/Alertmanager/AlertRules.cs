@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
 namespace DoraCollector.Sources.Alertmanager;
@@ -7,7 +8,7 @@ namespace DoraCollector.Sources.Alertmanager;
 /// the options: which alerts qualify (every matcher holds), which labels may name the service and the environment, and
 /// what the incident signal shows. Pure: the catalog lookup is the mapper's.
 /// </summary>
-internal sealed class AlertRules
+internal sealed partial class AlertRules
 {
     /// <summary>An explicit link to the deployment that caused the alert, as a deployment id.</summary>
     public const string DeploymentLabel = "deployment";
@@ -26,6 +27,7 @@ internal sealed class AlertRules
         Matchers = options.EffectiveMatchers.SelectMany(LabelMatcherParser.Parse).ToList();
         ServiceLabels = options.EffectiveServiceLabels.Select(l => l.Trim()).ToList();
         EnvironmentLabels = options.EffectiveEnvironmentLabels.Select(l => l.Trim()).ToList();
+        ClusterLabel = string.IsNullOrWhiteSpace(options.ClusterLabel) ? null : options.ClusterLabel.Trim();
     }
 
     public IReadOnlyList<LabelMatcher> Matchers { get; }
@@ -33,6 +35,9 @@ internal sealed class AlertRules
     public IReadOnlyList<string> ServiceLabels { get; }
 
     public IReadOnlyList<string> EnvironmentLabels { get; }
+
+    /// <summary>The label naming the cluster; null when alerts name none.</summary>
+    public string? ClusterLabel { get; }
 
     /// <summary>
     /// The matchers to send as <c>filter</c> to <c>GET /api/v2/alerts</c>, so Alertmanager lists
@@ -65,6 +70,17 @@ internal sealed class AlertRules
     public string? Environment(AlertmanagerAlert alert) =>
         EnvironmentLabels.Select(label => Label(alert, label)).FirstOrDefault(value => value is not null);
 
+    /// <summary>
+    /// The cluster the alert was seen on: the cluster label's value when it is a cluster name
+    /// (letters, digits, <c>.</c>, <c>_</c>, <c>-</c>, at most 100), as the generic API takes it;
+    /// empty otherwise (an ARN or a URL names no cluster the deployments know: the alert still counts).
+    /// </summary>
+    public string Cluster(AlertmanagerAlert alert) =>
+        ClusterLabel is { } label && Label(alert, label) is { } value && IsClusterName(value) ? value : "";
+
+    /// <summary>A cluster name, and the syntax of the label naming it: 1 to 100 letters, digits, <c>.</c>, <c>_</c> or <c>-</c>.</summary>
+    public static bool IsClusterName(string value) => ClusterName().IsMatch(value);
+
     /// <summary>The <c>summary</c> annotation, else the alert name.</summary>
     public static string? Title(AlertmanagerAlert alert) =>
         Clip(alert.Annotations.TryGetValue("summary", out var summary) && !string.IsNullOrWhiteSpace(summary)
@@ -81,4 +97,7 @@ internal sealed class AlertRules
         alert.Labels.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
     private static string? Clip(string? text, int length) => text is null || text.Length <= length ? text : text[..length];
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,100}$")]
+    private static partial Regex ClusterName();
 }

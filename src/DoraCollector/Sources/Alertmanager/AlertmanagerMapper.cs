@@ -17,7 +17,8 @@ namespace DoraCollector.Sources.Alertmanager;
 /// that arrives later replaces that estimate.</item>
 /// </list>
 /// The service is the first service label whose value a catalog alias or a service name knows;
-/// an alert no service is found for is kept with its hint and counted as unattributed.
+/// an alert no service is found for is kept with its hint and counted as unattributed. The
+/// cluster label (<c>Dora:Alertmanager:ClusterLabel</c>) names the cluster it was seen on.
 /// </summary>
 internal sealed class AlertmanagerMapper(AlertRules rules) : IRawEventMapper
 {
@@ -75,7 +76,8 @@ internal sealed class AlertmanagerMapper(AlertRules rules) : IRawEventMapper
             DeploymentRef: AlertRules.DeploymentRef(alert),
             RevisionRef: AlertRules.RevisionRef(alert),
             LabelsJson: JsonSerializer.Serialize(alert.Labels),
-            RawEventId: rawEventId);
+            RawEventId: rawEventId,
+            Cluster: rules.Cluster(alert));
 
     // Service labels in order; for each value an alias the catalog gives it wins over a service of that name.
     private async Task<int?> FindServiceAsync(AlertmanagerAlert alert, DomainWriter writer, CancellationToken ct)
@@ -110,7 +112,7 @@ internal sealed class AlertmanagerMapper(AlertRules rules) : IRawEventMapper
         await writer.UpsertSignalAsync(new SignalRow(
             SourceName, externalId, open.ServiceId, open.ServiceHint, open.Environment, open.Title, open.Severity, open.Url,
             open.StartedAt, lastSeen, ClosedBy: ClosedByReconciliation, DeploymentRef: open.DeploymentRef,
-            RevisionRef: open.RevisionRef, LabelsJson: open.Labels), ct);
+            RevisionRef: open.RevisionRef, LabelsJson: open.Labels, Cluster: open.Cluster), ct);
         return true;
     }
 }

@@ -9,6 +9,8 @@ internal sealed class AlertmanagerOptions
     public static readonly IReadOnlyList<string> DefaultServiceLabels = ["service", "app"];
     public static readonly IReadOnlyList<string> DefaultEnvironmentLabels = ["environment", "env"];
 
+    public const string DefaultClusterLabel = "cluster";
+
     /// <summary>Alertmanager base URL, for reconciling active alerts (<c>GET /api/v2/alerts</c>). Without it nothing is polled.</summary>
     public string? Url { get; set; }
 
@@ -34,6 +36,13 @@ internal sealed class AlertmanagerOptions
 
     /// <summary>Labels that name the environment, tried in order. Default <c>environment</c>, then <c>env</c>.</summary>
     public List<string> EnvironmentLabels { get; set; } = [];
+
+    /// <summary>
+    /// The label that names the cluster an alert was seen on (docs/metrics.md, "Clusters"): its
+    /// value, a cluster name as the deployments' sources give it, makes the incident attributed
+    /// within that cluster's stream first. Default <c>cluster</c>; empty: alerts name no cluster.
+    /// </summary>
+    public string? ClusterLabel { get; set; } = DefaultClusterLabel;
 
     /// <summary>How often the reconciliation polls the active alerts.</summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(1);

@@ -16,6 +16,8 @@ internal sealed class AlertmanagerOptionsValidator : IValidateOptions<Alertmanag
             "is shorter than 16 characters");
         errors.Check(options.ServiceLabels.All(l => !string.IsNullOrWhiteSpace(l)), nameof(options.ServiceLabels), "has an empty label name");
         errors.Check(options.EnvironmentLabels.All(l => !string.IsNullOrWhiteSpace(l)), nameof(options.EnvironmentLabels), "has an empty label name");
+        errors.Check(string.IsNullOrEmpty(options.ClusterLabel) || AlertRules.IsClusterName(options.ClusterLabel), nameof(options.ClusterLabel),
+            $"'{options.ClusterLabel}' is not a label name: 1 to 100 letters, digits, '.', '_' or '-' (empty: alerts name no cluster)".ReplaceLineEndings(" "));
         for (var i = 0; i < options.Matchers.Count; i++)
         {
             // The value is a matcher, not a secret: quoting it shows exactly what was read.

@@ -23,11 +23,11 @@ internal static class FluxAttemptStream
     private static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web);
 
     public static async Task WriteAsync(
-        FluxObservation o, int serviceId, string environment, long rawEventId, DomainWriter writer, CancellationToken ct)
+        FluxObservation o, int serviceId, string environment, string cluster, long rawEventId, DomainWriter writer, CancellationToken ct)
     {
         // The object's stored attempt at or just before the observation, and the one just after it:
-        // all the fold needs, however long the object's history.
-        var (before, after) = await writer.NeighbouringAttemptsAsync(SourceName, serviceId, environment, o.Object, o.At, ct);
+        // all the fold needs, however long the object's history. Each cluster's object is a stream of its own.
+        var (before, after) = await writer.NeighbouringAttemptsAsync(SourceName, serviceId, environment, cluster, o.Object, o.At, ct);
         if (before is not null && Continues(before, o))
         {
             return;
@@ -35,18 +35,18 @@ internal static class FluxAttemptStream
 
         var (externalId, hint) = after is not null && Continues(after, o)
             ? (after.ExternalId, after.RollbackHint || o.RollbackHint)
-            : (NewKey(o), o.RollbackHint);
+            : (NewKey(o, cluster), o.RollbackHint);
         await writer.UpsertAttemptAsync(new AttemptRow(
             SourceName, externalId, serviceId, environment, null, o.Revision, o.Succeeded, null, o.At, hint,
-            DetailsJson: Details(o), RawEventId: rawEventId), ct);
+            DetailsJson: Details(o), RawEventId: rawEventId, Cluster: cluster), ct);
     }
 
     private static bool Continues(StoredAttempt stored, FluxObservation o) =>
         stored.Succeeded == o.Succeeded && string.Equals(stored.Revision, o.Revision.Trim(), StringComparison.OrdinalIgnoreCase);
 
-    private static string NewKey(FluxObservation o) =>
+    private static string NewKey(FluxObservation o, string cluster) =>
         $"{o.Object}@{o.Revision}@{o.At.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}" +
-        (o.Succeeded ? "" : "!failed");
+        (o.Succeeded ? "" : "!failed") + (cluster.Length > 0 ? $"@{cluster}" : "");
 
     private static string Details(FluxObservation o) => JsonSerializer.Serialize(new
     {

@@ -24,12 +24,14 @@ internal sealed class FluxMapper(IOptionsMonitor<FluxOptions> options) : IRawEve
     {
         IReadOnlyList<FluxObservation> observed;
         IReadOnlyDictionary<string, string>? keys;
+        var cluster = "";
         switch (raw.Kind)
         {
             case EventKind:
                 var e = Read<FluxEvent>(raw);
                 observed = FluxObservations.Of(e) is { } one ? [one] : [];
                 keys = e.Metadata;
+                cluster = FluxWebhookEndpoints.ClusterOf(raw.ExternalId);
                 break;
             case KustomizationKind:
                 var k = Read<FluxKustomization>(raw);
@@ -54,7 +56,7 @@ internal sealed class FluxMapper(IOptionsMonitor<FluxOptions> options) : IRawEve
         var environment = FluxTargets.Environment(observed[0], keys, settings);
         foreach (var observation in observed)
         {
-            await FluxAttemptStream.WriteAsync(observation, serviceId, environment, raw.Id, writer, ct);
+            await FluxAttemptStream.WriteAsync(observation, serviceId, environment, cluster, raw.Id, writer, ct);
         }
 
         return true;

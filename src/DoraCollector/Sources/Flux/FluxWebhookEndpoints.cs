@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using DoraCollector.Hosting;
 using DoraCollector.Ingestion;
 using Microsoft.Extensions.Options;
@@ -13,9 +14,11 @@ namespace DoraCollector.Sources.Flux;
 /// the Secret's <c>headers</c>, <c>Dora:Flux:WebhookToken</c>). The token, or the signature's
 /// presence and form, is checked before the body is read (at most <c>Dora:Flux:MaxWebhookBytes</c>),
 /// the signature itself before it is parsed; a body that is not an event is refused with 400 and stored nowhere.
-/// Events carry no delivery id: a retry is recognised by its digest.
+/// Events carry no delivery id: a retry is recognised by its digest. The Provider's address names
+/// the cluster the events come from (<c>/webhooks/flux?cluster=eu</c>, docs/metrics.md, "Clusters"):
+/// it is kept with the digest (<c>&lt;digest&gt;@eu</c>), so the same event from two clusters is two.
 /// </summary>
-internal static class FluxWebhookEndpoints
+internal static partial class FluxWebhookEndpoints
 {
     public const string Path = "/webhooks/flux";
 
@@ -42,6 +45,13 @@ internal static class FluxWebhookEndpoints
         if (refusal is not null)
         {
             return Unauthorized(inbox, refusal);
+        }
+
+        var cluster = request.Query["cluster"].ToString();
+        if (cluster.Length > 0 && !ClusterName().IsMatch(cluster))
+        {
+            return inbox.Reject(source, "invalid", StatusCodes.Status400BadRequest,
+                "The cluster query parameter may hold 1 to 100 letters, digits, '.', '_' and '-' only.");
         }
 
         var read = await inbox.ReadBodyAsync(request, source, settings.MaxWebhookBytes, "Dora:Flux:MaxWebhookBytes", ct);
@@ -76,8 +86,11 @@ internal static class FluxWebhookEndpoints
         }
 
         var digest = Convert.ToHexStringLower(SHA256.HashData(body));
-        return await inbox.StoreAsync(new NewRawEvent(source, FluxMapper.EventKind, digest, body), ct);
+        return await inbox.StoreAsync(new NewRawEvent(source, FluxMapper.EventKind, cluster.Length > 0 ? $"{digest}@{cluster}" : digest, body), ct);
     }
+
+    /// <summary>The cluster a stored event's delivery id names; empty when its Provider named none.</summary>
+    public static string ClusterOf(string deliveryId) => deliveryId.IndexOf('@', StringComparison.Ordinal) is var at and >= 0 ? deliveryId[(at + 1)..] : "";
 
     private static IResult Unauthorized(WebhookInbox inbox, string reason) =>
         inbox.Reject(FluxAttemptStream.SourceName, reason, StatusCodes.Status401Unauthorized, reason == "signature"
@@ -96,4 +109,7 @@ internal static class FluxWebhookEndpoints
 
         return (!string.IsNullOrEmpty(settings.WebhookToken) && WebhookSecurity.HasBearerToken(request, settings.WebhookToken) ? null : "unauthorized", false);
     }
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,100}$")]
+    private static partial Regex ClusterName();
 }

@@ -95,7 +95,7 @@ public sealed class AlertmanagerEndToEndTests
         await using var collector = await LoopbackCollector.StartAsync(port, settings);
         var reconciler = collector.Service<AlertmanagerReconciler>();
 
-        var add = await Amtool.RunAsync("alert", "add", "alertname=PodCrashLooping", "severity=critical", "service=checkout",
+        var add = await Amtool.RunAsync("alert", "add", "alertname=PodCrashLooping", "severity=critical", "service=checkout", "cluster=eu",
             "--annotation=summary=checkout pods crash", $"--alertmanager.url={alertmanager.Address}");
         Assert.True(add.ExitCode == 0, add.Output);
         await Amtool.RunAsync("alert", "add", "alertname=DiskAlmostFull", "severity=warning", "service=checkout", $"--alertmanager.url={alertmanager.Address}");
@@ -113,7 +113,7 @@ public sealed class AlertmanagerEndToEndTests
         var endsAt = DateTimeOffset.UtcNow;
         await alertmanager.PostAlertsAsync(new Dictionary<string, object>
         {
-            ["labels"] = new Dictionary<string, string> { ["alertname"] = "PodCrashLooping", ["severity"] = "critical", ["service"] = "checkout" },
+            ["labels"] = new Dictionary<string, string> { ["alertname"] = "PodCrashLooping", ["severity"] = "critical", ["service"] = "checkout", ["cluster"] = "eu" },
             ["startsAt"] = Go(open.StartedAt),
             ["endsAt"] = Go(endsAt),
         });
@@ -121,8 +121,10 @@ public sealed class AlertmanagerEndToEndTests
         await collector.SettleAsync();
 
         Assert.Equal((0, 1), (second.Qualifying, second.Vanished));
-        var vanished = (await collector.QueryAsync<(DateTimeOffset ResolvedAt, string ClosedBy)>("SELECT resolved_at, closed_by FROM incident_signals")).Single();
-        Assert.Equal((open.LastSeenAt, "reconciliation"), vanished);
+        var vanished = (await collector.QueryAsync<(DateTimeOffset ResolvedAt, string ClosedBy, string Cluster)>(
+            "SELECT resolved_at, closed_by, cluster FROM incident_signals")).Single();
+        // Closing what vanished keeps what the alert said, its cluster among it.
+        Assert.Equal((open.LastSeenAt, "reconciliation", "eu"), vanished);
         Assert.Equal(open.LastSeenAt, await collector.ScalarAsync<DateTimeOffset>("SELECT resolved_at FROM incidents"));
 
         // The resolve Alertmanager retries once the collector is reachable replaces the estimate.
@@ -130,7 +132,7 @@ public sealed class AlertmanagerEndToEndTests
         using var request = new HttpRequestMessage(HttpMethod.Post, collector.WebhookUrl)
         {
             Content = new StringContent(AlertPayloads.Notification(AlertPayloads.Resolved(fingerprint, open.StartedAt, endsAt,
-                new Dictionary<string, string> { ["alertname"] = "PodCrashLooping", ["severity"] = "critical", ["service"] = "checkout" })),
+                new Dictionary<string, string> { ["alertname"] = "PodCrashLooping", ["severity"] = "critical", ["service"] = "checkout", ["cluster"] = "eu" })),
                 Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);

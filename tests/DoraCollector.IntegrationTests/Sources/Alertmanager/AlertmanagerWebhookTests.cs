@@ -167,6 +167,51 @@ public sealed class AlertmanagerWebhookTests
     }
 
     [Fact]
+    public async Task An_alert_naming_a_cluster_is_attributed_within_that_clusters_stream_first()
+    {
+        // docs/metrics.md, "Clusters": r1 runs on eu and us; eu moves to r2 half an hour before the
+        // alerts, us still runs r1; ap never received anything.
+        const string r1 = "1111111111111111111111111111111111111111", r2 = "2222222222222222222222222222222222222222";
+        await using var host = await StartAsync();
+        await host.IngestAsync("/api/v1/deployments", new object[]
+        {
+            new { id = "eu-1", service = "checkout", environment = "production", revision = r1, status = "success", finishedAt = T0.AddHours(-3), cluster = "eu" },
+            new { id = "us-1", service = "checkout", environment = "production", revision = r1, status = "success", finishedAt = T0.AddHours(-2.5), cluster = "us" },
+            new { id = "eu-2", service = "checkout", environment = "production", revision = r2, status = "success", finishedAt = T0.AddMinutes(-30), cluster = "eu" },
+        });
+
+        await PostAsync(host, Notification(
+            Resolved("aa01", T0, T0.AddMinutes(5), Labels(more: ("cluster", "us"))),
+            Resolved("aa02", T0.AddHours(1), T0.AddHours(1.1), Labels(more: ("cluster", "eu"))),
+            Resolved("aa03", T0.AddHours(2), T0.AddHours(2.1), Labels()),
+            Resolved("aa04", T0.AddHours(3), T0.AddHours(3.1), Labels(more: ("cluster", "ap"))),
+            Resolved("aa05", T0.AddHours(4), T0.AddHours(4.1), Labels(more: ("cluster", "arn:aws:eks:us-east-1:123456789012:cluster/us")))));
+        await host.SettleAsync();
+
+        var signals = await host.QueryAsync<string>("SELECT cluster FROM incident_signals ORDER BY started_at");
+        Assert.Equal(["us", "eu", "", "ap", ""], signals);
+        var incidents = await host.QueryAsync<(string? Cluster, string Revision)>(
+            "SELECT i.cluster, d.revision FROM incidents i JOIN deployments d ON d.id = i.deployment_id ORDER BY i.started_at");
+        // us still ran r1; eu ran r2; no label, an unknown cluster and a value that is no cluster name: the environment's latest, r2.
+        Assert.Equal([("us", r1), ("eu", r2), (null, r2), ("ap", r2), (null, r2)], incidents);
+        var failed = await host.QueryAsync<(string Revision, string? FailureCluster)>(
+            "SELECT revision, failure_cluster FROM deployments WHERE is_failed ORDER BY finished_at");
+        Assert.Equal([(r1, "us"), (r2, "eu")], failed);
+    }
+
+    [Fact]
+    public async Task An_empty_cluster_label_setting_ignores_the_label()
+    {
+        await using var host = await StartAsync(("Dora:Alertmanager:ClusterLabel", ""));
+
+        await PostAsync(host, Notification(Firing("aa01", T0, Labels(more: ("cluster", "us")))));
+        await host.SettleAsync();
+
+        Assert.Equal("", await host.ScalarAsync<string>("SELECT cluster FROM incident_signals"));
+        Assert.Null(await host.ScalarAsync<string?>("SELECT cluster FROM incidents"));
+    }
+
+    [Fact]
     public async Task The_environment_label_places_the_incident()
     {
         await using var host = await StartAsync();

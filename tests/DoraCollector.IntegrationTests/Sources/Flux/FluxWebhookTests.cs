@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using DoraCollector.IntegrationTests.Infrastructure;
+using DoraCollector.Sources.Flux;
 using static DoraCollector.IntegrationTests.Sources.GitOpsKit;
 using static DoraCollector.IntegrationTests.Sources.Flux.FluxHost;
 
@@ -208,6 +209,48 @@ public sealed class FluxWebhookTests
 
         Assert.Equal(["processed", "ignored"], await host.Engine.QueryAsync<string>("SELECT state FROM raw_events ORDER BY id"));
         Assert.Equal(["c1 success"], await host.DeploymentsAsync());
+    }
+
+    [Fact]
+    public async Task The_cluster_in_the_providers_address_makes_each_clusters_object_a_stream_of_its_own()
+    {
+        // docs/metrics.md, "Clusters": Flux in eu and us reconciles the same Kustomization; us lags,
+        // fails c2 once and retries it. The same event from both clusters, byte for byte, is two.
+        await using var host = await FluxHost.StartAsync(Now);
+        var c1 = Event("podinfo", $"main@sha1:{Sha("c1")}", Ago(hours: 5)).ToJsonString();
+
+        foreach (var (cluster, body) in new[]
+        {
+            ("eu", c1), ("us", c1),
+            ("eu", Event("podinfo", $"main@sha1:{Sha("c1")}", Ago(hours: 4, minutes: 50)).ToJsonString()),
+            ("eu", Event("podinfo", $"main@sha1:{Sha("c2")}", Ago(hours: 2)).ToJsonString()),
+            ("us", Event("podinfo", $"main@sha1:{Sha("c2")}", Ago(hours: 1, minutes: 50), reason: "HealthCheckFailed", severity: "error").ToJsonString()),
+            ("us", Event("podinfo", $"main@sha1:{Sha("c2")}", Ago(hours: 1, minutes: 30)).ToJsonString()),
+        })
+        {
+            var response = await PostAsync(host.Engine, $"{FluxWebhookEndpoints.Path}?cluster={cluster}", body, ("X-Signature", SignatureOf(body)));
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        await host.Engine.SettleAsync();
+
+        Assert.Equal(["c1 success x2", "c2 success x3"], await host.DeploymentsAsync("podinfo"));
+        Assert.Equal([("eu", "c1", "success"), ("us", "c1", "success"), ("eu", "c2", "success"), ("us", "c2", "failure"), ("us", "c2", "success")],
+            (await host.Engine.QueryAsync<(string Cluster, string Revision, string Outcome)>(
+                "SELECT cluster, revision, outcome FROM deployment_attempts ORDER BY finished_at, id")).Select(a => (a.Cluster, Name(a.Revision), a.Outcome)));
+    }
+
+    [Fact]
+    public async Task A_cluster_that_is_not_a_cluster_name_is_400_and_nothing_is_stored()
+    {
+        await using var host = await FluxHost.StartAsync(Now);
+        var body = Event("podinfo", $"main@sha1:{Sha("c1")}", Ago(hours: 1)).ToJsonString();
+
+        var response = await PostAsync(host.Engine, $"{FluxWebhookEndpoints.Path}?cluster=eu%2Fwest", body, ("X-Signature", SignatureOf(body)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("cluster", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await host.Engine.ScalarAsync<long>("SELECT count(*) FROM raw_events"));
     }
 
     [Fact]

@@ -79,6 +79,25 @@ public sealed class AlertRulesTests
     }
 
     [Fact]
+    public void The_cluster_label_names_the_cluster_when_its_value_is_a_cluster_name()
+    {
+        Assert.Equal("eu", Defaults.Cluster(Alert(("cluster", " eu "), ("region", "us"))));
+        Assert.Equal("gke_acme_us-central1.prod", Defaults.Cluster(Alert(("cluster", "gke_acme_us-central1.prod"))));
+        Assert.Equal("", Defaults.Cluster(Alert(("region", "us"))));
+        Assert.Equal("", Defaults.Cluster(Alert(("cluster", "arn:aws:eks:ap-southeast-1:123456789012:cluster/prod"))));
+        Assert.Equal("", Defaults.Cluster(Alert(("cluster", new string('a', 101)))));
+    }
+
+    [Fact]
+    public void A_configured_cluster_label_replaces_the_default_and_an_empty_one_turns_it_off()
+    {
+        var alert = Alert(("cluster", "eu"), ("k8s_cluster", "us"));
+
+        Assert.Equal("us", new AlertRules(new AlertmanagerOptions { ClusterLabel = "k8s_cluster" }).Cluster(alert));
+        Assert.Equal("", new AlertRules(new AlertmanagerOptions { ClusterLabel = "" }).Cluster(alert));
+    }
+
+    [Fact]
     public void The_api_filter_leaves_out_matchers_that_match_a_missing_label()
     {
         var rules = new AlertRules(new AlertmanagerOptions

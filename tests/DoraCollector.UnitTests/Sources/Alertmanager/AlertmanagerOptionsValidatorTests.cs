@@ -1,4 +1,6 @@
 using DoraCollector.Hosting;
+using DoraCollector.Sources.Alertmanager;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DoraCollector.UnitTests.Sources.Alertmanager;
 
@@ -16,6 +18,7 @@ public sealed class AlertmanagerOptionsValidatorTests
             "--Dora:Alertmanager:ServiceLabels:0=component",
             "--Dora:Alertmanager:EnvironmentLabels:0=cluster",
             "--Dora:Alertmanager:VanishedAfter=0s",
+            "--Dora:Alertmanager:ClusterLabel=k8s.cluster_name",
             "--Dora:Alertmanager:Url=http://alertmanager.monitoring:9093"));
     }
 
@@ -23,6 +26,7 @@ public sealed class AlertmanagerOptionsValidatorTests
     [InlineData("--Dora:Alertmanager:Matchers:0=severity", "Dora:Alertmanager:Matchers:0: 'severity' is not a Prometheus matcher")]
     [InlineData("--Dora:Alertmanager:Matchers:0=severity=~\"(critical\"", "Dora:Alertmanager:Matchers:0: 'severity=~\"(critical\"' is not a Prometheus matcher")]
     [InlineData("--Dora:Alertmanager:EnvironmentLabels:0= ", "Dora:Alertmanager:EnvironmentLabels: has an empty label name")]
+    [InlineData("--Dora:Alertmanager:ClusterLabel=cluster name", "Dora:Alertmanager:ClusterLabel: 'cluster name' is not a label name")]
     [InlineData("--Dora:Alertmanager:ReconcileInterval=0s", "Dora:Alertmanager:ReconcileInterval: must be a positive duration")]
     [InlineData("--Dora:Alertmanager:Url=alertmanager:9093", "Dora:Alertmanager:Url: 'alertmanager:9093' is not an absolute http(s) URL")]
     [InlineData("--Dora:Alertmanager:WebhookToken=short", "Dora:Alertmanager:WebhookToken: is shorter than 16 characters")]
@@ -32,6 +36,15 @@ public sealed class AlertmanagerOptionsValidatorTests
 
         Assert.StartsWith(expected, error, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error);
+    }
+
+    [Fact]
+    public async Task An_empty_cluster_label_turns_the_label_off_and_is_no_error()
+    {
+        await using var app = CollectorApp.Build([Connection, "--Dora:Alertmanager:ClusterLabel="]);
+
+        Assert.Empty(StartupValidation.Validate(app.Services));
+        Assert.Null(app.Services.GetRequiredService<AlertRules>().ClusterLabel);
     }
 
     [Fact]
