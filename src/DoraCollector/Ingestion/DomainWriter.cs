@@ -149,7 +149,8 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
         WITH stream AS (
             SELECT id, external_id, revision, outcome, finished_at, rollback_hint
             FROM deployment_attempts
-            WHERE service_id = @serviceId AND environment = @environment AND source = @source AND details ->> 'object' = @object)
+            WHERE service_id = @serviceId AND environment = @environment AND cluster = @cluster AND source = @source
+              AND details ->> 'object' = @object)
         (SELECT false AS After, external_id AS ExternalId, revision AS Revision, outcome = 'success' AS Succeeded,
                 rollback_hint AS RollbackHint
          FROM stream WHERE finished_at <= @at ORDER BY finished_at DESC, id DESC LIMIT 1)
@@ -400,15 +401,15 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
     }
 
     /// <summary>
-    /// The neighbouring attempts of one object's stream (a source's attempts of a service and
-    /// environment whose <c>details.object</c> is <paramref name="streamObject"/>): the stored attempt
+    /// The neighbouring attempts of one object's stream (a source's attempts of a service,
+    /// environment and cluster whose <c>details.object</c> is <paramref name="streamObject"/>): the stored attempt
     /// at or just before <paramref name="at"/>, and the one just after it, in time order.
     /// </summary>
     public async Task<(StoredAttempt? Before, StoredAttempt? After)> NeighbouringAttemptsAsync(
-        string source, int serviceId, string environment, string streamObject, DateTimeOffset at, CancellationToken ct)
+        string source, int serviceId, string environment, string cluster, string streamObject, DateTimeOffset at, CancellationToken ct)
     {
         var neighbours = (await conn.QueryAsync<StoredAttempt>(new CommandDefinition(Neighbours,
-            new { serviceId, environment, source, @object = streamObject, at }, tx, cancellationToken: ct))).ToList();
+            new { serviceId, environment, cluster, source, @object = streamObject, at }, tx, cancellationToken: ct))).ToList();
         return (neighbours.SingleOrDefault(a => !a.After), neighbours.SingleOrDefault(a => a.After));
     }
 

@@ -13,7 +13,10 @@ namespace DoraCollector.Sources.Flux;
 /// the Secret's <c>headers</c>, <c>Dora:Flux:WebhookToken</c>). The token, or the signature's
 /// presence and form, is checked before the body is read (at most <c>Dora:Flux:MaxWebhookBytes</c>),
 /// the signature itself before it is parsed; a body that is not an event is refused with 400 and stored nowhere.
-/// Events carry no delivery id: a retry is recognised by its digest.
+/// Events carry no delivery id: a retry is recognised by its digest. The cluster the event comes
+/// from is named by the Provider's address (<c>?cluster=eu</c>), the <c>X-Dora-Cluster</c> header
+/// or the event metadata <c>cluster</c> (<see cref="FluxClusters"/>); a name that is not a cluster
+/// name is refused with 400 before the body is read where it can be.
 /// </summary>
 internal static class FluxWebhookEndpoints
 {
@@ -42,6 +45,12 @@ internal static class FluxWebhookEndpoints
         if (refusal is not null)
         {
             return Unauthorized(inbox, refusal);
+        }
+
+        var (cluster, badCluster) = FluxClusters.OfRequest(request);
+        if (badCluster is not null)
+        {
+            return inbox.Reject(source, "invalid", StatusCodes.Status400BadRequest, char.ToUpperInvariant(badCluster[0]) + badCluster[1..]);
         }
 
         var read = await inbox.ReadBodyAsync(request, source, settings.MaxWebhookBytes, "Dora:Flux:MaxWebhookBytes", ct);
@@ -75,8 +84,13 @@ internal static class FluxWebhookEndpoints
                 "A Flux event needs involvedObject.kind, involvedObject.name and timestamp.");
         }
 
+        if (FluxClusters.MetadataProblem(e) is { } badMetadata)
+        {
+            return inbox.Reject(source, "invalid", StatusCodes.Status400BadRequest, char.ToUpperInvariant(badMetadata[0]) + badMetadata[1..]);
+        }
+
         var digest = Convert.ToHexStringLower(SHA256.HashData(body));
-        return await inbox.StoreAsync(new NewRawEvent(source, FluxMapper.EventKind, digest, body), ct);
+        return await inbox.StoreAsync(new NewRawEvent(source, FluxMapper.EventKind, FluxClusters.DeliveryKey(digest, cluster), body), ct);
     }
 
     private static IResult Unauthorized(WebhookInbox inbox, string reason) =>
