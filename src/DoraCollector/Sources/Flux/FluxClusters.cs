@@ -18,7 +18,10 @@ internal static class FluxClusters
     public const string Header = "X-Dora-Cluster";
     public const string MetadataKey = "cluster";
 
-    /// <summary>The cluster a webhook request names (query, then header): null when none; the problem when it is no cluster name.</summary>
+    /// <summary>
+    /// The cluster a webhook request names (query, then header): null when none (an empty
+    /// <c>?cluster=</c>, as the shipped Provider has it, names none); the problem when it is no cluster name.
+    /// </summary>
     public static (string? Cluster, string? Problem) OfRequest(HttpRequest request)
     {
         foreach (var (where, value) in new[] { ($"the query parameter '{QueryParameter}'", request.Query[QueryParameter].ToString()),
