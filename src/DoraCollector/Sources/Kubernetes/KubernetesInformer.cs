@@ -7,9 +7,10 @@ namespace DoraCollector.Sources.Kubernetes;
 /// <summary>
 /// Keeps up with a collection of one cluster the way client-go's informers do (the KubernetesClient
 /// package has none): list it (hand every item over), watch from the list's resource version
-/// (hand over each added or changed object), renew the watch from the last version seen when the server closes it, and list
-/// again when that version is gone (410). Deletions are not handed over: what a deleted object
-/// already reported stays true. Errors wait with a growing pause, then list again.
+/// (hand over each added or changed object), renew the watch from the last version seen when the
+/// server closes it, and list again when that version is gone (410, as a status or as a watch
+/// <c>ERROR</c> event). Deletions are not handed over: what a deleted object already reported
+/// stays true. Errors wait with a growing pause, then list again.
 /// </summary>
 internal sealed partial class KubernetesInformer(TimeProvider clock, ILogger<KubernetesInformer> logger)
 {

@@ -92,7 +92,8 @@ public sealed class KubernetesApiTests : IAsyncLifetime
         _api.CloseWatches();
         await GitOpsKit.Eventually(() => _api.Requests.Count(r => r.StartsWith("LIST", StringComparison.Ordinal)) == 2);
 
-        // A 410 inside the stream (an ERROR event): list again.
+        // A 410 inside the stream (an ERROR event, which the package hands only to its error callback
+        // before ending the stream as if the server had closed it): list again, not watch on.
         _api.SendGoneEventOnNextWatch();
         _api.CloseWatches();
         await GitOpsKit.Eventually(() => _api.Requests.Count(r => r.StartsWith("LIST", StringComparison.Ordinal)) == 3);
