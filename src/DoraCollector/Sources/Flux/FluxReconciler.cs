@@ -1,5 +1,6 @@
 using DoraCollector.Pipeline;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using DoraCollector.Hosting;
 using DoraCollector.Ingestion;
@@ -70,12 +71,12 @@ internal sealed partial class FluxReconciler(
             }
         }
 
-        return failures.Count switch
+        if (failures.Count == 1)
         {
-            0 => stored,
-            1 => throw failures[0],
-            _ => throw new AggregateException("Flux: reading Kustomizations failed on several clusters", failures),
-        };
+            ExceptionDispatchInfo.Throw(failures[0]);
+        }
+
+        return failures.Count == 0 ? stored : throw new AggregateException("Flux: reading Kustomizations failed on several clusters", failures);
     }
 
     /// <summary>Keeps the new snapshots of Kustomizations read from <paramref name="cluster"/> (<c>""</c>: the implicit cluster).</summary>

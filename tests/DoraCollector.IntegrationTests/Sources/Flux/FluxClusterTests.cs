@@ -59,6 +59,22 @@ public sealed class FluxClusterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_cluster_that_cannot_be_read_does_not_keep_the_others_from_being_read()
+    {
+        await using var host = await FluxHost.StartAsync(Now, Settings(("eu", "aks-eu"), ("us", "eks-us")));
+        _eu.Put(Collection, new FluxKustomization("podinfo").Applied($"main@sha1:{Sha("c1")}", Ago(hours: 2)).ToJson());
+        _us.ExpectedToken = "a-token-the-kubeconfig-does-not-have";
+
+        var failure = await Assert.ThrowsAsync<HttpRequestException>(() => host.Engine.Service<FluxReconciler>().RunAsync(CancellationToken.None));
+        await host.Engine.SettleAsync();
+
+        Assert.Contains("on cluster us: 401", failure.Message, StringComparison.Ordinal);
+        Assert.Equal([("eu", "c1")], await AttemptsAsync(host));
+        Assert.Equal([("poll:eu", false), ("poll:us", true)], await host.Engine.QueryAsync<(string, bool)>(
+            "SELECT scope, last_error IS NOT NULL FROM ingest_cursors WHERE source = 'flux' AND scope LIKE 'poll%' ORDER BY scope"));
+    }
+
+    [Fact]
     public async Task The_watch_runs_in_every_cluster_and_names_what_it_brings_by_cluster()
     {
         await using var host = await FluxHost.StartAsync(Now, Settings(("eu", "aks-eu"), ("us", "eks-us")));
