@@ -61,7 +61,8 @@ internal sealed class KubernetesOptionsValidator : IValidateOptions<KubernetesOp
         try
         {
             // Reads the file only: an exec credential plugin runs when the cluster is first used.
-            var config = KubernetesClientConfiguration.LoadKubeConfig(path);
+            var config = KubernetesClientConfiguration.LoadKubeConfig(path)
+                         ?? throw new KubeConfigException("the file is empty");
             var context = string.IsNullOrWhiteSpace(cluster.Context) ? config.CurrentContext : cluster.Context;
             if (string.IsNullOrWhiteSpace(context))
             {
@@ -73,7 +74,8 @@ internal sealed class KubernetesOptionsValidator : IValidateOptions<KubernetesOp
                 errors.Add($"{key}:Context", $"'{context}' is not a context of '{path}' (it has: {known})");
             }
         }
-        catch (Exception e) when (e is KubeConfigException or IOException or UnauthorizedAccessException or YamlDotNet.Core.YamlException)
+        // Whatever the package's reader fails with (YAML, I/O, a missing section), the file is no kubeconfig.
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             errors.Add($"{key}:KubeconfigPath", $"'{path}' is not a readable kubeconfig: {e.Message}");
         }

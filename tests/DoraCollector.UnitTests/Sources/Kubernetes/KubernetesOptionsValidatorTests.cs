@@ -87,11 +87,13 @@ public sealed class KubernetesOptionsValidatorTests : IDisposable
         ], failures);
     }
 
-    [Fact]
-    public void A_file_that_is_no_kubeconfig_is_named()
+    [Theory]
+    [InlineData("clusters: [unclosed")]
+    [InlineData("")]
+    public void A_file_that_is_no_kubeconfig_is_named(string text)
     {
-        var path = Path.Combine(_directory, "not-yaml");
-        File.WriteAllText(path, "clusters: [unclosed");
+        var path = Path.Combine(_directory, "not-a-kubeconfig");
+        File.WriteAllText(path, text);
 
         var failure = Assert.Single(Validate(new KubernetesOptions
         {
