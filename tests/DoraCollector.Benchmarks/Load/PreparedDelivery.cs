@@ -25,7 +25,7 @@ internal sealed record PreparedDelivery(
             DeliveryKind.ArgoCd => new InboxKey(ArgoCdMapper.SourceName, ArgoCdMapper.NotificationKind, Digest(body)),
             // A Provider that names its cluster (?cluster=us) keeps it with the digest.
             DeliveryKind.Flux => new InboxKey(FluxAttemptStream.SourceName, FluxMapper.EventKind,
-                delivery.Path.Split("?cluster=") is [_, var cluster] ? $"{Digest(body)}@{cluster}" : Digest(body)),
+                FluxClusters.DeliveryKey(Digest(body), delivery.Path.Split("?cluster=") is [_, var cluster] ? cluster : null)),
             _ => new InboxKey(AlertmanagerMapper.SourceName, AlertmanagerMapper.NotificationKind, Digest(body)),
         };
         var headers = delivery.Headers.Where(h => !h.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)).ToArray();

@@ -84,6 +84,13 @@ public sealed class CollectorConfigurationTests
         "connection-string" => "Host=dora-collector-postgresql;Database=dora;Username=dora;Password=not-a-real-password",
         "api-keys" => "test-api-key-0123456789abcdef\nsecond-api-key-0123456789abcdef\n",
         "github-private-key" => "-----BEGIN RSA PRIVATE KEY-----\nnot-a-real-key\n-----END RSA PRIVATE KEY-----\n",
+        "kubeconfig" => Kubeconfig("aks-eu", "gke-us", "eks-ap"),
         _ => "not-a-real-secret-0123456789abcdef",
     };
+
+    // A kubeconfig with a context (and a token user) per workload cluster, as the multi-cluster component names them.
+    private static string Kubeconfig(params string[] contexts) =>
+        "apiVersion: v1\nkind: Config\nclusters:\n" + string.Concat(contexts.Select(c => $"- name: {c}\n  cluster:\n    server: https://{c}.example.com\n"))
+        + "users:\n" + string.Concat(contexts.Select(c => $"- name: {c}\n  user:\n    token: not-a-real-token\n"))
+        + "contexts:\n" + string.Concat(contexts.Select(c => $"- name: {c}\n  context:\n    cluster: {c}\n    user: {c}\n"));
 }

@@ -226,6 +226,54 @@ public sealed partial class KustomizeOverlayTests
         Assert.Equal("/var/run/secrets/dora-collector/connection-string", Str(config["ConnectionStrings__DoraFile"]));
     }
 
+    [Fact]
+    public async Task Multi_cluster_reads_argo_cd_in_cluster_and_flux_in_each_workload_cluster_through_the_kubeconfig_in_the_secret()
+    {
+        var manifests = await OverlayAsync("multi-cluster");
+
+        var config = manifests.OfKind("ConfigMap").Single(c => Str(c["metadata"]!["name"])!.StartsWith("dora-collector-config", StringComparison.Ordinal))["data"]!;
+        Assert.Equal("true", Str(config["Dora__Kubernetes__Clusters__0__InCluster"]));
+        Assert.Equal(Str(config["Dora__Kubernetes__Clusters__0__Name"]), Str(config["Dora__ArgoCd__KubernetesCluster"]));
+        var workload = Enumerable.Range(1, 3).Select(i => Str(config[$"Dora__Kubernetes__Clusters__{i}__Name"])).ToList();
+        Assert.Equal(workload, Enumerable.Range(0, 3).Select(i => Str(config[$"Dora__Flux__Clusters__{i}"])));
+        foreach (var i in Enumerable.Range(1, 3))
+        {
+            Assert.Equal("/var/run/secrets/dora-collector/kubeconfig", Str(config[$"Dora__Kubernetes__Clusters__{i}__KubeconfigPath"]));
+            Assert.NotNull(Str(config[$"Dora__Kubernetes__Clusters__{i}__Context"]));
+        }
+
+        // The kubeconfig is a key of the one Secret, mounted where the collector reads its secrets.
+        var mount = Nodes(Containers(manifests.PodSpec(manifests.Collector)).Single(c => Str(c["name"]) == "collector")["volumeMounts"])
+            .Single(m => Str(m["mountPath"]) == "/var/run/secrets/dora-collector");
+        var volume = Nodes(manifests.PodSpec(manifests.Collector)["volumes"]).Single(v => Str(v["name"]) == Str(mount["name"]));
+        Assert.Equal("dora-collector", Str(volume["secret"]!["secretName"]));
+    }
+
+    [Fact]
+    public async Task A_workload_cluster_gives_a_token_account_read_access_to_flux_objects_only()
+    {
+        var manifests = await BuildAsync("deploy/kubernetes/workload-cluster");
+
+        Assert.Empty(manifests.OfKind("Deployment"));
+        var account = manifests.Single("ServiceAccount", "dora-collector-reader");
+        var role = manifests.OfKind("ClusterRole").Single();
+        var granted = Nodes(role["rules"]).SelectMany(r =>
+            Nodes(r["apiGroups"]).SelectMany(g => Nodes(r["resources"]).Select(res => $"{Str(g)}/{Str(res)}"))).Order(StringComparer.Ordinal);
+        Assert.Equal(["helm.toolkit.fluxcd.io/helmreleases", "kustomize.toolkit.fluxcd.io/kustomizations"], granted);
+        Assert.All(Nodes(role["rules"]), r => Assert.Equal(["get", "list", "watch"], Nodes(r["verbs"]).Select(v => Str(v))));
+        var binding = manifests.OfKind("ClusterRoleBinding").Single();
+        Assert.Equal(Str(role["metadata"]!["name"]), Str(binding["roleRef"]!["name"]));
+        var subject = Nodes(binding["subjects"]).Single();
+        Assert.Equal(("ServiceAccount", Str(account["metadata"]!["name"]), Namespace), (Str(subject["kind"]), Str(subject["name"]), Str(subject["namespace"])));
+
+        // A token the cluster fills in: the manifests hold no value.
+        var token = manifests.OfKind("Secret").Single();
+        Assert.Equal("kubernetes.io/service-account-token", Str(token["type"]));
+        Assert.Equal("dora-collector-reader", Str(token["metadata"]!["annotations"]!["kubernetes.io/service-account.name"]));
+        Assert.Null(token["data"]);
+        Assert.Null(token["stringData"]);
+    }
+
     private static IReadOnlyList<string> RepositoryFilesJson() => Infrastructure.RepositoryFiles.Find("dashboards", "*.json");
 
     [GeneratedRegex("(Token|Password|Secret|PrivateKey|Keys?|ConnectionStrings__Dora)(File)?$|PASSWORD")]

@@ -9,7 +9,7 @@ internal sealed class Manifests(string folder, IReadOnlyList<JsonNode> objects)
     public const string Namespace = "dora";
 
     /// <summary>Every overlay a platform team can point Argo CD or Flux at.</summary>
-    public static readonly string[] Overlays = ["development", "production", "aks", "gke", "eks"];
+    public static readonly string[] Overlays = ["development", "production", "aks", "gke", "eks", "multi-cluster"];
 
     public string Folder { get; } = folder;
 

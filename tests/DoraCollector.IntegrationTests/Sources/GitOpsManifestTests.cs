@@ -43,8 +43,8 @@ public sealed class GitOpsManifestTests
         var secret = Load(Path.Combine(Flux, "secret.example.yaml"));
 
         Assert.Equal(("Provider", "generic-hmac", "generic"), (Scalar(signed, "kind"), Scalar(signed, "spec", "type"), Scalar(bearer, "spec", "type")));
-        Assert.EndsWith("/webhooks/flux", Scalar(signed, "spec", "address"), StringComparison.Ordinal);
-        Assert.EndsWith("/webhooks/flux", Scalar(bearer, "spec", "address"), StringComparison.Ordinal);
+        Assert.EndsWith("/webhooks/flux?cluster=", Scalar(signed, "spec", "address"), StringComparison.Ordinal);
+        Assert.EndsWith("/webhooks/flux?cluster=", Scalar(bearer, "spec", "address"), StringComparison.Ordinal);
         Assert.Equal(Scalar(secret, "metadata", "name"), Scalar(signed, "spec", "secretRef", "name"));
         Assert.StartsWith("<", Scalar(secret, "stringData", "token"), StringComparison.Ordinal);
         Assert.Equal([Scalar(signed, "metadata", "name"), Scalar(bearer, "metadata", "name")],

@@ -14,7 +14,7 @@ namespace DoraCollector.Sources.ArgoCd;
 /// rolled over since the last read. The mapper turns the snapshots into attempts afterwards.
 /// </summary>
 internal sealed partial class ArgoCdIngestor(
-    ArgoCdClient argo, KubernetesApiClient kubernetes, RawEventStore inbox, InboxSignal signal, HistoryCursors cursors,
+    ArgoCdClient argo, KubernetesClusters kubernetes, RawEventStore inbox, InboxSignal signal, HistoryCursors cursors,
     CollectorTelemetry telemetry, IOptionsMonitor<ArgoCdOptions> options, ILogger<ArgoCdIngestor> logger)
 {
     private const string PollScope = "poll";
@@ -42,9 +42,10 @@ internal sealed partial class ArgoCdIngestor(
             if (settings.UseKubernetesApi)
             {
                 var all = new List<JsonElement>();
+                var cluster = kubernetes.Get(settings.KubernetesCluster);
                 foreach (var path in KubernetesPaths(settings))
                 {
-                    all.AddRange((await kubernetes.ListAsync(path, settings.Selector, ct)).Items);
+                    all.AddRange((await cluster.ListAsync(path, settings.Selector, ct)).Items);
                 }
 
                 items = all;

@@ -11,7 +11,7 @@ namespace DoraCollector.Sources.ArgoCd;
 /// one copy of each snapshot.
 /// </summary>
 internal sealed class ArgoCdKubernetesWatcher(
-    IServiceScopeFactory scopes, KubernetesInformer informer, IOptions<ArgoCdOptions> options, IOptions<SchedulingOptions> scheduling)
+    IServiceScopeFactory scopes, KubernetesClusters clusters, KubernetesInformer informer, IOptions<ArgoCdOptions> options, IOptions<SchedulingOptions> scheduling)
     : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -21,7 +21,8 @@ internal sealed class ArgoCdKubernetesWatcher(
             return Task.CompletedTask;
         }
 
-        return Task.WhenAll(ArgoCdIngestor.KubernetesPaths(options.Value).Select(path => informer.RunAsync(path, options.Value.Selector, async (items, _, ct) =>
+        var cluster = clusters.Get(options.Value.KubernetesCluster);
+        return Task.WhenAll(ArgoCdIngestor.KubernetesPaths(options.Value).Select(path => informer.RunAsync(cluster, path, options.Value.Selector, async (items, _, ct) =>
         {
             // A fresh ingestor per batch: it holds typed HTTP clients, which are meant to be short-lived.
             using var batch = scopes.CreateScope();

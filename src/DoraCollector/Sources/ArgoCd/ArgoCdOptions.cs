@@ -21,6 +21,13 @@ internal sealed class ArgoCdOptions
     public bool UseKubernetesApi { get; set; }
 
     /// <summary>
+    /// With <see cref="UseKubernetesApi"/>: the entry of <c>Dora:Kubernetes:Clusters</c> Argo CD runs
+    /// in (its management cluster; the Applications there deploy to every cluster). Empty: the
+    /// implicit cluster, or the only one listed; required when several are listed.
+    /// </summary>
+    public string? KubernetesCluster { get; set; }
+
+    /// <summary>
     /// How often applications are read. Argo CD keeps only the last <c>revisionHistoryLimit</c>
     /// (default 10) history entries, so this must be shorter than the time an application takes
     /// to sync that many times; <c>dora_collector_history_gaps_total</c> counts misses.

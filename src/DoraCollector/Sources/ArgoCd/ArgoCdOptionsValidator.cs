@@ -1,11 +1,13 @@
 using System.Text.RegularExpressions;
 using DoraCollector.Hosting;
 using DoraCollector.Ingestion;
+using DoraCollector.Sources.Kubernetes;
 using Microsoft.Extensions.Options;
 
 namespace DoraCollector.Sources.ArgoCd;
 
-internal sealed class ArgoCdOptionsValidator : IValidateOptions<ArgoCdOptions>
+/// <param name="configuration">Where the names of <c>Dora:Kubernetes:Clusters</c> are read, to check <c>KubernetesCluster</c>.</param>
+internal sealed class ArgoCdOptionsValidator(IConfiguration? configuration = null) : IValidateOptions<ArgoCdOptions>
 {
     public ValidateOptionsResult Validate(string? name, ArgoCdOptions options)
     {
@@ -15,6 +17,7 @@ internal sealed class ArgoCdOptionsValidator : IValidateOptions<ArgoCdOptions>
             "is required with ServerUrl (or TokenFile)");
         errors.Check(!(options.UseKubernetesApi && !string.IsNullOrWhiteSpace(options.ServerUrl)), nameof(options.UseKubernetesApi),
             "reads applications from Kubernetes; remove ServerUrl or set UseKubernetesApi to false");
+        CheckKubernetesCluster(errors, options);
         errors.Check(options.PollInterval >= TimeSpan.FromSeconds(10), nameof(options.PollInterval), "must be at least 10s");
         errors.Check(options.WebhookToken is null || options.WebhookToken.Length >= 16, nameof(options.WebhookToken),
             "is shorter than 16 characters");
@@ -45,6 +48,22 @@ internal sealed class ArgoCdOptionsValidator : IValidateOptions<ArgoCdOptions>
         }
 
         return errors.Result;
+    }
+
+    private void CheckKubernetesCluster(OptionsErrors errors, ArgoCdOptions options)
+    {
+        var listed = KubernetesOptions.ConfiguredNames(configuration);
+        var key = nameof(options.KubernetesCluster);
+        if (string.IsNullOrWhiteSpace(options.KubernetesCluster))
+        {
+            errors.Check(!options.UseKubernetesApi || listed.Count <= 1, key,
+                $"is required: Dora:Kubernetes:Clusters lists {listed.Count} clusters ({string.Join(", ", listed)}); name the one Argo CD runs in");
+            return;
+        }
+
+        errors.Check(options.UseKubernetesApi, key, "applies to the Kubernetes API only (UseKubernetesApi)");
+        errors.Check(listed.Contains(options.KubernetesCluster, StringComparer.Ordinal), key,
+            $"'{options.KubernetesCluster}' is not the Name of an entry of Dora:Kubernetes:Clusters");
     }
 
     internal static void CheckPattern(OptionsErrors errors, string key, string? pattern)

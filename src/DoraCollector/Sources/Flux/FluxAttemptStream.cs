@@ -5,7 +5,7 @@ using DoraCollector.Ingestion;
 namespace DoraCollector.Sources.Flux;
 
 /// <summary>
-/// Folds what Flux says about an object into one attempt per rollout. Flux repeats itself: the
+/// Folds what Flux says about an object on one cluster into one attempt per rollout. Flux repeats itself: the
 /// kustomize-controller reports <c>ReconciliationSucceeded</c> after every reconcile, a failing
 /// object fails again at every retry, and the webhook and the Kubernetes reconcile see the same
 /// rollout at slightly different times. Among the object's stored attempts (in time order), an
@@ -26,7 +26,7 @@ internal static class FluxAttemptStream
         FluxObservation o, int serviceId, string environment, string cluster, long rawEventId, DomainWriter writer, CancellationToken ct)
     {
         // The object's stored attempt at or just before the observation, and the one just after it:
-        // all the fold needs, however long the object's history. Each cluster's object is a stream of its own.
+        // all the fold needs, however long the object's history.
         var (before, after) = await writer.NeighbouringAttemptsAsync(SourceName, serviceId, environment, cluster, o.Object, o.At, ct);
         if (before is not null && Continues(before, o))
         {
@@ -44,9 +44,10 @@ internal static class FluxAttemptStream
     private static bool Continues(StoredAttempt stored, FluxObservation o) =>
         stored.Succeeded == o.Succeeded && string.Equals(stored.Revision, o.Revision.Trim(), StringComparison.OrdinalIgnoreCase);
 
+    // The same object in two clusters is two streams; the implicit cluster's keys are as they were.
     private static string NewKey(FluxObservation o, string cluster) =>
-        $"{o.Object}@{o.Revision}@{o.At.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}" +
-        (o.Succeeded ? "" : "!failed") + (cluster.Length > 0 ? $"@{cluster}" : "");
+        (cluster.Length > 0 ? $"{cluster}/" : "") + $"{o.Object}@{o.Revision}@{o.At.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}" +
+        (o.Succeeded ? "" : "!failed");
 
     private static string Details(FluxObservation o) => JsonSerializer.Serialize(new
     {

@@ -5,11 +5,13 @@ using Microsoft.Extensions.Options;
 namespace DoraCollector.Sources.Flux;
 
 /// <summary>
-/// With <c>Dora:Flux:UseKubernetesApi</c>, watches Kustomizations between the reconcile passes.
-/// Runs where background work runs (<c>Dora:Scheduling:Enabled</c>).
+/// With <c>Dora:Flux:UseKubernetesApi</c>, watches Kustomizations between the reconcile passes,
+/// in every cluster Flux is read from (<see cref="FluxReconciler.Clusters"/>). Runs where
+/// background work runs (<c>Dora:Scheduling:Enabled</c>).
 /// </summary>
 internal sealed class FluxKubernetesWatcher(
-    IServiceScopeFactory scopes, KubernetesInformer informer, IOptions<FluxOptions> options, IOptions<SchedulingOptions> scheduling)
+    IServiceScopeFactory scopes, KubernetesClusters clusters, KubernetesInformer informer, IOptions<FluxOptions> options,
+    IOptions<SchedulingOptions> scheduling)
     : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -19,11 +21,14 @@ internal sealed class FluxKubernetesWatcher(
             return Task.CompletedTask;
         }
 
-        return Task.WhenAll(FluxReconciler.KubernetesPaths(options.Value).Select(path => informer.RunAsync(path, options.Value.Selector,
-            async (items, _, ct) =>
+        var watches =
+            from cluster in FluxReconciler.Clusters(clusters, options.Value)
+            from path in FluxReconciler.KubernetesPaths(options.Value)
+            select informer.RunAsync(cluster, path, options.Value.Selector, async (items, _, ct) =>
             {
                 using var batch = scopes.CreateScope();
-                await batch.ServiceProvider.GetRequiredService<FluxReconciler>().StoreAsync(items, ct);
-            }, stoppingToken)));
+                await batch.ServiceProvider.GetRequiredService<FluxReconciler>().StoreAsync(items, cluster.Cluster, ct);
+            }, stoppingToken);
+        return Task.WhenAll(watches);
     }
 }

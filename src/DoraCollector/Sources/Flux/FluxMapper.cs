@@ -1,14 +1,15 @@
 using System.Text.Json;
 using DoraCollector.Ingestion;
+using DoraCollector.Sources.Kubernetes;
 using Microsoft.Extensions.Options;
 
 namespace DoraCollector.Sources.Flux;
 
 /// <summary>
 /// Maps notification-controller events and Kustomization snapshots to deployment attempts (see
-/// <see cref="FluxObservations"/> and <see cref="FluxAttemptStream"/>).
+/// <see cref="FluxObservations"/> and <see cref="FluxAttemptStream"/>) on their cluster (<see cref="FluxClusters"/>).
 /// </summary>
-internal sealed class FluxMapper(IOptionsMonitor<FluxOptions> options) : IRawEventMapper
+internal sealed class FluxMapper(IOptionsMonitor<FluxOptions> options, IOptionsMonitor<KubernetesOptions> kubernetes) : IRawEventMapper
 {
     public const string EventKind = "event";
     public const string KustomizationKind = "kustomization";
@@ -24,14 +25,14 @@ internal sealed class FluxMapper(IOptionsMonitor<FluxOptions> options) : IRawEve
     {
         IReadOnlyList<FluxObservation> observed;
         IReadOnlyDictionary<string, string>? keys;
-        var cluster = "";
+        string cluster;
         switch (raw.Kind)
         {
             case EventKind:
                 var e = Read<FluxEvent>(raw);
                 observed = FluxObservations.Of(e) is { } one ? [one] : [];
                 keys = e.Metadata;
-                cluster = FluxWebhookEndpoints.ClusterOf(raw.ExternalId);
+                cluster = FluxClusters.OfEvent(raw, e, kubernetes.CurrentValue);
                 break;
             case KustomizationKind:
                 var k = Read<FluxKustomization>(raw);
@@ -41,6 +42,7 @@ internal sealed class FluxMapper(IOptionsMonitor<FluxOptions> options) : IRawEve
                     .Select(a => KeyValuePair.Create(a.Key.StartsWith(FluxSnapshot.EventAnnotationPrefix, StringComparison.Ordinal)
                         ? a.Key[FluxSnapshot.EventAnnotationPrefix.Length..] : a.Key, a.Value))
                     .DistinctBy(a => a.Key).ToDictionary();
+                cluster = FluxClusters.OfSnapshot(k);
                 break;
             default:
                 return false;

@@ -27,6 +27,12 @@ internal sealed class FluxOptions
     public string? Selector { get; set; }
 
     /// <summary>
+    /// Kubernetes API only: the entries of <c>Dora:Kubernetes:Clusters</c> Flux runs in (one Flux
+    /// per cluster); empty reads every listed cluster. Attempts are named after the cluster read.
+    /// </summary>
+    public List<string> Clusters { get; set; } = [];
+
+    /// <summary>
     /// Event metadata keys (the Alert's <c>eventMetadata</c>, the object's
     /// <c>event.toolkit.fluxcd.io/*</c> annotations) and object labels whose value is the environment.
     /// </summary>

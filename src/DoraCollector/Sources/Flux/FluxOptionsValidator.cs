@@ -1,11 +1,13 @@
 using System.Text.RegularExpressions;
 using DoraCollector.Hosting;
 using DoraCollector.Ingestion;
+using DoraCollector.Sources.Kubernetes;
 using Microsoft.Extensions.Options;
 
 namespace DoraCollector.Sources.Flux;
 
-internal sealed class FluxOptionsValidator : IValidateOptions<FluxOptions>
+/// <param name="configuration">Where the names of <c>Dora:Kubernetes:Clusters</c> are read, to check <c>Clusters</c>.</param>
+internal sealed class FluxOptionsValidator(IConfiguration? configuration = null) : IValidateOptions<FluxOptions>
 {
     public ValidateOptionsResult Validate(string? name, FluxOptions options)
     {
@@ -19,6 +21,15 @@ internal sealed class FluxOptionsValidator : IValidateOptions<FluxOptions>
         errors.Check(!string.IsNullOrWhiteSpace(options.DefaultEnvironment), nameof(options.DefaultEnvironment), "is required");
         errors.Check((options.Namespaces.Count == 0 && options.Selector is null) || options.UseKubernetesApi, nameof(options.Namespaces),
             "Namespaces and Selector apply to the Kubernetes API only (UseKubernetesApi)");
+        errors.Check(options.Clusters.Count == 0 || options.UseKubernetesApi, nameof(options.Clusters),
+            "applies to the Kubernetes API only (UseKubernetesApi)");
+        var listed = KubernetesOptions.ConfiguredNames(configuration);
+        for (var i = 0; i < options.Clusters.Count; i++)
+        {
+            errors.Check(listed.Contains(options.Clusters[i], StringComparer.Ordinal), $"{nameof(options.Clusters)}:{i}",
+                $"'{options.Clusters[i]}' is not the Name of an entry of Dora:Kubernetes:Clusters");
+        }
+
         for (var i = 0; i < options.EnvironmentRules.Count; i++)
         {
             var rule = options.EnvironmentRules[i];

@@ -17,7 +17,11 @@ internal sealed record FluxEvent(
 
 internal sealed record FluxObjectReference(string? Kind, string? Namespace, string? Name, string? Uid, string? ApiVersion);
 
-internal sealed record FluxKustomization(FluxObjectMeta? Metadata, FluxKustomizationStatus? Status);
+/// <param name="Cluster">
+/// Not Flux's: the entry of <c>Dora:Kubernetes:Clusters</c> the object was read from, kept with the
+/// snapshot; null for the implicit cluster (so snapshots of one cluster are stored as before).
+/// </param>
+internal sealed record FluxKustomization(FluxObjectMeta? Metadata, FluxKustomizationStatus? Status, string? Cluster = null);
 
 /// <param name="Annotations">Only <c>event.toolkit.fluxcd.io/*</c> are kept: Flux adds them to the object's events as metadata.</param>
 internal sealed record FluxObjectMeta(string? Name, string? Namespace, Dictionary<string, string>? Labels, Dictionary<string, string>? Annotations);

@@ -1,5 +1,6 @@
 using DoraCollector.Pipeline;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using DoraCollector.Hosting;
 using DoraCollector.Ingestion;
@@ -15,7 +16,7 @@ namespace DoraCollector.Sources.Flux;
 /// and notices when the five-entry history moved on further than it holds.
 /// </summary>
 internal sealed partial class FluxReconciler(
-    KubernetesApiClient kubernetes, RawEventStore inbox, InboxSignal signal, HistoryCursors cursors, CollectorTelemetry telemetry,
+    KubernetesClusters kubernetes, RawEventStore inbox, InboxSignal signal, HistoryCursors cursors, CollectorTelemetry telemetry,
     IOptionsMonitor<FluxOptions> options, ILogger<FluxReconciler> logger)
 {
     /// <summary>kustomize-controller keeps this many history entries.</summary>
@@ -29,7 +30,15 @@ internal sealed partial class FluxReconciler(
         ? namespaces.Select(n => $"apis/kustomize.toolkit.fluxcd.io/v1/namespaces/{Uri.EscapeDataString(n)}/kustomizations").ToList()
         : ["apis/kustomize.toolkit.fluxcd.io/v1/kustomizations"];
 
-    /// <summary>Reads every Kustomization once; returns how many new snapshots were stored. Nothing to do when unconfigured.</summary>
+    /// <summary>The clusters Flux is read from: <c>Dora:Flux:Clusters</c>, else every cluster.</summary>
+    public static IReadOnlyList<KubernetesApiClient> Clusters(KubernetesClusters clusters, FluxOptions settings) =>
+        clusters.Select(settings.Clusters);
+
+    /// <summary>
+    /// Reads every Kustomization of every cluster once; returns how many new snapshots were
+    /// stored. A cluster that cannot be read does not keep the others from being read; the pass
+    /// then fails with its reason. Nothing to do when unconfigured.
+    /// </summary>
     public async Task<int> RunAsync(CancellationToken ct)
     {
         if (!IsConfigured)
@@ -37,29 +46,41 @@ internal sealed partial class FluxReconciler(
             return 0;
         }
 
-        try
+        var stored = 0;
+        var failures = new List<Exception>();
+        foreach (var cluster in Clusters(kubernetes, options.CurrentValue))
         {
-            var items = new List<JsonElement>();
-            foreach (var path in KubernetesPaths(options.CurrentValue))
+            var scope = cluster.Cluster.Length == 0 ? PollScope : $"{PollScope}:{cluster.Cluster}";
+            try
             {
-                items.AddRange((await kubernetes.ListAsync(path, options.CurrentValue.Selector, ct)).Items);
+                var items = new List<JsonElement>();
+                foreach (var path in KubernetesPaths(options.CurrentValue))
+                {
+                    items.AddRange((await cluster.ListAsync(path, options.CurrentValue.Selector, ct)).Items);
+                }
+
+                stored += await StoreAsync(items, cluster.Cluster, ct);
+                await cursors.RecordRunAsync(FluxAttemptStream.SourceName, scope, null, ct);
             }
-
-            var stored = await StoreAsync(items, ct);
-            await cursors.RecordRunAsync(FluxAttemptStream.SourceName, PollScope, null, ct);
-            return stored;
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                telemetry.IngestFailed(FluxAttemptStream.SourceName);
+                LogFailed(cluster.Cluster, e.Message);
+                await cursors.RecordFailureAsync(FluxAttemptStream.SourceName, scope, e.Message, ct);
+                failures.Add(e);
+            }
         }
-        catch (Exception e) when (!ct.IsCancellationRequested)
+
+        if (failures.Count == 1)
         {
-            telemetry.IngestFailed(FluxAttemptStream.SourceName);
-            LogFailed(e.Message);
-            await cursors.RecordFailureAsync(FluxAttemptStream.SourceName, PollScope, e.Message, ct);
-
-            throw;
+            ExceptionDispatchInfo.Throw(failures[0]);
         }
+
+        return failures.Count == 0 ? stored : throw new AggregateException("Flux: reading Kustomizations failed on several clusters", failures);
     }
 
-    internal async Task<int> StoreAsync(IReadOnlyList<JsonElement> items, CancellationToken ct)
+    /// <summary>Keeps the new snapshots of Kustomizations read from <paramref name="cluster"/> (<c>""</c>: the implicit cluster).</summary>
+    internal async Task<int> StoreAsync(IReadOnlyList<JsonElement> items, string cluster, CancellationToken ct)
     {
         var kustomizations = new List<FluxKustomization>();
         foreach (var item in items)
@@ -68,7 +89,7 @@ internal sealed partial class FluxReconciler(
             {
                 if (FluxSnapshot.Trim(item) is { Metadata.Name.Length: > 0 } k)
                 {
-                    kustomizations.Add(k);
+                    kustomizations.Add(cluster.Length == 0 ? k : k with { Cluster = cluster });
                 }
             }
             catch (JsonException e)
@@ -97,7 +118,7 @@ internal sealed partial class FluxReconciler(
     private async Task CheckHistoryAsync(IReadOnlyList<FluxKustomization> kustomizations, CancellationToken ct)
     {
         var newest = kustomizations
-            .Select(k => (Scope: $"kustomization:{FluxSnapshot.ObjectKey(k)}",
+            .Select(k => (Scope: $"kustomization:{FluxSnapshot.StreamKey(k)}",
                 Times: (k.Status?.History ?? []).Where(h => h.FirstReconciled is not null).Select(h => h.FirstReconciled!.Value).ToList()))
             .Where(k => k.Times.Count > 0)
             .DistinctBy(k => k.Scope)
@@ -127,8 +148,8 @@ internal sealed partial class FluxReconciler(
         Message = "Flux history of {Kustomization} may have gaps: its oldest entry ({Oldest}) is newer than the newest one read before ({Seen}); read more often")]
     private partial void LogGap(string kustomization, DateTimeOffset seen, DateTimeOffset oldest);
 
-    [LoggerMessage(EventId = 2402, Level = LogLevel.Warning, Message = "Flux: reading Kustomizations failed: {Reason}")]
-    private partial void LogFailed(string reason);
+    [LoggerMessage(EventId = 2402, Level = LogLevel.Warning, Message = "Flux: reading Kustomizations of cluster '{Cluster}' failed: {Reason}")]
+    private partial void LogFailed(string cluster, string reason);
 
     [LoggerMessage(EventId = 2403, Level = LogLevel.Warning, Message = "Flux: a Kustomization could not be read and was skipped: {Reason}")]
     private partial void LogUnreadable(string reason);

@@ -40,10 +40,13 @@ internal static class FluxSnapshot
     public static string ObjectKey(FluxKustomization k) =>
         FluxObservations.ObjectKey("Kustomization", k.Metadata?.Namespace ?? "", k.Metadata?.Name ?? "");
 
+    /// <summary><c>Kustomization/namespace/name</c>, after <c>cluster/</c> when it was read from a listed cluster.</summary>
+    public static string StreamKey(FluxKustomization k) => k.Cluster is { Length: > 0 } cluster ? $"{cluster}/{ObjectKey(k)}" : ObjectKey(k);
+
     public static (string Key, string Json) Of(FluxKustomization k)
     {
         var json = JsonSerializer.Serialize(k, FluxMapper.Json);
         var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..16];
-        return ($"{ObjectKey(k)}#{digest}", json);
+        return ($"{StreamKey(k)}#{digest}", json);
     }
 }

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using DoraCollector.Hosting;
 using DoraCollector.Ingestion;
 using Microsoft.Extensions.Options;
@@ -14,11 +13,12 @@ namespace DoraCollector.Sources.Flux;
 /// the Secret's <c>headers</c>, <c>Dora:Flux:WebhookToken</c>). The token, or the signature's
 /// presence and form, is checked before the body is read (at most <c>Dora:Flux:MaxWebhookBytes</c>),
 /// the signature itself before it is parsed; a body that is not an event is refused with 400 and stored nowhere.
-/// Events carry no delivery id: a retry is recognised by its digest. The Provider's address names
-/// the cluster the events come from (<c>/webhooks/flux?cluster=eu</c>, docs/metrics.md, "Clusters"):
-/// it is kept with the digest (<c>&lt;digest&gt;@eu</c>), so the same event from two clusters is two.
+/// Events carry no delivery id: a retry is recognised by its digest. The cluster the event comes
+/// from is named by the Provider's address (<c>?cluster=eu</c>), the <c>X-Dora-Cluster</c> header
+/// or the event metadata <c>cluster</c> (<see cref="FluxClusters"/>); a name that is not a cluster
+/// name is refused with 400 before the body is read where it can be.
 /// </summary>
-internal static partial class FluxWebhookEndpoints
+internal static class FluxWebhookEndpoints
 {
     public const string Path = "/webhooks/flux";
 
@@ -47,11 +47,10 @@ internal static partial class FluxWebhookEndpoints
             return Unauthorized(inbox, refusal);
         }
 
-        var cluster = request.Query["cluster"].ToString();
-        if (cluster.Length > 0 && !ClusterName().IsMatch(cluster))
+        var (cluster, badCluster) = FluxClusters.OfRequest(request);
+        if (badCluster is not null)
         {
-            return inbox.Reject(source, "invalid", StatusCodes.Status400BadRequest,
-                "The cluster query parameter may hold 1 to 100 letters, digits, '.', '_' and '-' only.");
+            return inbox.Reject(source, "invalid", StatusCodes.Status400BadRequest, char.ToUpperInvariant(badCluster[0]) + badCluster[1..]);
         }
 
         var read = await inbox.ReadBodyAsync(request, source, settings.MaxWebhookBytes, "Dora:Flux:MaxWebhookBytes", ct);
@@ -85,12 +84,14 @@ internal static partial class FluxWebhookEndpoints
                 "A Flux event needs involvedObject.kind, involvedObject.name and timestamp.");
         }
 
-        var digest = Convert.ToHexStringLower(SHA256.HashData(body));
-        return await inbox.StoreAsync(new NewRawEvent(source, FluxMapper.EventKind, cluster.Length > 0 ? $"{digest}@{cluster}" : digest, body), ct);
-    }
+        if (FluxClusters.MetadataProblem(e) is { } badMetadata)
+        {
+            return inbox.Reject(source, "invalid", StatusCodes.Status400BadRequest, char.ToUpperInvariant(badMetadata[0]) + badMetadata[1..]);
+        }
 
-    /// <summary>The cluster a stored event's delivery id names; empty when its Provider named none.</summary>
-    public static string ClusterOf(string deliveryId) => deliveryId.IndexOf('@', StringComparison.Ordinal) is var at and >= 0 ? deliveryId[(at + 1)..] : "";
+        var digest = Convert.ToHexStringLower(SHA256.HashData(body));
+        return await inbox.StoreAsync(new NewRawEvent(source, FluxMapper.EventKind, FluxClusters.DeliveryKey(digest, cluster), body), ct);
+    }
 
     private static IResult Unauthorized(WebhookInbox inbox, string reason) =>
         inbox.Reject(FluxAttemptStream.SourceName, reason, StatusCodes.Status401Unauthorized, reason == "signature"
@@ -109,7 +110,4 @@ internal static partial class FluxWebhookEndpoints
 
         return (!string.IsNullOrEmpty(settings.WebhookToken) && WebhookSecurity.HasBearerToken(request, settings.WebhookToken) ? null : "unauthorized", false);
     }
-
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,100}$")]
-    private static partial Regex ClusterName();
 }

@@ -1,20 +1,40 @@
-using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
+using k8s;
+using k8s.Autorest;
 
 namespace DoraCollector.Sources.Kubernetes;
 
 /// <summary>
-/// The two calls an informer needs, over plain HTTP: list a collection (in pages, with the
-/// list's resource version) and watch it from a resource version (one JSON event per line).
-/// Paths are API paths such as <c>apis/argoproj.io/v1alpha1/applications</c>.
+/// The two calls an informer needs, on one cluster, through the KubernetesClient package (its
+/// transport, TLS and credentials: kubeconfig token, client certificate, exec plugin, service
+/// account): list a collection (in pages, with the list's resource version) and watch it from a
+/// resource version. Paths are API paths such as <c>apis/argoproj.io/v1alpha1/applications</c>
+/// or <c>apis/apps/v1/namespaces/shop/deployments</c>. The package is made on first use, so an
+/// exec plugin that fails is retried by the caller rather than failing the start.
 /// </summary>
-internal sealed class KubernetesApiClient(HttpClient http, KubernetesCredentials credentials, IOptions<KubernetesOptions> options)
+internal sealed class KubernetesApiClient(string cluster, Func<KubernetesClientConfiguration> configure, KubernetesOptions options)
+    : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly Lock _gate = new();
+    private k8s.Kubernetes? _client;
+
+    /// <summary>The cluster's name (<c>Dora:Kubernetes:Clusters:N:Name</c>); <c>""</c> for the implicit cluster.</summary>
+    public string Cluster => cluster;
+
+    private k8s.Kubernetes Client
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _client ??= new k8s.Kubernetes(configure());
+            }
+        }
+    }
 
     /// <summary>Every item of the collection; restarts once when a continue token expired (410) mid-list.</summary>
     public async Task<KubernetesList> ListAsync(string path, string? labelSelector, CancellationToken ct)
@@ -36,69 +56,97 @@ internal sealed class KubernetesApiClient(HttpClient http, KubernetesCredentials
     /// Events after <paramref name="resourceVersion"/> until the server closes the stream (after
     /// <see cref="KubernetesOptions.WatchTimeout"/>). Bookmarks only move the resource version.
     /// </summary>
-    /// <exception cref="ResourceVersionGoneException">The version is too old: list again.</exception>
+    /// <exception cref="ResourceVersionGoneException">
+    /// The version is too old: list again. The package hands an <c>ERROR</c> event (a 410 Status)
+    /// only to its error callback and then ends the stream as if the server had closed it, so the
+    /// callback's error is kept and thrown here when the stream ends.
+    /// </exception>
     public async IAsyncEnumerable<WatchEvent> WatchAsync(
         string path, string resourceVersion, string? labelSelector, [EnumeratorCancellation] CancellationToken ct)
     {
-        var query = new List<string>
-        {
-            "watch=1", "allowWatchBookmarks=true",
-            $"resourceVersion={Uri.EscapeDataString(resourceVersion)}",
-            $"timeoutSeconds={(int)options.Value.WatchTimeout.TotalSeconds}",
-        };
-        AddSelector(query, labelSelector);
-        using var request = Request(path, query);
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-        await EnsureSuccessAsync(response, path, ct);
+        var target = ApiPath.Parse(path);
+        Exception? failure = null;
+        var selector = string.IsNullOrWhiteSpace(labelSelector) ? null : labelSelector;
+        var timeout = (int)options.WatchTimeout.TotalSeconds;
+        var events = target.Namespace is { } ns
+            ? Client.CustomObjects.WatchListNamespacedCustomObjectAsync(target.Group, target.Version, ns, target.Plural,
+                allowWatchBookmarks: true, labelSelector: selector, resourceVersion: resourceVersion, timeoutSeconds: timeout,
+                onError: e => failure ??= e, cancellationToken: ct)
+            : Client.CustomObjects.WatchListClusterCustomObjectAsync(target.Group, target.Version, target.Plural,
+                allowWatchBookmarks: true, labelSelector: selector, resourceVersion: resourceVersion, timeoutSeconds: timeout,
+                onError: e => failure ??= e, cancellationToken: ct);
 
-        await using var body = await response.Content.ReadAsStreamAsync(ct);
-        using var reader = new StreamReader(body);
-        while (await reader.ReadLineAsync(ct) is { } line)
+        await using var e = events.GetAsyncEnumerator(ct);
+        while (true)
         {
-            if (string.IsNullOrWhiteSpace(line))
+            bool moved;
+            try
             {
-                continue;
+                moved = await e.MoveNextAsync();
+            }
+            catch (HttpOperationException x)
+            {
+                throw Failure(x, path);
             }
 
-            var watched = JsonSerializer.Deserialize<WatchLine>(line, Json) ?? throw new JsonException("empty watch event");
-            var type = watched.Type ?? "";
-            if (type == "ERROR")
+            if (!moved)
             {
-                var status = watched.Object.Deserialize<KubernetesStatus>(Json);
-                if (status?.Code == (int)HttpStatusCode.Gone)
-                {
-                    throw new ResourceVersionGoneException(status.Message ?? "resource version too old");
-                }
-
-                throw new HttpRequestException($"watch of {path} failed: {status?.Code} {status?.Reason} {status?.Message}");
+                break;
             }
 
-            yield return new WatchEvent(type, watched.Object.Clone(), ResourceVersionOf(watched.Object));
+            var (type, obj) = e.Current;
+            if (obj is JsonElement element)
+            {
+                yield return new WatchEvent(TypeName(type), element.Clone(), ResourceVersionOf(element));
+            }
+
+            if (failure is not null)
+            {
+                break;
+            }
+        }
+
+        switch (failure)
+        {
+            case null:
+                yield break;
+            case KubernetesException { Status.Code: (int)HttpStatusCode.Gone } gone:
+                throw new ResourceVersionGoneException(gone.Status.Message ?? "resource version too old");
+            case KubernetesException { Status: { } status }:
+                throw new HttpRequestException($"watch of {path} failed: {status.Code} {status.Reason} {status.Message}");
+            default:
+                throw new HttpRequestException($"watch of {path} failed: {failure.Message}", failure);
         }
     }
 
     private async Task<KubernetesList> ListOnceAsync(string path, string? labelSelector, CancellationToken ct)
     {
+        var target = ApiPath.Parse(path);
+        var selector = string.IsNullOrWhiteSpace(labelSelector) ? null : labelSelector;
         var items = new List<JsonElement>();
         string? resourceVersion = null;
         string? next = null;
         do
         {
-            var query = new List<string> { $"limit={options.Value.PageSize.ToString(CultureInfo.InvariantCulture)}" };
-            AddSelector(query, labelSelector);
-            if (next is not null)
+            HttpOperationResponse<JsonElement> response;
+            try
             {
-                query.Add($"continue={Uri.EscapeDataString(next)}");
+                response = target.Namespace is { } ns
+                    ? await Client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<JsonElement>(
+                        target.Group, target.Version, ns, target.Plural, continueParameter: next, labelSelector: selector,
+                        limit: options.PageSize, cancellationToken: ct)
+                    : await Client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<JsonElement>(
+                        target.Group, target.Version, target.Plural, continueParameter: next, labelSelector: selector,
+                        limit: options.PageSize, cancellationToken: ct);
+            }
+            catch (HttpOperationException x)
+            {
+                throw Failure(x, path);
             }
 
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(options.Value.RequestTimeout);
-            using var request = Request(path, query);
-            using var response = await http.SendAsync(request, timeout.Token);
-            await EnsureSuccessAsync(response, path, timeout.Token);
-            var page = await response.Content.ReadFromJsonAsync<KubernetesListPage>(Json, timeout.Token)
-                       ?? throw new JsonException($"empty list response for {path}");
-            items.AddRange(page.Items ?? []);
+            using var _ = response;
+            var page = response.Body.Deserialize<KubernetesListPage>(Json) ?? throw new JsonException($"empty list response for {path}");
+            items.AddRange((page.Items ?? []).Select(i => i.Clone()));
 
             // Every page carries the version of the list as a whole; the first one is authoritative.
             resourceVersion ??= page.Metadata?.ResourceVersion;
@@ -109,56 +157,39 @@ internal sealed class KubernetesApiClient(HttpClient http, KubernetesCredentials
         return new KubernetesList(items, resourceVersion ?? "");
     }
 
-    private HttpRequestMessage Request(string path, IEnumerable<string> query)
+    private Exception Failure(HttpOperationException x, string path)
     {
-        var baseUrl = credentials.ApiUrl ?? throw new InvalidOperationException(
-            "The Kubernetes API server is unknown: not running in a pod (KUBERNETES_SERVICE_HOST is unset); set Dora:Kubernetes:ApiUrl.");
-        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUrl, $"{path.TrimStart('/')}?{string.Join('&', query)}"));
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (credentials.Token is { Length: > 0 } token)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        return request;
-    }
-
-    private static void AddSelector(List<string> query, string? labelSelector)
-    {
-        if (!string.IsNullOrWhiteSpace(labelSelector))
-        {
-            query.Add($"labelSelector={Uri.EscapeDataString(labelSelector)}");
-        }
-    }
-
-    private static async Task EnsureSuccessAsync(HttpResponseMessage response, string path, CancellationToken ct)
-    {
-        if (response.IsSuccessStatusCode)
-        {
-            return;
-        }
-
+        var code = x.Response?.StatusCode ?? 0;
         KubernetesStatus? status = null;
         try
         {
-            status = await response.Content.ReadFromJsonAsync<KubernetesStatus>(Json, ct);
+            status = string.IsNullOrEmpty(x.Response?.Content) ? null : JsonSerializer.Deserialize<KubernetesStatus>(x.Response.Content, Json);
         }
         catch (JsonException)
         {
             // Not a Status body (a proxy's error page): the status code says enough.
         }
 
-        if (response.StatusCode == HttpStatusCode.Gone)
+        if (code == HttpStatusCode.Gone)
         {
-            throw new ResourceVersionGoneException(status?.Message ?? "resource version too old");
+            return new ResourceVersionGoneException(status?.Message ?? "resource version too old");
         }
 
-        var hint = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
-            ? " (the service account needs get, list and watch on this resource)"
+        var hint = code is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+            ? " (the account needs get, list and watch on this resource)"
             : "";
-        throw new HttpRequestException(
-            $"GET {path}: {(int)response.StatusCode} {status?.Reason ?? response.ReasonPhrase}{hint}", null, response.StatusCode);
+        var where = cluster.Length > 0 ? $" on cluster {cluster}" : "";
+        return new HttpRequestException($"GET {path}{where}: {(int)code} {status?.Reason ?? x.Response?.ReasonPhrase}{hint}", x, code);
     }
+
+    private static string TypeName(WatchEventType type) => type switch
+    {
+        WatchEventType.Added => "ADDED",
+        WatchEventType.Modified => "MODIFIED",
+        WatchEventType.Deleted => "DELETED",
+        WatchEventType.Bookmark => "BOOKMARK",
+        _ => "ERROR",
+    };
 
     private static string? ResourceVersionOf(JsonElement obj) =>
         obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty("metadata", out var metadata)
@@ -166,4 +197,13 @@ internal sealed class KubernetesApiClient(HttpClient http, KubernetesCredentials
         && version.ValueKind == JsonValueKind.String
             ? version.GetString()
             : null;
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _client?.Dispose();
+            _client = null;
+        }
+    }
 }

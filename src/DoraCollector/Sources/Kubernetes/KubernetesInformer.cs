@@ -1,16 +1,18 @@
 using System.Text.Json;
 using DoraCollector.Hosting;
+using k8s.Exceptions;
 
 namespace DoraCollector.Sources.Kubernetes;
 
 /// <summary>
-/// Keeps up with a collection the way client-go's informers do, with plain HTTP: list it (hand
-/// every item over), watch from the list's resource version (hand over each added or changed
-/// object), renew the watch from the last version seen when the server closes it, and list
-/// again when that version is gone (410). Deletions are not handed over: what a deleted object
-/// already reported stays true. Errors wait with a growing pause, then list again.
+/// Keeps up with a collection of one cluster the way client-go's informers do (the KubernetesClient
+/// package has none): list it (hand every item over), watch from the list's resource version
+/// (hand over each added or changed object), renew the watch from the last version seen when the
+/// server closes it, and list again when that version is gone (410, as a status or as a watch
+/// <c>ERROR</c> event). Deletions are not handed over: what a deleted object already reported
+/// stays true. Errors wait with a growing pause, then list again.
 /// </summary>
-internal sealed partial class KubernetesInformer(KubernetesApiClient api, TimeProvider clock, ILogger<KubernetesInformer> logger)
+internal sealed partial class KubernetesInformer(TimeProvider clock, ILogger<KubernetesInformer> logger)
 {
     private static readonly TimeSpan FirstPause = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan LongestPause = TimeSpan.FromMinutes(2);
@@ -18,7 +20,7 @@ internal sealed partial class KubernetesInformer(KubernetesApiClient api, TimePr
     /// <summary>Runs until <paramref name="ct"/> is cancelled.</summary>
     /// <param name="handle">Receives the items of each list (<c>listed</c> true) and each watched object.</param>
     public async Task RunAsync(
-        string path, string? labelSelector, Func<IReadOnlyList<JsonElement>, bool, CancellationToken, Task> handle, CancellationToken ct)
+        KubernetesApiClient api, string path, string? labelSelector, Func<IReadOnlyList<JsonElement>, bool, CancellationToken, Task> handle, CancellationToken ct)
     {
         var pause = FirstPause;
         while (!ct.IsCancellationRequested)
@@ -27,7 +29,7 @@ internal sealed partial class KubernetesInformer(KubernetesApiClient api, TimePr
             {
                 var list = await api.ListAsync(path, labelSelector, ct);
                 await handle(list.Items, true, ct);
-                LogListed(path, list.Items.Count, list.ResourceVersion);
+                LogListed(api.Cluster, path, list.Items.Count, list.ResourceVersion);
                 var version = list.ResourceVersion;
                 pause = FirstPause;
                 while (!ct.IsCancellationRequested)
@@ -44,19 +46,20 @@ internal sealed partial class KubernetesInformer(KubernetesApiClient api, TimePr
             }
             catch (ResourceVersionGoneException e)
             {
-                LogGone(path, e.Message);
+                LogGone(api.Cluster, path, e.Message);
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
                 // Whatever failed (the API server, the network, the database), the watch goes on.
                 if (e is HttpRequestException or IOException or JsonException or InvalidOperationException or TaskCanceledException
+                    or KubeConfigException
                     || TransientFailures.IsTransient(e))
                 {
-                    LogFailed(path, pause.TotalSeconds, e.Message);
+                    LogFailed(api.Cluster, path, pause.TotalSeconds, e.Message);
                 }
                 else
                 {
-                    LogFaulted(path, pause.TotalSeconds, e);
+                    LogFaulted(api.Cluster, path, pause.TotalSeconds, e);
                 }
 
                 await Task.Delay(pause, clock, ct);
@@ -65,15 +68,15 @@ internal sealed partial class KubernetesInformer(KubernetesApiClient api, TimePr
         }
     }
 
-    [LoggerMessage(EventId = 2151, Level = LogLevel.Debug, Message = "Listed {Path}: {Count} objects at resource version {Version}")]
-    private partial void LogListed(string path, int count, string version);
+    [LoggerMessage(EventId = 2151, Level = LogLevel.Debug, Message = "Listed {Path} on cluster '{Cluster}': {Count} objects at resource version {Version}")]
+    private partial void LogListed(string cluster, string path, int count, string version);
 
-    [LoggerMessage(EventId = 2152, Level = LogLevel.Information, Message = "Watch of {Path} expired ({Reason}); listing again")]
-    private partial void LogGone(string path, string reason);
+    [LoggerMessage(EventId = 2152, Level = LogLevel.Information, Message = "Watch of {Path} on cluster '{Cluster}' expired ({Reason}); listing again")]
+    private partial void LogGone(string cluster, string path, string reason);
 
-    [LoggerMessage(EventId = 2153, Level = LogLevel.Warning, Message = "Watching {Path} failed; listing again in {Seconds}s: {Reason}")]
-    private partial void LogFailed(string path, double seconds, string reason);
+    [LoggerMessage(EventId = 2153, Level = LogLevel.Warning, Message = "Watching {Path} on cluster '{Cluster}' failed; listing again in {Seconds}s: {Reason}")]
+    private partial void LogFailed(string cluster, string path, double seconds, string reason);
 
-    [LoggerMessage(EventId = 2154, Level = LogLevel.Error, Message = "Watching {Path} failed; listing again in {Seconds}s")]
-    private partial void LogFaulted(string path, double seconds, Exception exception);
+    [LoggerMessage(EventId = 2154, Level = LogLevel.Error, Message = "Watching {Path} on cluster '{Cluster}' failed; listing again in {Seconds}s")]
+    private partial void LogFaulted(string cluster, string path, double seconds, Exception exception);
 }

@@ -13,12 +13,9 @@ internal sealed record KubernetesListPage(ListMetadata? Metadata, List<JsonEleme
 /// <param name="Continue">Token of the next page; empty on the last one. Expires after about five minutes (410).</param>
 internal sealed record ListMetadata(string? ResourceVersion, [property: JsonPropertyName("continue")] string? Continue);
 
-/// <summary>One line of a watch stream: <c>{"type": "ADDED|MODIFIED|DELETED|BOOKMARK|ERROR", "object": {…}}</c>.</summary>
-internal sealed record WatchLine(string? Type, JsonElement Object);
-
 /// <summary>
-/// The <c>Status</c> object of an error (in a response body, or as the object of an <c>ERROR</c>
-/// watch event): <c>code</c> 410 means the resource version is too old (etcd compacted it).
+/// The <c>Status</c> object of an error response: <c>code</c> 410 means the resource version is
+/// too old (etcd compacted it) or a continue token expired.
 /// </summary>
 internal sealed record KubernetesStatus(string? Status, string? Message, string? Reason, int? Code);
 

@@ -56,7 +56,7 @@ public sealed class ArgoCdKubernetesTests : IAsyncLifetime
     {
         var app = new ArgoCdApplication("checkout").Label("dora", "on").Synced(Ago(days: 1, minutes: 1), Ago(days: 1), Sha("c1"));
         _api.Put(Collection, app.ToJson());
-        var watcher = new ArgoCdKubernetesWatcher(_host.Service<IServiceScopeFactory>(), _host.Service<KubernetesInformer>(),
+        var watcher = new ArgoCdKubernetesWatcher(_host.Service<IServiceScopeFactory>(), _host.Service<KubernetesClusters>(), _host.Service<KubernetesInformer>(),
             _host.Service<IOptions<ArgoCdOptions>>(), Options.Create(new SchedulingOptions { Enabled = true }));
         await watcher.StartAsync(CancellationToken.None);
         try

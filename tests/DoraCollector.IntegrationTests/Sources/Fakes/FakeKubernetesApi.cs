@@ -2,9 +2,14 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
+using System.Net;
 using DoraCollector.Simulator.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace DoraCollector.IntegrationTests.Sources.Fakes;
 
@@ -14,7 +19,8 @@ namespace DoraCollector.IntegrationTests.Sources.Fakes;
 /// <c>metadata.resourceVersion</c>, equality <c>labelSelector</c>) and watch (one JSON event per
 /// line from a resource version, bookmarks, 410 Gone as a status code for a compacted version or
 /// as an <c>ERROR</c> event), for namespaced custom resources at
-/// <c>/apis/{group}/{version}[/namespaces/{ns}]/{plural}</c>, behind a bearer token.
+/// <c>/apis/{group}/{version}[/namespaces/{ns}]/{plural}</c>, behind a bearer token or, when
+/// started with a client CA, a client certificate it signed (the user is the certificate's CN).
 /// </summary>
 internal sealed class FakeKubernetesApi : IAsyncDisposable
 {
@@ -41,10 +47,40 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
     /// <summary><c>LIST path?query</c> and <c>WATCH path?query</c> of every request, in order.</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
 
+    /// <summary>The user a client certificate must name (its CN) when the server takes client certificates.</summary>
+    public const string CertificateUser = "dora-collector";
+
     public static async Task<FakeKubernetesApi> StartAsync(X509Certificate2? certificate = null)
     {
         var fake = new FakeKubernetesApi();
         (fake._app, fake.Url) = await LoopbackServer.StartAsync(app => app.Map("/{**path}", fake.HandleAsync), certificate);
+        return fake;
+    }
+
+    /// <summary>Over HTTPS, also taking client certificates signed by <paramref name="clientAuthority"/>, as an API server's <c>--client-ca-file</c>.</summary>
+    public static async Task<FakeKubernetesApi> StartAsync(X509Certificate2 certificate, X509Certificate2 clientAuthority)
+    {
+        var fake = new FakeKubernetesApi();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(https =>
+        {
+            https.ServerCertificate = certificate;
+            https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+            https.ClientCertificateValidation = (client, _, _) =>
+            {
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(clientAuthority);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                return chain.Build(client);
+            };
+        })));
+        fake._app = builder.Build();
+        fake._app.Map("/{**path}", fake.HandleAsync);
+        await fake._app.StartAsync();
+        fake.Url = new Uri(fake._app.Urls.Single().TrimEnd('/') + "/");
         return fake;
     }
 
@@ -92,7 +128,8 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         var query = request.Query;
         var watch = query["watch"] is var w && (w == "1" || w == "true");
         Requests.Enqueue($"{(watch ? "WATCH" : "LIST")} /{path}{request.QueryString}");
-        if (request.Headers.Authorization.ToString() != $"Bearer {ExpectedToken}")
+        var byCertificate = context.Connection.ClientCertificate?.GetNameInfo(X509NameType.SimpleName, false) == CertificateUser;
+        if (!byCertificate && request.Headers.Authorization.ToString() != $"Bearer {ExpectedToken}")
         {
             await StatusAsync(context.Response, 401, "Unauthorized", "Unauthorized");
             return;

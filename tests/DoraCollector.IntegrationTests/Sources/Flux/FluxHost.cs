@@ -36,10 +36,12 @@ internal sealed class FluxHost(EngineHost engine) : IAsyncDisposable
         FluxEvents.Event(name, revision, at, reason, severity, kind, ns, metadata);
 
     /// <summary>What the generic-hmac Provider sends: the body with <c>X-Signature: sha256=&lt;hex&gt;</c>.</summary>
-    public Task<HttpResponseMessage> SignedAsync(string body, string secret = Secret) =>
-        GitOpsKit.PostAsync(Engine, FluxWebhookEndpoints.Path, body,
-            ("X-Signature", WebhookSignatures.Sha256(secret, body)),
-            ("Gotk-Component", "kustomize-controller"));
+    public Task<HttpResponseMessage> SignedAsync(string body, string secret = Secret) => SignedToAsync(FluxWebhookEndpoints.Path, body, secret);
+
+    /// <summary>As <see cref="SignedAsync"/>, to <paramref name="address"/> (a Provider address with a query) with more headers.</summary>
+    public Task<HttpResponseMessage> SignedToAsync(string address, string body, string secret = Secret, params (string Name, string Value)[] headers) =>
+        GitOpsKit.PostAsync(Engine, address, body,
+            [("X-Signature", WebhookSignatures.Sha256(secret, body)), ("Gotk-Component", "kustomize-controller"), .. headers]);
 
     /// <summary>Posts each event signed and settles the pipeline.</summary>
     public async Task DeliverAsync(params JsonObject[] events)
