@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using DoraCollector.Projection;
 using Microsoft.Extensions.Options;
 
 namespace DoraCollector.Sources.Alertmanager;
@@ -8,7 +8,7 @@ namespace DoraCollector.Sources.Alertmanager;
 /// the options: which alerts qualify (every matcher holds), which labels may name the service and the environment, and
 /// what the incident signal shows. Pure: the catalog lookup is the mapper's.
 /// </summary>
-internal sealed partial class AlertRules
+internal sealed class AlertRules
 {
     /// <summary>An explicit link to the deployment that caused the alert, as a deployment id.</summary>
     public const string DeploymentLabel = "deployment";
@@ -76,10 +76,7 @@ internal sealed partial class AlertRules
     /// empty otherwise (an ARN or a URL names no cluster the deployments know: the alert still counts).
     /// </summary>
     public string Cluster(AlertmanagerAlert alert) =>
-        ClusterLabel is { } label && Label(alert, label) is { } value && IsClusterName(value) ? value : "";
-
-    /// <summary>A cluster name, and the syntax of the label naming it: 1 to 100 letters, digits, <c>.</c>, <c>_</c> or <c>-</c>.</summary>
-    public static bool IsClusterName(string value) => ClusterName().IsMatch(value);
+        ClusterLabel is { } label && Label(alert, label) is { } value && ClusterNames.IsValid(value) ? value : "";
 
     /// <summary>The <c>summary</c> annotation, else the alert name.</summary>
     public static string? Title(AlertmanagerAlert alert) =>
@@ -97,7 +94,4 @@ internal sealed partial class AlertRules
         alert.Labels.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
     private static string? Clip(string? text, int length) => text is null || text.Length <= length ? text : text[..length];
-
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,100}$")]
-    private static partial Regex ClusterName();
 }

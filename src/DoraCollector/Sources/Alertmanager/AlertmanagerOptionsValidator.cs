@@ -1,5 +1,6 @@
 using DoraCollector.Hosting;
 using DoraCollector.Ingestion;
+using DoraCollector.Projection;
 using Microsoft.Extensions.Options;
 
 namespace DoraCollector.Sources.Alertmanager;
@@ -16,7 +17,7 @@ internal sealed class AlertmanagerOptionsValidator : IValidateOptions<Alertmanag
             "is shorter than 16 characters");
         errors.Check(options.ServiceLabels.All(l => !string.IsNullOrWhiteSpace(l)), nameof(options.ServiceLabels), "has an empty label name");
         errors.Check(options.EnvironmentLabels.All(l => !string.IsNullOrWhiteSpace(l)), nameof(options.EnvironmentLabels), "has an empty label name");
-        errors.Check(string.IsNullOrEmpty(options.ClusterLabel) || AlertRules.IsClusterName(options.ClusterLabel), nameof(options.ClusterLabel),
+        errors.Check(string.IsNullOrEmpty(options.ClusterLabel) || ClusterNames.IsValid(options.ClusterLabel), nameof(options.ClusterLabel),
             $"'{options.ClusterLabel}' is not a label name: 1 to 100 letters, digits, '.', '_' or '-' (empty: alerts name no cluster)".ReplaceLineEndings(" "));
         for (var i = 0; i < options.Matchers.Count; i++)
         {

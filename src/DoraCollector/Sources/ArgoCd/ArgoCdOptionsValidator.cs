@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using DoraCollector.Hosting;
 using DoraCollector.Ingestion;
+using DoraCollector.Projection;
 using DoraCollector.Sources.Kubernetes;
 using Microsoft.Extensions.Options;
 
@@ -43,8 +44,7 @@ internal sealed class ArgoCdOptionsValidator(IConfiguration? configuration = nul
             var entry = options.ClusterNames[i];
             var key = $"{nameof(options.ClusterNames)}:{i}";
             errors.Check(!string.IsNullOrWhiteSpace(entry.Destination), $"{key}:Destination", "is required (a destination name or server URL)");
-            errors.Check(Regex.IsMatch(entry.Name, "^[A-Za-z0-9._-]{1,100}$"), $"{key}:Name",
-                $"'{entry.Name}' is not a cluster name: 1 to 100 letters, digits, '.', '_' or '-'");
+            errors.Check(ClusterNames.IsValid(entry.Name), $"{key}:Name", $"'{entry.Name}' is not a cluster name: {ClusterNames.Rule}");
         }
 
         return errors.Result;

@@ -1,4 +1,5 @@
 using DoraCollector.Ingestion;
+using DoraCollector.Projection;
 using DoraCollector.Sources.Kubernetes;
 
 namespace DoraCollector.Sources.Flux;

@@ -1,6 +1,7 @@
 using DoraCollector.Hosting;
-using k8s;
+using DoraCollector.Projection;
 using k8s.Exceptions;
+using k8s;
 using Microsoft.Extensions.Options;
 
 namespace DoraCollector.Sources.Kubernetes;

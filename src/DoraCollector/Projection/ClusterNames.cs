@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace DoraCollector.Sources.Kubernetes;
+namespace DoraCollector.Projection;
 
 /// <summary>What a cluster may be called (docs/metrics.md, "Clusters"): as the generic API's <c>cluster</c>.</summary>
 internal static partial class ClusterNames
