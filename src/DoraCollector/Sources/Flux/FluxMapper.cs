@@ -64,7 +64,7 @@ internal sealed class FluxMapper(IOptionsMonitor<FluxOptions> options) : IRawEve
         foreach (var observation in observed)
         {
             await FluxAttemptStream.WriteAsync(observation, serviceId, environment, raw.Id, writer, ct,
-                ReferenceEquals(observation, newest) && observation.Succeeded ? link : null);
+                ReferenceEquals(observation, newest) ? link : null);
         }
 
         return true;
