@@ -31,6 +31,7 @@ internal static class SimulatorCommand
             MonorepoServices = line.Get(CommandLine.MonorepoServices),
             ClusterServices = line.Get(CommandLine.ClusterServices),
             FluxClusterServices = line.Get(CommandLine.FluxClusterServices),
+            GitOpsServices = line.Get(CommandLine.GitOpsServices),
             Owner = line.Get(CommandLine.Owner) ?? "acme",
             Now = line.Get(CommandLine.Now),
             Speed = speed,

@@ -39,7 +39,9 @@ internal static class OrganizationBuilder
     /// <param name="monorepoServices">How many services share the monorepo (at most one per team, at least 2 when there are 2 teams).</param>
     /// <param name="clusterServices">How many Argo CD services of their own repository roll out to production over three clusters (the first ones).</param>
     /// <param name="fluxClusterServices">How many Flux services of their own repository run production on two clusters (the first ones).</param>
-    public static Organization Build(int seed, string owner, int teams, int services, int monorepoServices, int clusterServices = 0, int fluxClusterServices = 0)
+    /// <param name="gitOpsServices">How many Flux services of their own repository and one cluster keep their manifests in the GitOps repository (the first ones).</param>
+    public static Organization Build(
+        int seed, string owner, int teams, int services, int monorepoServices, int clusterServices = 0, int fluxClusterServices = 0, int gitOpsServices = 0)
     {
         if (teams < 2)
         {
@@ -116,8 +118,18 @@ internal static class OrganizationBuilder
                 byApp ? "app" : "service", byApp ? $"{name}-api" : name, AlertsWithRevision: i % 4 == 1, clusters));
         }
 
+        // A GitOps service runs on one cluster: the two-cluster Flux service keeps its manifests beside its code.
+        var gitOps = result.Where(s => s.Tool == DeployTool.Flux && !s.Repository.IsMonorepo && s.ProductionClusters.Count == 0).Take(Math.Max(0, gitOpsServices)).ToList();
+        foreach (var service in gitOps)
+        {
+            result[result.IndexOf(service)] = service with { InGitOps = true };
+        }
+
         var repositories = result.Select(s => s.Repository).Distinct().ToList();
-        return new Organization(owner, teamList, repositories, result);
+        return new Organization(owner, teamList, repositories, result)
+        {
+            GitOps = gitOps.Count > 0 ? new Repository($"{owner}/gitops", IsMonorepo: false) : null,
+        };
     }
 
     private static GitHubUser Engineer(Random random, string owner, HashSet<string> used)

@@ -390,10 +390,21 @@ internal sealed partial class SimulatedWorld
     /// <param name="cluster">The cluster whose Flux reports, named in its Provider's address; null: the environment's one cluster.</param>
     private void EmitFlux(Pipeline pipeline, Lane lane, string? cluster, string revision, string reason)
     {
-        var name = pipeline.Service.ObjectName(lane.Environment);
+        var service = pipeline.Service;
+        var name = service.ObjectName(lane.Environment);
         var succeeded = reason == FluxEvents.Succeeded;
-        var body = FluxEvents.Event(name, FluxEvents.Revision("main", revision), Now, reason, succeeded ? "info" : "error",
-            metadata: new Dictionary<string, string> { ["environment"] = lane.Environment }).ToJsonString();
+        var metadata = new Dictionary<string, string> { ["environment"] = lane.Environment };
+        var applied = revision;
+        if (service.InGitOps)
+        {
+            // Flux applies the GitOps commit; its event annotations link the application's commit.
+            applied = GitOpsCommit(pipeline, lane, revision);
+            metadata["applicationRevision"] = revision;
+            metadata["applicationRepository"] = service.Repository.FullName;
+        }
+
+        var body = FluxEvents.Event(name, FluxEvents.Revision("main", applied), Now, reason, succeeded ? "info" : "error",
+            metadata: metadata).ToJsonString();
         Emit(DeliveryKind.Flux, cluster is null ? "/webhooks/flux" : $"/webhooks/flux?cluster={cluster}", body,
             new("Content-Type", "application/json"), new("Gotk-Component", "kustomize-controller"),
             new("X-Signature", WebhookSignatures.Sha256(Credentials.FluxWebhookSecret, body)));
