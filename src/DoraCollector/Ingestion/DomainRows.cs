@@ -32,6 +32,13 @@ internal sealed record PullRequestRow(
 /// <summary>One rollout of a revision of a service to an environment.</summary>
 /// <param name="KeepStoredHint">The source cannot tell now whether it was a rollback: a stored attempt keeps its hint.</param>
 /// <param name="Cluster">Where it ran; empty when the source names no cluster.</param>
+/// <param name="ApplicationRevision">
+/// The application's commit the rollout runs, when the source links it (docs/metrics.md, "GitOps
+/// repositories and promotion"); null: the projection resolves it. A stored link is kept when the
+/// same attempt is reported again without one (a poll after the notification that carried it).
+/// </param>
+/// <param name="ApplicationRepositoryId">The repository of <paramref name="ApplicationRevision"/>; null: the service's own.</param>
+/// <param name="Resolution">How the source found the link (<c>Projection.ResolutionMethods.Found</c>); null: <c>explicit</c>.</param>
 internal sealed record AttemptRow(
     string Source,
     string ExternalId,
@@ -47,7 +54,10 @@ internal sealed record AttemptRow(
     string? DetailsJson = null,
     long? RawEventId = null,
     bool KeepStoredHint = false,
-    string Cluster = "");
+    string Cluster = "",
+    string? ApplicationRevision = null,
+    int? ApplicationRepositoryId = null,
+    string? Resolution = null);
 
 /// <summary>An alert, incident issue or posted incident; <paramref name="ServiceId"/> null when no service matched.</summary>
 /// <param name="Cluster">The cluster it was seen on; empty when the source names none.</param>

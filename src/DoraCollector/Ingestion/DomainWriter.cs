@@ -70,13 +70,16 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
     // with the service it had before (the subquery reads the statement's snapshot).
     private const string UpsertAttempts = """
         INSERT INTO deployment_attempts AS a (source, external_id, service_id, environment, cluster, repository_id, revision, outcome,
-                                              started_at, finished_at, rollback_hint, explicit_commits, details, raw_event_id, updated_at)
+                                              started_at, finished_at, rollback_hint, explicit_commits, details, raw_event_id, updated_at,
+                                              application_revision, application_repository_id, resolution)
         SELECT r.source, r.external_id, r.service_id, r.environment, r.cluster, r.repository_id, r.revision, r.outcome,
-               r.started_at, r.finished_at, r.rollback_hint, r.explicit_commits, r.details::jsonb, r.raw_event_id, @now
+               r.started_at, r.finished_at, r.rollback_hint, r.explicit_commits, r.details::jsonb, r.raw_event_id, @now,
+               r.application_revision, r.application_repository_id, r.resolution
         FROM jsonb_to_recordset(@rows::jsonb) AS r(source text, external_id text, service_id int, environment text, cluster text,
                                                     repository_id int, revision text, outcome text, started_at timestamptz,
                                                     finished_at timestamptz, rollback_hint boolean, explicit_commits text[], details text,
-                                                    raw_event_id bigint)
+                                                    raw_event_id bigint, application_revision text, application_repository_id int,
+                                                    resolution text)
         ORDER BY r.source, r.external_id
         ON CONFLICT (source, external_id) DO UPDATE
            SET service_id = EXCLUDED.service_id, environment = EXCLUDED.environment, cluster = EXCLUDED.cluster,
@@ -85,17 +88,25 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
                finished_at = EXCLUDED.finished_at,
                rollback_hint = CASE WHEN EXCLUDED.source || ' ' || EXCLUDED.external_id = ANY(@keep) THEN a.rollback_hint ELSE EXCLUDED.rollback_hint END,
                explicit_commits = EXCLUDED.explicit_commits, details = EXCLUDED.details,
-               raw_event_id = COALESCE(EXCLUDED.raw_event_id, a.raw_event_id), updated_at = EXCLUDED.updated_at
+               raw_event_id = COALESCE(EXCLUDED.raw_event_id, a.raw_event_id), updated_at = EXCLUDED.updated_at,
+               application_revision = COALESCE(EXCLUDED.application_revision, a.application_revision),
+               application_repository_id = CASE WHEN EXCLUDED.application_revision IS NULL THEN a.application_repository_id
+                                                ELSE EXCLUDED.application_repository_id END,
+               resolution = CASE WHEN EXCLUDED.application_revision IS NULL THEN a.resolution ELSE EXCLUDED.resolution END
          WHERE (a.service_id, a.environment, a.cluster, a.repository_id, a.revision, a.outcome, a.started_at, a.finished_at,
-                a.rollback_hint, a.explicit_commits, a.details)
+                a.rollback_hint, a.explicit_commits, a.details, a.application_revision, a.application_repository_id, a.resolution)
                IS DISTINCT FROM
                (EXCLUDED.service_id, EXCLUDED.environment, EXCLUDED.cluster, EXCLUDED.repository_id, EXCLUDED.revision, EXCLUDED.outcome,
                 EXCLUDED.started_at, EXCLUDED.finished_at,
                 CASE WHEN EXCLUDED.source || ' ' || EXCLUDED.external_id = ANY(@keep) THEN a.rollback_hint ELSE EXCLUDED.rollback_hint END,
-                EXCLUDED.explicit_commits, EXCLUDED.details)
+                EXCLUDED.explicit_commits, EXCLUDED.details,
+                COALESCE(EXCLUDED.application_revision, a.application_revision),
+                CASE WHEN EXCLUDED.application_revision IS NULL THEN a.application_repository_id ELSE EXCLUDED.application_repository_id END,
+                CASE WHEN EXCLUDED.application_revision IS NULL THEN a.resolution ELSE EXCLUDED.resolution END)
         RETURNING a.service_id AS Service,
                   (SELECT d.service_id FROM deployment_attempts d WHERE d.source = a.source AND d.external_id = a.external_id) AS Previous
         """;
+
 
     // A resolve, once seen, sticks: a late or re-ordered "firing" does not reopen a signal. Only
     // the source's own resolve replaces a reconciliation's estimate (closed when it vanished).
@@ -350,6 +361,13 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
             Plausible.Name(a.Environment, "environment");
             Plausible.Name(a.Cluster, "cluster");
             Plausible.Key(a.Revision, "revision");
+            Plausible.Key(a.ApplicationRevision, "application revision");
+            if (a.Resolution is { } method && (a.ApplicationRevision is null || !Projection.ResolutionMethods.Found.Contains(method)))
+            {
+                // A mapper's mistake, not the event's: the batch fails and is retried once the mapper is fixed.
+                throw new ArgumentException($"deployment {Short(a.ExternalId)}: resolution '{method}' is not a method that links a revision", nameof(attempts));
+            }
+
             CheckInstant(a.StartedAt, $"deployment {Short(a.ExternalId)} started at");
             CheckInstant(a.FinishedAt, $"deployment {Short(a.ExternalId)} finished at");
             foreach (var sha in a.ExplicitCommits ?? [])
@@ -386,6 +404,9 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
             explicit_commits = a.ExplicitCommits?.Select(s => s.ToLowerInvariant()),
             details = a.DetailsJson,
             raw_event_id = a.RawEventId,
+            application_revision = a.ApplicationRevision?.Trim().ToLowerInvariant(),
+            application_repository_id = a.ApplicationRevision is null ? null : a.ApplicationRepositoryId,
+            resolution = a.ApplicationRevision is null ? null : a.Resolution ?? Projection.ResolutionMethods.Explicit,
         }), RowJson);
         foreach (var repositoryId in attempts.Select(a => a.RepositoryId).OfType<int>())
         {

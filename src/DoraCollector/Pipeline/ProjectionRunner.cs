@@ -25,8 +25,11 @@ internal sealed partial class ProjectionRunner(
     WebhookPressure pressure,
     CollectorTelemetry telemetry,
     TimeProvider clock,
-    ILogger<ProjectionRunner> logger) : BackgroundService
+    ILogger<ProjectionRunner> logger,
+    IEnumerable<IApplicationRevisionResolver> resolvers) : BackgroundService
 {
+    private readonly IReadOnlyList<IApplicationRevisionResolver> _resolvers = resolvers.ToList();
+
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(5);
 
     private const string Claim = """
@@ -161,11 +164,11 @@ internal sealed partial class ProjectionRunner(
         }
     }
 
-    private static async Task ProjectAsync(
+    private async Task ProjectAsync(
         NpgsqlConnection conn, NpgsqlTransaction tx, int serviceId, ProjectionRules rules, bool useCache, CancellationToken ct)
     {
         var (facts, cache) = await ProjectionStore.LoadAsync(conn, tx, serviceId, useCache, ct);
-        var projector = new ServiceProjector(new SqlCommitGraph(conn, tx, rules.MaxBranchAge), rules);
+        var projector = new ServiceProjector(new SqlCommitGraph(conn, tx, rules.MaxBranchAge), rules, _resolvers, new ProjectionDb(conn, tx));
         var projection = await projector.ProjectAsync(facts, cache, ct);
         await ProjectionStore.SaveAsync(conn, tx, serviceId, projection, ct);
     }

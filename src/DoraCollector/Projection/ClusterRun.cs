@@ -11,6 +11,11 @@ internal sealed class ClusterRun(AttemptFact first)
 
     public int? RepositoryId { get; } = first.RepositoryId;
     public string Revision { get; } = first.Revision;
+
+    /// <summary>The application's commit it runs; null when unresolved.</summary>
+    public string? ApplicationRevision { get; } = first.ApplicationRevision;
+    public int? ApplicationRepositoryId { get; } = first.ApplicationRepositoryId;
+    public string Resolution { get; } = first.Resolution ?? ResolutionMethods.SameRepository;
     public List<AttemptFact> Attempts { get; } = [first];
 
     /// <summary>Finish of the attempt that decided the outcome on this cluster.</summary>

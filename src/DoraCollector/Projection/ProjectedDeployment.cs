@@ -15,6 +15,9 @@ internal sealed class ProjectedDeployment
         Environment = environment;
         RepositoryId = first.RepositoryId;
         Revision = first.Revision;
+        ApplicationRevision = first.ApplicationRevision;
+        ApplicationRepositoryId = first.ApplicationRepositoryId;
+        Resolution = first.Resolution;
         StartedAt = attempt.StartedAt ?? attempt.FinishedAt;
         FinishedAt = first.FinishedAt;
         Succeeded = first.Succeeded;
@@ -24,7 +27,19 @@ internal sealed class ProjectedDeployment
     public string Key { get; }
     public string Environment { get; }
     public int? RepositoryId { get; }
+
+    /// <summary>The configuration revision: what Argo CD, Flux or the pipeline synced, in <see cref="RepositoryId"/>.</summary>
     public string Revision { get; }
+
+    /// <summary>The application's commit it runs (docs/metrics.md, "GitOps repositories and promotion"); null when unresolved.</summary>
+    public string? ApplicationRevision { get; }
+
+    /// <summary>The repository of <see cref="ApplicationRevision"/>: the service's own.</summary>
+    public int? ApplicationRepositoryId { get; }
+
+    /// <summary>How <see cref="ApplicationRevision"/> was found (<see cref="ResolutionMethods"/>).</summary>
+    public string Resolution { get; }
+
     public DateTimeOffset? StartedAt { get; }
 
     /// <summary>Its part on each cluster, in the order they began.</summary>

@@ -12,7 +12,8 @@ internal static class ProjectionStore
     private const string LoadAttempts = """
         SELECT id AS Id, source || ':' || external_id AS Key, external_id AS ExternalId, environment AS Environment, cluster AS Cluster,
                repository_id AS RepositoryId, revision AS Revision, outcome = 'success' AS Succeeded, started_at AS StartedAt,
-               finished_at AS FinishedAt, rollback_hint AS RollbackHint, explicit_commits AS ExplicitCommits
+               finished_at AS FinishedAt, rollback_hint AS RollbackHint, explicit_commits AS ExplicitCommits,
+               application_revision AS ApplicationRevision, application_repository_id AS ApplicationRepositoryId, resolution AS Resolution
         FROM deployment_attempts WHERE service_id = @serviceId
         """;
 
@@ -35,21 +36,26 @@ internal static class ProjectionStore
     private const string UpsertDeployments = """
         INSERT INTO deployments (key, service_id, environment, repository_id, revision, started_at, finished_at, outcome,
                                  attempt_count, is_redeploy, is_rollback, is_failed, failure_reason, is_rework, rework_reason,
-                                 recovered_at, changes_state, changes_base, failure_cluster)
+                                 recovered_at, changes_state, changes_base, failure_cluster, application_revision,
+                                 application_repository_id, resolution)
         SELECT r.key, @serviceId, r.environment, r.repository_id, r.revision, r.started_at, r.finished_at, r.outcome,
                r.attempt_count, r.is_redeploy, r.is_rollback, r.is_failed, r.failure_reason, r.is_rework, r.rework_reason,
-               r.recovered_at, r.changes_state, r.changes_base, r.failure_cluster
+               r.recovered_at, r.changes_state, r.changes_base, r.failure_cluster, r.application_revision,
+               r.application_repository_id, r.resolution
         FROM jsonb_to_recordset(@rows::jsonb) AS r (key text, environment text, repository_id int, revision text,
              started_at timestamptz, finished_at timestamptz, outcome text, attempt_count int, is_redeploy boolean,
              is_rollback boolean, is_failed boolean, failure_reason text, is_rework boolean, rework_reason text,
-             recovered_at timestamptz, changes_state text, changes_base text, failure_cluster text)
+             recovered_at timestamptz, changes_state text, changes_base text, failure_cluster text, application_revision text,
+             application_repository_id int, resolution text)
         ON CONFLICT (key) DO UPDATE
            SET service_id = EXCLUDED.service_id, environment = EXCLUDED.environment, repository_id = EXCLUDED.repository_id,
                revision = EXCLUDED.revision, started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at,
                outcome = EXCLUDED.outcome, attempt_count = EXCLUDED.attempt_count, is_redeploy = EXCLUDED.is_redeploy,
                is_rollback = EXCLUDED.is_rollback, is_failed = EXCLUDED.is_failed, failure_reason = EXCLUDED.failure_reason,
                is_rework = EXCLUDED.is_rework, rework_reason = EXCLUDED.rework_reason, recovered_at = EXCLUDED.recovered_at,
-               changes_state = EXCLUDED.changes_state, changes_base = EXCLUDED.changes_base, failure_cluster = EXCLUDED.failure_cluster
+               changes_state = EXCLUDED.changes_state, changes_base = EXCLUDED.changes_base, failure_cluster = EXCLUDED.failure_cluster,
+               application_revision = EXCLUDED.application_revision, application_repository_id = EXCLUDED.application_repository_id,
+               resolution = EXCLUDED.resolution
         """;
 
     private const string LinkDeployments = """
@@ -125,6 +131,7 @@ internal static class ProjectionStore
             d.Key, d.Environment, d.RepositoryId, d.Revision, d.StartedAt, d.FinishedAt,
             Outcome = d.Succeeded ? "success" : "failure", AttemptCount = d.Attempts.Count, d.IsRedeploy, d.IsRollback,
             d.IsFailed, d.FailureReason, d.IsRework, d.ReworkReason, d.RecoveredAt, d.ChangesState, d.ChangesBase, d.FailureCluster,
+            d.ApplicationRevision, d.ApplicationRepositoryId, d.Resolution,
         }), ct);
         await conn.ExecuteAsync(new CommandDefinition(
             "DELETE FROM deployments WHERE service_id = @serviceId AND NOT (key = ANY (@keys))", new { serviceId, keys }, tx, cancellationToken: ct));

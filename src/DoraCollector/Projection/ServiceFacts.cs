@@ -31,6 +31,22 @@ internal sealed record AttemptFact
 
     /// <summary>The commits this rollout brings, when the source lists them (even none).</summary>
     public IReadOnlyList<string>? ExplicitCommits { get; init; }
+
+    /// <summary>
+    /// The commit of the application's own repository the rollout runs: as a source linked it
+    /// (null when none did), then as <see cref="ApplicationResolution"/> decided it (null: unresolved).
+    /// For a same-repository attempt it is <see cref="Revision"/>.
+    /// </summary>
+    public string? ApplicationRevision { get; init; }
+
+    /// <summary>The repository of <see cref="ApplicationRevision"/>; null: the service's own.</summary>
+    public int? ApplicationRepositoryId { get; init; }
+
+    /// <summary>How <see cref="ApplicationRevision"/> was found (<see cref="ResolutionMethods"/>); null until decided, unless a source linked it.</summary>
+    public string? Resolution { get; init; }
+
+    /// <summary>Resolved to a commit of the application's repository (every method but unresolved).</summary>
+    public bool IsResolved => ApplicationRevision is not null;
 }
 
 /// <summary>An alert, incident issue or posted incident of the service.</summary>

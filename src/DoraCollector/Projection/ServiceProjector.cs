@@ -5,15 +5,18 @@ namespace DoraCollector.Projection;
 /// (with their attribution) from what the sources reported. Deterministic: projecting the same
 /// facts again gives the same result, so it can run after every ingest and in <c>recompute</c>.
 /// </summary>
-internal sealed class ServiceProjector(ICommitGraph graph, ProjectionRules rules)
+/// <param name="resolvers">Find the application revision of attempts no source linked (<see cref="ApplicationResolution"/>).</param>
+/// <param name="db">The projection's transaction, for resolvers that read stored facts.</param>
+internal sealed class ServiceProjector(
+    ICommitGraph graph, ProjectionRules rules, IReadOnlyList<IApplicationRevisionResolver>? resolvers = null, ProjectionDb? db = null)
 {
     public async Task<ServiceProjection> ProjectAsync(ServiceFacts facts, IChangeCache cache, CancellationToken ct)
     {
+        var attempts = await ApplicationResolution.ResolveAsync(facts, resolvers ?? [], db, ct);
         var streams = new List<List<ProjectedDeployment>>();
-        foreach (var environment in facts.Attempts.GroupBy(a => a.Environment, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var environment in attempts.GroupBy(a => a.Environment, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            var stream = await DeploymentStreams.BuildAsync(
-                environment.Key, environment.Select(a => a with { RepositoryId = a.RepositoryId ?? facts.RepositoryId }), graph, rules, ct);
+            var stream = await DeploymentStreams.BuildAsync(environment.Key, environment, graph, rules, ct);
             await ResolveChangesAsync(stream, facts.Path, cache, ct);
             streams.Add(stream);
         }

@@ -11,7 +11,16 @@ internal sealed class Scenario
     private readonly List<AttemptFact> _attempts = [];
     private readonly List<SignalFact> _signals = [];
 
+    /// <summary>The service's own repository (<see cref="InMemoryCommitGraph.Repository"/>): the application's commits.</summary>
     public InMemoryCommitGraph Graph { get; } = new();
+
+    /// <summary>A GitOps repository (<see cref="GitOpsRepository"/>): the manifests' commits, tag bumps among them.</summary>
+    public InMemoryCommitGraph GitOps { get; } = new();
+
+    public const int GitOpsRepository = 2;
+
+    /// <summary>Asked for the application revision of attempts no source linked, in order.</summary>
+    public List<IApplicationRevisionResolver> Resolvers { get; } = [];
 
     public ProjectionRules Rules { get; set; } = DefaultRules();
 
@@ -23,13 +32,26 @@ internal sealed class Scenario
 
     public Scenario Deploy(string revision, double finishedAt, bool success = true, string environment = "production",
         bool rollbackHint = false, string[]? commits = null, string? id = null, string cluster = "")
+        => Add(revision, finishedAt, success, environment, rollbackHint, commits, id, cluster, InMemoryCommitGraph.Repository, null);
+
+    /// <summary>
+    /// A rollout that synced <paramref name="configRevision"/> of the GitOps repository; with
+    /// <paramref name="applicationRevision"/> the source linked it to that commit of the service's repository.
+    /// </summary>
+    public Scenario DeployGitOps(string configRevision, double finishedAt, string? applicationRevision = null, bool success = true,
+        string environment = "production", bool rollbackHint = false, string? id = null, string cluster = "")
+        => Add(configRevision, finishedAt, success, environment, rollbackHint, null, id, cluster, GitOpsRepository, applicationRevision);
+
+    private Scenario Add(string revision, double finishedAt, bool success, string environment, bool rollbackHint, string[]? commits,
+        string? id, string cluster, int repository, string? applicationRevision)
     {
         var n = _attempts.Count + 1;
         var externalId = id ?? $"a{n}";
         _attempts.Add(new AttemptFact
         {
             Id = n, Key = $"test:{externalId}", ExternalId = externalId, Environment = environment, Cluster = cluster,
-            RepositoryId = InMemoryCommitGraph.Repository,
+            RepositoryId = repository,
+            ApplicationRevision = applicationRevision,
             Revision = revision, Succeeded = success, StartedAt = At(finishedAt - 1), FinishedAt = At(finishedAt),
             RollbackHint = rollbackHint, ExplicitCommits = commits,
         });
@@ -49,6 +71,21 @@ internal sealed class Scenario
     }
 
     public Task<ServiceProjection> ProjectAsync() =>
-        new ServiceProjector(Graph, Rules).ProjectAsync(
+        new ServiceProjector(new Repositories(Graph, GitOps), Rules, Resolvers).ProjectAsync(
             new ServiceFacts(1, InMemoryCommitGraph.Repository, null, _attempts, _signals), NoChangeCache.Instance, CancellationToken.None);
+
+    // Each repository's commits in a graph of their own.
+    private sealed class Repositories(InMemoryCommitGraph application, InMemoryCommitGraph gitOps) : ICommitGraph
+    {
+        public Task<bool?> IsAncestorAsync(int repositoryId, string ancestor, string descendant, CancellationToken ct) =>
+            Of(repositoryId).IsAncestorAsync(repositoryId, ancestor, descendant, ct);
+
+        public Task<ChangeSet> ChangesAsync(int repositoryId, string revision, string? previous, string? path, CancellationToken ct) =>
+            Of(repositoryId).ChangesAsync(repositoryId, revision, previous, path, ct);
+
+        public Task<ChangeSet> ExplicitChangesAsync(int? repositoryId, IReadOnlyList<string> shas, CancellationToken ct) =>
+            Of(repositoryId ?? InMemoryCommitGraph.Repository).ExplicitChangesAsync(repositoryId, shas, ct);
+
+        private InMemoryCommitGraph Of(int repositoryId) => repositoryId == GitOpsRepository ? gitOps : application;
+    }
 }

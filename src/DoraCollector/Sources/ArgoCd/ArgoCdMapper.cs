@@ -52,6 +52,7 @@ internal sealed class ArgoCdMapper(IOptionsMonitor<ArgoCdOptions> options) : IRa
 
         var target = await ArgoCdTargets.ResolveAsync(app, writer, settings, ct);
         var cluster = ArgoCdCluster.Of(app, settings);
+        var (applicationRevision, applicationRepositoryId) = await LinkAsync(app, writer, ct);
         var attempts = new List<AttemptRow>();
         foreach (var rollout in ArgoCdRollouts.Of(app, sources => ArgoCdSourceChoice.Index(sources, target.ServiceRepository)))
         {
@@ -63,7 +64,9 @@ internal sealed class ArgoCdMapper(IOptionsMonitor<ArgoCdOptions> options) : IRa
             attempts.Add(new AttemptRow(
                 SourceName, rollout.ExternalId, target.ServiceId, target.Environment, repositoryId, rollout.Revision, rollout.Succeeded,
                 rollout.StartedAt, rollout.FinishedAt, rollout.IsCurrentOperation && rollout.RollbackHint, DetailsJson: Details(app, rollout),
-                RawEventId: raw.Id, KeepStoredHint: !rollout.IsCurrentOperation, Cluster: cluster));
+                RawEventId: raw.Id, KeepStoredHint: !rollout.IsCurrentOperation, Cluster: cluster,
+                ApplicationRevision: rollout.IsCurrentOperation ? applicationRevision : null,
+                ApplicationRepositoryId: rollout.IsCurrentOperation ? applicationRepositoryId : null));
         }
 
         // The whole history at once: a snapshot repeats the entries stored before, which change nothing.
@@ -94,6 +97,22 @@ internal sealed class ArgoCdMapper(IOptionsMonitor<ArgoCdOptions> options) : IRa
                       || operation.Phase == "Succeeded" && newest?.StartedAt == started
                       || operation.Phase is "Failed" or "Error" && newest?.StartedAt > started;
         return settled ? newest : null;
+    }
+
+    // The notification's explicit link (applicationRevision, applicationRepository) to the
+    // application's commit, for the current operation's rollout. A value that is not a commit SHA
+    // (a template whose annotation is missing renders an empty or "<no value>" string) links nothing.
+    private static async Task<(string? Revision, int? RepositoryId)> LinkAsync(ArgoApplication app, DomainWriter writer, CancellationToken ct)
+    {
+        if (app.ApplicationRevision?.Trim() is not { } revision || !Projection.Revisions.IsSha(revision) || revision.Length > 40)
+        {
+            return (null, null);
+        }
+
+        var repository = app.ApplicationRepository?.Trim() is { Length: > 0 } named
+            ? named.Contains("://", StringComparison.Ordinal) || named.Contains('@', StringComparison.Ordinal) ? RepositoryUrls.Normalize(named) : named
+            : null;
+        return (revision.ToLowerInvariant(), repository is null ? null : await writer.Services.RepositoryAsync(repository, ct));
     }
 
     private static string Details(ArgoApplication app, ArgoRollout rollout) => JsonSerializer.Serialize(new

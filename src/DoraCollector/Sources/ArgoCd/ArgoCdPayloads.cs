@@ -6,7 +6,14 @@ namespace DoraCollector.Sources.ArgoCd;
 // and how. The same shape arrives from the Argo CD API, from the Kubernetes API and, through the
 // shipped notification template, from the webhook. Field meanings from Argo CD's types.go.
 
-internal sealed record ArgoApplication(ArgoMetadata? Metadata, ArgoSpec? Spec, ArgoStatus? Status);
+/// <param name="ApplicationRevision">
+/// Not part of an Application: a notification template may add it beside the Application's fields
+/// to link the rollout of the current operation to the application's commit (docs/metrics.md,
+/// "GitOps repositories and promotion"). A polled or watched snapshot never has it.
+/// </param>
+/// <param name="ApplicationRepository">The repository of <paramref name="ApplicationRevision"/>: <c>owner/name</c> or a Git URL.</param>
+internal sealed record ArgoApplication(
+    ArgoMetadata? Metadata, ArgoSpec? Spec, ArgoStatus? Status, string? ApplicationRevision = null, string? ApplicationRepository = null);
 
 /// <param name="Namespace">Where the Application object lives (the Argo CD namespace, or any with apps-in-any-namespace).</param>
 /// <param name="OwnerReferences">Set on an Application an ApplicationSet generated: the ApplicationSet owns it.</param>

@@ -22,8 +22,10 @@ internal static class FluxAttemptStream
 
     private static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web);
 
+    /// <param name="link">The application's commit (and its repository) the event metadata names, for a new rollout.</param>
     public static async Task WriteAsync(
-        FluxObservation o, int serviceId, string environment, long rawEventId, DomainWriter writer, CancellationToken ct)
+        FluxObservation o, int serviceId, string environment, long rawEventId, DomainWriter writer, CancellationToken ct,
+        (string Revision, int? RepositoryId)? link = null)
     {
         // The object's stored attempt at or just before the observation, and the one just after it:
         // all the fold needs, however long the object's history.
@@ -38,7 +40,8 @@ internal static class FluxAttemptStream
             : (NewKey(o), o.RollbackHint);
         await writer.UpsertAttemptAsync(new AttemptRow(
             SourceName, externalId, serviceId, environment, null, o.Revision, o.Succeeded, null, o.At, hint,
-            DetailsJson: Details(o), RawEventId: rawEventId), ct);
+            DetailsJson: Details(o), RawEventId: rawEventId,
+            ApplicationRevision: link?.Revision, ApplicationRepositoryId: link?.RepositoryId), ct);
     }
 
     private static bool Continues(StoredAttempt stored, FluxObservation o) =>

@@ -13,6 +13,12 @@ internal sealed class FluxMapper(IOptionsMonitor<FluxOptions> options) : IRawEve
     public const string EventKind = "event";
     public const string KustomizationKind = "kustomization";
 
+    /// <summary>Event metadata key of the explicit link to the application's commit.</summary>
+    public const string ApplicationRevisionKey = "applicationRevision";
+
+    /// <summary>Event metadata key of the repository of <see cref="ApplicationRevisionKey"/>.</summary>
+    public const string ApplicationRepositoryKey = "applicationRepository";
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
@@ -52,12 +58,37 @@ internal sealed class FluxMapper(IOptionsMonitor<FluxOptions> options) : IRawEve
         var settings = options.CurrentValue;
         var serviceId = await FluxTargets.ServiceAsync(observed[0], keys, writer, settings, ct);
         var environment = FluxTargets.Environment(observed[0], keys, settings);
+        // The explicit link names the rollout the event is about, or the newest of a snapshot (what the object applies now).
+        var link = await LinkAsync(keys, writer, ct);
+        var newest = observed[^1];
         foreach (var observation in observed)
         {
-            await FluxAttemptStream.WriteAsync(observation, serviceId, environment, raw.Id, writer, ct);
+            await FluxAttemptStream.WriteAsync(observation, serviceId, environment, raw.Id, writer, ct,
+                ReferenceEquals(observation, newest) && observation.Succeeded ? link : null);
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The event metadata keys <c>applicationRevision</c> and <c>applicationRepository</c> (<c>owner/name</c>):
+    /// the application's commit a rollout of a GitOps repository runs (docs/metrics.md, "GitOps
+    /// repositories and promotion"), set as the object's <c>event.toolkit.fluxcd.io/applicationRevision</c>
+    /// annotation next to the image tag it bumps. A value that is not a commit SHA links nothing.
+    /// </summary>
+    private static async Task<(string Revision, int? RepositoryId)?> LinkAsync(
+        IReadOnlyDictionary<string, string>? keys, DomainWriter writer, CancellationToken ct)
+    {
+        if (keys?.GetValueOrDefault(ApplicationRevisionKey)?.Trim() is not { } revision
+            || !Projection.Revisions.IsSha(revision) || revision.Length > 40)
+        {
+            return null;
+        }
+
+        int? repositoryId = keys.GetValueOrDefault(ApplicationRepositoryKey)?.Trim() is { Length: > 0 } repository && repository.Contains('/', StringComparison.Ordinal)
+            ? await writer.Services.RepositoryAsync(repository, ct)
+            : null;
+        return (revision.ToLowerInvariant(), repositoryId);
     }
 
     private static T Read<T>(RawEventRecord raw)

@@ -28,18 +28,28 @@ internal sealed class GenericMapper : IRawEventMapper
     private static async Task MapDeploymentAsync(RawEventRecord raw, GenericDeployment d, DomainWriter writer, CancellationToken ct)
     {
         int? repositoryId = d.Repository is { } posted ? await writer.Services.RepositoryAsync(posted, ct) : null;
-        var serviceId = await writer.Services.EnsureAsync(d.Service, d.Team, repositoryId, ct);
+        int? applicationRepositoryId = d.ApplicationRepository is { } application ? await writer.Services.RepositoryAsync(application, ct) : null;
+
+        // A service discovered here lives in the application's repository; the revision may be one of a GitOps repository.
+        var serviceId = await writer.Services.EnsureAsync(d.Service, d.Team, applicationRepositoryId ?? repositoryId, ct);
         repositoryId ??= await writer.RepositoryOfServiceAsync(serviceId, ct);
+        if (d.ApplicationRevision is not null)
+        {
+            applicationRepositoryId ??= await writer.RepositoryOfServiceAsync(serviceId, ct);
+        }
+
         if (d.Commits is { Count: > 0 } commits)
         {
-            // Posted commits need a repository to live in; a tool that names none gets one per service.
-            repositoryId ??= await writer.Services.RepositoryAsync($"generic/{d.Service}", ct);
-            await writer.UpsertCommitsAsync(repositoryId.Value, commits.Select(c => new CommitRow(
+            // Posted commits are the application's; a tool that names no repository gets one per service.
+            var commitRepositoryId = (d.ApplicationRevision is null ? null : applicationRepositoryId) ?? repositoryId
+                ?? await writer.Services.RepositoryAsync($"generic/{d.Service}", ct);
+            repositoryId ??= commitRepositoryId;
+            await writer.UpsertCommitsAsync(commitRepositoryId, commits.Select(c => new CommitRow(
                 c.Sha, [], c.AuthoredAt, c.CommittedAt ?? c.AuthoredAt, null, c.Message)).ToList(), ct, keepExisting: true);
             foreach (var pr in commits.Where(c => c.PullRequest is not null).GroupBy(c => c.PullRequest!.Number))
             {
                 var info = pr.First().PullRequest!;
-                await writer.UpsertPullRequestAsync(repositoryId.Value, new PullRequestRow(
+                await writer.UpsertPullRequestAsync(commitRepositoryId, new PullRequestRow(
                     info.Number, info.Title, info.Url, null, null, "merged", info.OpenedAt, info.MergedAt, null, null,
                     pr.Select(c => c.PullRequest!.FirstCommitAt).Append(pr.Min(c => c.AuthoredAt)).Min(),
                     null, info.Labels, pr.Select(c => c.Sha).ToList(), raw.ReceivedAt), ct, fillMissing: true);
@@ -48,7 +58,8 @@ internal sealed class GenericMapper : IRawEventMapper
 
         await writer.UpsertAttemptAsync(new AttemptRow(
             GenericIngestEndpoints.Source, d.Id, serviceId, d.Environment, repositoryId, d.Revision, d.Status == "success", d.StartedAt, d.FinishedAt,
-            ExplicitCommits: d.Commits?.Select(c => c.Sha).ToList(), RawEventId: raw.Id, Cluster: d.Cluster ?? ""), ct);
+            ExplicitCommits: d.Commits?.Select(c => c.Sha).ToList(), RawEventId: raw.Id, Cluster: d.Cluster ?? "",
+            ApplicationRevision: d.ApplicationRevision, ApplicationRepositoryId: applicationRepositoryId), ct);
     }
 
     private static async Task MapIncidentAsync(RawEventRecord raw, GenericIncident i, DomainWriter writer, CancellationToken ct)

@@ -5,6 +5,11 @@ namespace DoraCollector.Sources.Generic;
 /// <summary>A deployment posted to <c>POST /api/v1/deployments</c>, validated and normalised.</summary>
 /// <param name="Commits">The commits this deployment brings relative to the previous one; null: resolve from stored commits.</param>
 /// <param name="Cluster">Where it ran, when the environment runs on several clusters; null: the one implicit cluster.</param>
+/// <param name="ApplicationRevision">
+/// The application's commit the deployment runs, when <paramref name="Revision"/> is a commit of a
+/// GitOps repository (docs/metrics.md, "GitOps repositories and promotion"); null: the same.
+/// </param>
+/// <param name="ApplicationRepository">The repository of <paramref name="ApplicationRevision"/>; null: the service's own.</param>
 internal sealed record GenericDeployment(
     string Id,
     string Service,
@@ -16,7 +21,9 @@ internal sealed record GenericDeployment(
     DateTimeOffset? StartedAt,
     DateTimeOffset FinishedAt,
     IReadOnlyList<GenericCommit>? Commits,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Cluster = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Cluster = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ApplicationRevision = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ApplicationRepository = null);
 
 internal sealed record GenericCommit(
     string Sha,

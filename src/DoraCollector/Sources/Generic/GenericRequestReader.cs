@@ -30,6 +30,16 @@ internal static partial class GenericRequestReader
             f.Fail("startedAt", "is after finishedAt");
         }
 
+        // An explicit link to the application's commit, for a revision of a GitOps repository.
+        var applicationRevision = f.String("applicationRevision", required: false, maxLength: 40, Sha(),
+            "must be a hexadecimal commit SHA of 7 to 40 characters")?.ToLowerInvariant();
+        var applicationRepository = f.String("applicationRepository", required: false, pattern: Repository(), patternHelp: "must be owner/name")
+            ?.ToLowerInvariant();
+        if (applicationRepository is not null && applicationRevision is null)
+        {
+            f.Fail("applicationRepository", "needs a valid applicationRevision: the commit of that repository the deployment runs");
+        }
+
         var deployment = new GenericDeployment(
             f.String("id", required: false, pattern: Token(), patternHelp: "must not contain spaces") ?? "",
             service ?? "",
@@ -41,7 +51,9 @@ internal static partial class GenericRequestReader
             startedAt,
             finishedAt ?? default,
             f.Objects("commits", 1000, ReadCommit),
-            ReadCluster(f));
+            ReadCluster(f),
+            applicationRevision,
+            applicationRepository);
         return deployment.Id.Length > 0 ? deployment : deployment with { Id = DerivedId(deployment) };
     }
 
@@ -92,7 +104,8 @@ internal static partial class GenericRequestReader
     private static string DerivedId(GenericDeployment d) =>
         "auto-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n',
             new[] { d.Service, d.Environment, d.Revision, d.Status, d.FinishedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture) }
-                .Concat(d.Cluster is { } cluster ? [cluster] : [])))))[..32];
+                .Concat(d.Cluster is { } cluster ? [cluster] : [])
+                .Concat(d.ApplicationRevision is { } application ? [application] : [])))))[..32];
 
     [GeneratedRegex("^[A-Za-z0-9._-]+$")]
     private static partial Regex Name();

@@ -1,0 +1,30 @@
+-- GitOps: the revision Argo CD or Flux synced (deployment_attempts.revision / repository_id) is
+-- the *configuration* revision, a commit of the repository the manifests live in. When the
+-- manifests live apart from the code, the *application* revision, the commit of the service's own
+-- repository that the running image was built from, is another commit of another repository.
+-- Changes, lead time and rollbacks come from the application revision (docs/metrics.md, "GitOps
+-- repositories and promotion").
+--
+-- On an attempt: the application revision a source linked explicitly (the generic API's
+-- applicationRevision, an Argo CD notification field, a Flux event metadata key, a GitHub
+-- deployment), with the method it was found by; NULL when the source named none and the
+-- projection resolves it.
+ALTER TABLE deployment_attempts ADD COLUMN application_revision text NULL;
+ALTER TABLE deployment_attempts ADD COLUMN application_repository_id integer NULL REFERENCES repositories (id) ON DELETE SET NULL;
+ALTER TABLE deployment_attempts ADD COLUMN resolution text NULL;
+ALTER TABLE deployment_attempts ADD CONSTRAINT ck_deployment_attempts_resolution
+    CHECK (resolution IN ('explicit', 'image-tag', 'version-tag', 'commit-trailer', 'commit-diff'));
+
+-- On a deployment: the application revision the projection decided, and how. same-repository:
+-- the synced revision is the application's commit (manifests beside the code, every deployment
+-- before GitOps repositories were told apart); unresolved: no method found it, so the deployment
+-- counts for frequency and failure rate but brings no changes.
+ALTER TABLE deployments ADD COLUMN application_revision text NULL;
+ALTER TABLE deployments ADD COLUMN application_repository_id integer NULL REFERENCES repositories (id) ON DELETE SET NULL;
+ALTER TABLE deployments ADD COLUMN resolution text NOT NULL DEFAULT 'same-repository';
+ALTER TABLE deployments ADD CONSTRAINT ck_deployments_resolution
+    CHECK (resolution IN ('same-repository', 'explicit', 'image-tag', 'version-tag', 'commit-trailer', 'commit-diff', 'unresolved'));
+
+-- Every deployment projected before was a same-repository one: its application revision is the
+-- revision it synced, and its numbers stay as they are.
+UPDATE deployments SET application_revision = revision, application_repository_id = repository_id;
