@@ -1,3 +1,5 @@
+using DoraCollector.Projection;
+
 namespace DoraCollector.Sources.GitOps;
 
 /// <summary>Stored facts the finder looks commits and tags up in (the projection's transaction, or a test's table).</summary>
@@ -51,12 +53,12 @@ internal sealed class ApplicationRevisionFinder(IRevisionFacts facts)
         {
             if (await CommitAsync(app.RepositoryId, link.Sha, ct) is { } sha)
             {
-                return new FoundRevision(sha, ResolutionMethodNames.CommitTrailer);
+                return new FoundRevision(sha, ResolutionMethods.CommitTrailer);
             }
         }
 
         return await AgreeAsync(app, Tags(app, revision.MessageImages), null, ct)
-               ?? await AgreeAsync(app, Tags(app, revision.DiffImages), ResolutionMethodNames.CommitDiff, ct);
+               ?? await AgreeAsync(app, Tags(app, revision.DiffImages), ResolutionMethods.CommitDiff, ct);
     }
 
     /// <summary>The commit an image tag names, with the method: a SHA of the repository, else a version's git tag.</summary>
@@ -66,12 +68,12 @@ internal sealed class ApplicationRevisionFinder(IRevisionFacts facts)
         {
             if (await CommitAsync(repositoryId, candidate, ct) is { } sha)
             {
-                return new FoundRevision(sha, ResolutionMethodNames.ImageTag);
+                return new FoundRevision(sha, ResolutionMethods.ImageTag);
             }
         }
 
         return ImageTag.VersionTagNames(tag) is { Count: > 0 } names && await facts.TagCommitAsync(repositoryId, names, ct) is { } tagged
-            ? new FoundRevision(tagged.ToLowerInvariant(), ResolutionMethodNames.VersionTag)
+            ? new FoundRevision(tagged.ToLowerInvariant(), ResolutionMethods.VersionTag)
             : null;
     }
 
@@ -117,13 +119,4 @@ internal sealed class ApplicationRevisionFinder(IRevisionFacts facts)
             ? only
             : null;
     }
-}
-
-/// <summary>The resolution methods this folder reports (the names docs/metrics.md gives them).</summary>
-internal static class ResolutionMethodNames
-{
-    public const string ImageTag = "image-tag";
-    public const string VersionTag = "version-tag";
-    public const string CommitTrailer = "commit-trailer";
-    public const string CommitDiff = "commit-diff";
 }
