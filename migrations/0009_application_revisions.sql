@@ -28,3 +28,9 @@ ALTER TABLE deployments ADD CONSTRAINT ck_deployments_resolution
 -- Every deployment projected before was a same-repository one: its application revision is the
 -- revision it synced, and its numbers stay as they are.
 UPDATE deployments SET application_revision = revision, application_repository_id = repository_id;
+
+-- A deployment that synced a repository other than its service's (a GitOps repository) is now
+-- told apart: every service is projected again once, with its changes resolved again.
+INSERT INTO projection_queue (service_id, queued_at, resolve_changes)
+SELECT id, now(), true FROM services
+ON CONFLICT (service_id) DO UPDATE SET resolve_changes = true;

@@ -47,6 +47,12 @@ internal sealed class MetricsOptions
     /// <summary>Under <c>LastCluster</c>, the clusters that received a revision at most this long after the first are waited for.</summary>
     public TimeSpan RolloutWindow { get; set; } = DefaultRolloutWindow;
 
+    /// <summary>
+    /// A configuration-only change (a new GitOps revision running the same application revision) is
+    /// a deployment of its own, not a redeploy. Default false (docs/metrics.md, "GitOps repositories and promotion").
+    /// </summary>
+    public bool CountConfigurationChanges { get; set; }
+
     public BenchmarkOptions Benchmarks { get; set; } = new();
 
     public IReadOnlyList<string> EffectiveWindows => Windows.Count == 0 ? DefaultWindows : Windows;

@@ -120,7 +120,7 @@ internal static class ApplicationResolution
         return attempts.Select(a => decided.TryGetValue(a.Id, out var resolved) ? resolved
             : IsGitOps(a, facts)
                 ? a with { ApplicationRevision = null, ApplicationRepositoryId = facts.RepositoryId, Resolution = ResolutionMethods.Unresolved }
-                : a with { ApplicationRevision = a.Revision, ApplicationRepositoryId = a.RepositoryId, Resolution = ResolutionMethods.SameRepository })
+                : a with { ApplicationRevision = Revisions.Normalize(a.Revision), ApplicationRepositoryId = a.RepositoryId, Resolution = ResolutionMethods.SameRepository })
             .ToList();
     }
 

@@ -7,6 +7,8 @@ namespace DoraCollector.Projection;
 /// older revision than it ran is a rollback that fails the deployment it replaces. Runs of one
 /// revision on different clusters are one deployment: a cluster catching up to a revision the
 /// environment already has joins that deployment. Attempts without a cluster are one implicit cluster.
+/// "The same revision" is the same release (<see cref="Releases"/>): the same application revision,
+/// so a configuration-only change is a redeploy unless configuration changes are counted.
 /// </summary>
 internal static class DeploymentStreams
 {
@@ -15,11 +17,11 @@ internal static class DeploymentStreams
     {
         var runs = attempts
             .GroupBy(a => a.Cluster, StringComparer.Ordinal)
-            .SelectMany(cluster => ClusterStream(cluster))
+            .SelectMany(cluster => ClusterStream(cluster, rules.CountConfigurationChanges))
             .OrderBy(r => r.Attempts[0].FinishedAt).ThenBy(r => r.Attempts[0].Id)
             .ToList();
         await DetectRollbacksAsync(runs, graph, ct);
-        var stream = Merge(environment, runs);
+        var stream = Merge(environment, runs, rules.CountConfigurationChanges);
         foreach (var deployment in stream)
         {
             deployment.Settle(rules.MultiClusterLive, rules.RolloutWindow);
@@ -39,14 +41,14 @@ internal static class DeploymentStreams
 
     // One cluster's runs: attempts of a revision that follow a failed attempt of it are one run: it
     // succeeds when a later attempt does, finishing then, and stays failed otherwise.
-    private static List<ClusterRun> ClusterStream(IEnumerable<AttemptFact> attempts)
+    private static List<ClusterRun> ClusterStream(IEnumerable<AttemptFact> attempts, bool countConfigurationChanges)
     {
         var runs = new List<ClusterRun>();
         ClusterRun? live = null;
         ClusterRun? openFailure = null;
         foreach (var attempt in attempts.OrderBy(a => a.FinishedAt).ThenBy(a => a.Id))
         {
-            if (openFailure is not null && Revisions.Same(attempt.Revision, openFailure.Revision))
+            if (openFailure is not null && Releases.Same(attempt, openFailure, countConfigurationChanges))
             {
                 openFailure.Attempts.Add(attempt);
                 openFailure.FinishedAt = attempt.FinishedAt;
@@ -64,7 +66,7 @@ internal static class DeploymentStreams
             openFailure = null;
             var run = new ClusterRun(attempt);
             runs.Add(run);
-            if (live is not null && Revisions.Same(attempt.Revision, live.Revision))
+            if (live is not null && Releases.Same(attempt, live, countConfigurationChanges))
             {
                 // The cluster runs this revision already: stored, never counted, never moving live's finish.
                 run.IsRedeploy = true;
@@ -87,7 +89,7 @@ internal static class DeploymentStreams
     // Runs in the order they began. A run joins the latest deployment of its revision in the
     // environment when its cluster has no part in that one yet (the cluster is catching up, or
     // rolling back alongside the others); otherwise it begins a deployment of its own.
-    private static List<ProjectedDeployment> Merge(string environment, List<ClusterRun> runs)
+    private static List<ProjectedDeployment> Merge(string environment, List<ClusterRun> runs, bool countConfigurationChanges)
     {
         var stream = new List<ProjectedDeployment>();
         var byRevision = new Dictionary<string, List<ProjectedDeployment>>(StringComparer.Ordinal);
@@ -100,8 +102,9 @@ internal static class DeploymentStreams
                 continue;
             }
 
-            var bucket = byRevision.TryGetValue(Bucket(run.Revision), out var found) ? found : byRevision[Bucket(run.Revision)] = [];
-            var joined = bucket.LastOrDefault(d => Revisions.Same(d.Revision, run.Revision));
+            var key = Bucket(Releases.Primary(run));
+            var bucket = byRevision.TryGetValue(key, out var found) ? found : byRevision[key] = [];
+            var joined = bucket.LastOrDefault(d => Releases.Same(run, d, countConfigurationChanges));
             if (joined is not null && joined.Runs.All(r => !string.Equals(r.Cluster, run.Cluster, StringComparison.Ordinal)))
             {
                 joined.Add(run);
@@ -127,11 +130,13 @@ internal static class DeploymentStreams
     /// <summary>
     /// A live run is a rollback when the source says so, when its revision is an ancestor of the
     /// one its cluster ran before, or when its revision first went live in the environment before
-    /// that one did.
+    /// that one did. The revision judged is the application revision when both runs have one that
+    /// differs; otherwise (a configuration-only change that counts, or an unresolved run) the
+    /// configuration revision. For a same-repository run the two are one.
     /// </summary>
     private static async Task DetectRollbacksAsync(IReadOnlyList<ClusterRun> runs, ICommitGraph graph, CancellationToken ct)
     {
-        var firstLive = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var firstLive = new FirstLive();
         foreach (var run in runs.Where(r => r.IsLive))
         {
             if (run.Previous is { } replaced && await IsRollbackAsync(run, replaced, firstLive, graph, ct))
@@ -139,27 +144,42 @@ internal static class DeploymentStreams
                 run.IsRollback = true;
             }
 
-            firstLive.TryAdd(Revisions.Normalize(run.Revision), run.FinishedAt);
+            if (run.ApplicationRevision is { } application)
+            {
+                firstLive.Application.TryAdd(application, run.FinishedAt);
+            }
+
+            firstLive.Configuration.TryAdd(Revisions.Normalize(run.Revision), run.FinishedAt);
         }
     }
 
     private static async Task<bool> IsRollbackAsync(
-        ClusterRun run, ClusterRun replaced, Dictionary<string, DateTimeOffset> firstLive, ICommitGraph graph, CancellationToken ct)
+        ClusterRun run, ClusterRun replaced, FirstLive firstLive, ICommitGraph graph, CancellationToken ct)
     {
         if (run.Attempts.Any(a => a.Succeeded && a.RollbackHint))
         {
             return true;
         }
 
-        if (firstLive.TryGetValue(Revisions.Normalize(run.Revision), out var mine)
-            && firstLive.TryGetValue(Revisions.Normalize(replaced.Revision), out var theirs)
-            && mine < theirs)
+        var byApplication = run.ApplicationRevision is { } mine && replaced.ApplicationRevision is { } theirs && !Revisions.Same(mine, theirs);
+        var (revision, replacedRevision, repositoryId, replacedRepositoryId, firsts) = byApplication
+            ? (run.ApplicationRevision!, replaced.ApplicationRevision!, run.ApplicationRepositoryId, replaced.ApplicationRepositoryId, firstLive.Application)
+            : (Revisions.Normalize(run.Revision), Revisions.Normalize(replaced.Revision), run.RepositoryId, replaced.RepositoryId, firstLive.Configuration);
+        if (firsts.TryGetValue(revision, out var mineAt) && firsts.TryGetValue(replacedRevision, out var theirsAt) && mineAt < theirsAt)
         {
             return true;
         }
 
-        return run.RepositoryId is int repository
-               && replaced.RepositoryId == repository
-               && await graph.IsAncestorAsync(repository, run.Revision, replaced.Revision, ct) == true;
+        return repositoryId is int repository
+               && replacedRepositoryId == repository
+               && await graph.IsAncestorAsync(repository, revision, replacedRevision, ct) == true;
+    }
+
+    // When each revision first went live in the environment: application revisions (normalized
+    // when resolved) and configuration revisions apart, as they are commits of different repositories.
+    private sealed class FirstLive
+    {
+        public Dictionary<string, DateTimeOffset> Application { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, DateTimeOffset> Configuration { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -71,7 +71,9 @@ internal static class IncidentAttribution
             if (!string.IsNullOrWhiteSpace(signal.RevisionRef))
             {
                 var matching = (candidates.Count > 0 ? candidates : all.Where(d => d.IsLive).OrderBy(d => d.FinishedAt).ToList())
-                    .Where(d => Revisions.Same(d.Revision, signal.RevisionRef))
+                    // Either revision: the configuration one a GitOps tool reports, or the application's commit.
+                    .Where(d => Revisions.Same(d.Revision, signal.RevisionRef)
+                                || (d.ApplicationRevision is { } application && Revisions.Same(application, signal.RevisionRef)))
                     .ToList();
                 var before = matching.LastOrDefault(d => d.FinishedAt <= incident.StartedAt);
                 if ((before ?? matching.LastOrDefault()) is { } revision)

@@ -19,6 +19,9 @@ internal sealed record ProjectionRules(
     /// <summary>Under <see cref="MultiClusterLive.LastCluster"/>: the clusters that received a revision this long after the first are waited for.</summary>
     public TimeSpan RolloutWindow { get; init; } = MetricsOptions.DefaultRolloutWindow;
 
+    /// <summary>A configuration-only change (same application revision, new configuration revision) is a deployment, not a redeploy.</summary>
+    public bool CountConfigurationChanges { get; init; }
+
     public static ProjectionRules From(MetricsOptions options) => new(
         options.AttributionWindow,
         options.IncidentMergeGap,
@@ -30,12 +33,14 @@ internal sealed record ProjectionRules(
     {
         MultiClusterLive = options.MultiClusterLive,
         RolloutWindow = options.RolloutWindow,
+        CountConfigurationChanges = options.CountConfigurationChanges,
     };
 
     /// <summary>A fingerprint of the rules: stored results computed under other rules are not reused.</summary>
     public string Fingerprint => string.Join('|',
         AttributionWindow.Ticks, IncidentMergeGap.Ticks, string.Join(',', HotfixLabels.Order(StringComparer.OrdinalIgnoreCase)),
-        RevertPattern, ProductionPattern, DefaultIncidentEnvironment, MaxBranchAge.Ticks, MultiClusterLive, RolloutWindow.Ticks);
+        RevertPattern, ProductionPattern, DefaultIncidentEnvironment, MaxBranchAge.Ticks, MultiClusterLive, RolloutWindow.Ticks)
+        + (CountConfigurationChanges ? "|configuration-changes" : "");
 
     public bool IsProduction(string environment) => ProductionPattern.IsMatch(environment);
 }

@@ -25,7 +25,7 @@ internal static class ProjectionStore
         """;
 
     private const string LoadCache = """
-        SELECT d.key AS DeploymentKey, d.revision AS Revision, d.changes_base AS ChangesBase, d.changes_state AS State,
+        SELECT d.key AS DeploymentKey, COALESCE(d.application_revision, d.revision) AS Revision, d.changes_base AS ChangesBase, d.changes_state AS State,
                c.change_key AS ChangeKey, c.repository_id AS RepositoryId, c.pull_request_number AS PullRequestNumber,
                c.head_sha AS HeadSha, c.title AS Title, c.commit_count AS CommitCount, c.first_commit_at AS FirstCommitAt,
                c.opened_at AS OpenedAt, c.merged_at AS MergedAt, c.is_hotfix AS IsHotfix, c.is_revert AS IsRevert

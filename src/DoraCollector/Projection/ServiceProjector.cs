@@ -32,14 +32,24 @@ internal sealed class ServiceProjector(
         return new ServiceProjection(deployments, incidents);
     }
 
-    // Each live deployment brings the changes reachable from its revision and not from the one
-    // it replaced; a change counts only for the first deployment that brings it.
+    // Each live deployment brings the changes reachable from its application revision and not from
+    // the one it replaced (the latest earlier live deployment whose application revision is known,
+    // in the same repository); a change counts only for the first deployment that brings it to the
+    // environment. A deployment whose application revision is unresolved brings none, unless its
+    // source listed them (docs/metrics.md, "GitOps repositories and promotion").
     private async Task ResolveChangesAsync(List<ProjectedDeployment> stream, string? path, IChangeCache cache, CancellationToken ct)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var deployment in stream.Where(d => d.IsLive))
         {
-            var previous = deployment.Previous is { } p && p.RepositoryId == deployment.RepositoryId ? p.Revision : null;
+            var replaced = deployment.Previous;
+            while (replaced is { ApplicationRevision: null })
+            {
+                replaced = replaced.Previous;
+            }
+
+            var previous = deployment.ApplicationRevision is not null && replaced is not null
+                && replaced.ApplicationRepositoryId == deployment.ApplicationRepositoryId ? replaced.ApplicationRevision : null;
             deployment.ChangesBase = previous;
             var judged = await ChangesOfAsync(deployment, previous, path, cache, ct);
             deployment.ChangesState = judged.State;
@@ -53,18 +63,20 @@ internal sealed class ServiceProjector(
     private async Task<CachedChanges> ChangesOfAsync(
         ProjectedDeployment deployment, string? previous, string? path, IChangeCache cache, CancellationToken ct)
     {
-        if (cache.TryGet(deployment.Key, deployment.Revision, previous, out var cached))
+        var revision = deployment.ApplicationRevision ?? deployment.Revision;
+        if (cache.TryGet(deployment.Key, revision, previous, out var cached))
         {
             return cached;
         }
 
-        // A source that lists the commits (even none) says exactly what the rollout brings.
+        // A source that lists the commits (even none) says exactly what the rollout brings; they
+        // are stored in the application's repository, or the synced one when it is unresolved.
         var listing = deployment.Attempts.Where(a => a.ExplicitCommits is not null).ToList();
         var listed = listing.SelectMany(a => a.ExplicitCommits!).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var set = listing.Count > 0
-            ? await graph.ExplicitChangesAsync(deployment.RepositoryId, listed, ct)
-            : deployment.RepositoryId is int repository
-                ? await graph.ChangesAsync(repository, deployment.Revision, previous, path, ct)
+            ? await graph.ExplicitChangesAsync(deployment.ApplicationRevision is null ? deployment.RepositoryId : deployment.ApplicationRepositoryId, listed, ct)
+            : deployment.ApplicationRevision is { } application && deployment.ApplicationRepositoryId is int repository
+                ? await graph.ChangesAsync(repository, application, previous, path, ct)
                 : new ChangeSet(ChangesStates.None, []);
         return new CachedChanges(set.State, set.Changes.Select(c => new CachedChange(c, IsHotfix(c), IsRevert(c))).ToList());
     }
