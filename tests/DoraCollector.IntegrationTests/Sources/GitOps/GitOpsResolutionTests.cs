@@ -18,6 +18,7 @@ public sealed class GitOpsResolutionTests
     private const string Shop = "acme/shop";
     private const string GitOps = "acme/gitops";
     private const string Token = "argocd-notifications-token-0123";
+    private const string FluxToken = "flux-generic-bearer-0123456789";
     private static readonly DateTimeOffset Now = new(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
 
     private static readonly Dictionary<string, string?> Settings = new()
@@ -26,6 +27,8 @@ public sealed class GitOpsResolutionTests
         ["Dora:Catalog:Services:0:Name"] = "checkout",
         ["Dora:Catalog:Services:0:Repository"] = Shop,
         ["Dora:Catalog:Services:0:ArgoCdApplications:0"] = "checkout-production",
+        ["Dora:Catalog:Services:0:FluxObjects:0"] = "flux-system/checkout",
+        ["Dora:Flux:WebhookToken"] = FluxToken,
         ["Dora:Catalog:Services:0:Images:0"] = "ghcr.io/acme/checkout",
     };
 
@@ -112,6 +115,45 @@ public sealed class GitOpsResolutionTests
         Assert.Equal([(release, "commit-diff")], deployment);
         Assert.Equal(release, await host.ScalarAsync<string>(
             "SELECT commit_sha FROM git_tags t JOIN repositories r ON r.id = t.repository_id WHERE r.full_name = @Shop AND t.name = 'v1.4.2'", new { Shop }));
+    }
+
+    [Fact]
+    public async Task A_flux_rollout_naming_its_gitops_repository_and_images_in_event_metadata_resolves_the_same_ways()
+    {
+        string initial = "", feature = "", bump0 = "", bump1 = "";
+        await using var host = await GitHubHost.StartAsync(Now, [Shop, GitOps], Settings, github =>
+        {
+            var shop = github.Repository(Shop);
+            initial = shop.Push("initial", Ago(24 * 10));
+            feature = shop.Push("feature", Ago(30));
+            var gitops = github.Repository(GitOps);
+            gitops.Push("layout", Ago(24 * 11));
+            bump0 = gitops.Push("bump-0", Ago(24 * 9 + 0.1), ["apps/checkout/kustomization.yaml"], $"Source-Commit: acme/shop@{initial[..12]}\n");
+            bump1 = gitops.Push("bump-1", Ago(12.1), ["apps/checkout/kustomization.yaml"], "Update from image update automation");
+        });
+
+        // The Kustomization's event annotations (event.toolkit.fluxcd.io/...) reach the event's metadata.
+        var repository = new Dictionary<string, string> { ["configurationRepository"] = "https://github.com/acme/gitops.git" };
+        var withImages = new Dictionary<string, string>(repository) { ["images"] = $"ghcr.io/acme/checkout:sha-{feature[..7]}, docker.io/library/redis:7.2" };
+        foreach (var e in new[]
+                 {
+                     DoraCollector.Simulator.Flux.FluxEvents.Event("checkout", $"main@sha1:{bump0}", Ago(24 * 9), metadata: repository),
+                     DoraCollector.Simulator.Flux.FluxEvents.Event("checkout", $"main@sha1:{bump1}", Ago(12), metadata: withImages),
+                 })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/flux") { Content = new StringContent(e.ToJsonString(), Encoding.UTF8) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", FluxToken);
+            Assert.True((await host.Client.SendAsync(request)).IsSuccessStatusCode);
+        }
+
+        await host.SettleAsync();
+        await host.PollAsync();
+        await host.SettleAsync();
+
+        var deployments = await host.QueryAsync<(string Revision, string? Application, string Resolution)>(
+            "SELECT revision, application_revision, resolution FROM deployments ORDER BY finished_at");
+        Assert.Equal([(bump0, initial, "commit-trailer"), (bump1, feature, "image-tag")], deployments);
     }
 
     private static async Task<HttpResponseMessage> NotifyAsync(GitHubHost host, string body)
