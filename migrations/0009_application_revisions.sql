@@ -34,3 +34,7 @@ UPDATE deployments SET application_revision = revision, application_repository_i
 INSERT INTO projection_queue (service_id, queued_at, resolve_changes)
 SELECT id, now(), true FROM services
 ON CONFLICT (service_id) DO UPDATE SET resolve_changes = true;
+
+-- A change's deployments to every environment of its service, found by its key: promotion time
+-- (first non-production deployment → production deployment) in the read API and reports.
+CREATE INDEX ix_deployment_changes_change_key ON deployment_changes (change_key) WHERE is_first;

@@ -20,6 +20,7 @@ internal sealed class CollectorExposition
     private readonly Gauge _computeDuration;
     private readonly Gauge _unattributed;
     private readonly Gauge _discarded;
+    private readonly Gauge _unresolved;
 
     public CollectorExposition(CollectorTelemetry telemetry, SnapshotHolder holder, TimeProvider clock)
     {
@@ -41,6 +42,8 @@ internal sealed class CollectorExposition
             "Incident signals no service could be found for, over the longest window.", unsetUntilSet);
         _discarded = factory.CreateGauge("dora_collector_discarded_lead_times",
             "Changes left out of lead time because it was zero or negative (clock skew), over the longest window.", unsetUntilSet);
+        _unresolved = factory.CreateGauge("dora_collector_unresolved_deployments",
+            "Deployments of a GitOps repository whose application revision could not be resolved, over the longest window.", unsetUntilSet);
         _registry.AddBeforeCollectCallback(ReadSnapshot);
         DotNetStats.Register(_registry);
     }
@@ -66,5 +69,6 @@ internal sealed class CollectorExposition
         _computeDuration.Set(snapshot.ComputeDuration.TotalSeconds);
         _unattributed.Set(snapshot.Quality.UnattributedIncidents);
         _discarded.Set(snapshot.Quality.DiscardedLeadTimes);
+        _unresolved.Set(snapshot.Quality.UnresolvedDeployments);
     }
 }

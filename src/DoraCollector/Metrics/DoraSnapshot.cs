@@ -105,7 +105,8 @@ internal sealed record LatestEvents(SeriesKey Key, DateTimeOffset? DeploymentFin
 /// <summary>Data the collector kept but could not use, over the longest window.</summary>
 /// <param name="UnattributedIncidents">Incident signals no service could be found for.</param>
 /// <param name="DiscardedLeadTimes">Changes whose lead time was zero or negative (clock skew), left out.</param>
-internal sealed record DataQuality(int UnattributedIncidents, int DiscardedLeadTimes);
+/// <param name="UnresolvedDeployments">Deployments of a GitOps repository whose application revision is unresolved: counted, without changes.</param>
+internal sealed record DataQuality(int UnattributedIncidents, int DiscardedLeadTimes, int UnresolvedDeployments = 0);
 
 internal enum DoraMetric
 {

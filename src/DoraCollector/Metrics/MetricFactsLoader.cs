@@ -61,6 +61,11 @@ internal static class MetricFactsLoader
 
     private const string Unattributed = $"SELECT count(*)::int FROM incident_signals WHERE {UnattributedCondition}";
 
+    /// <summary>Deployments (redeploys aside) of a GitOps repository whose application revision no method resolved.</summary>
+    internal const string UnresolvedCondition = "d.resolution = 'unresolved' AND NOT d.is_redeploy AND d.finished_at > @from AND d.finished_at <= @to";
+
+    private const string Unresolved = $"SELECT count(*)::int FROM deployments d WHERE {UnresolvedCondition}";
+
     public static async Task<MetricFacts> LoadAsync(NpgsqlConnection conn, DateTimeOffset from, DateTimeOffset to, LeadTimeStart leadTimeStart, CancellationToken ct)
     {
         var range = new { from, to };
@@ -87,6 +92,10 @@ internal static class MetricFactsLoader
     /// <summary>Incident signals no service could be found for, open in or overlapping the range.</summary>
     public static Task<int> UnattributedAsync(NpgsqlConnection conn, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
         conn.ExecuteScalarAsync<int>(new CommandDefinition(Unattributed, new { from, to }, cancellationToken: ct));
+
+    /// <summary>Deployments finished in (from, to] whose application revision is unresolved (docs/metrics.md, "Data quality").</summary>
+    public static Task<int> UnresolvedAsync(NpgsqlConnection conn, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
+        conn.ExecuteScalarAsync<int>(new CommandDefinition(Unresolved, new { from, to }, cancellationToken: ct));
 
     private sealed record ChangeRow
     {

@@ -40,6 +40,7 @@ internal sealed class MetricsEngine(NpgsqlDataSource db, IOptionsMonitor<Metrics
         var facts = await MetricFactsLoader.LoadAsync(conn, from, now, current.LeadTimeStart, ct);
         var totals = await MetricFactsLoader.TotalsAsync(conn, ct);
         var unattributed = await MetricFactsLoader.UnattributedAsync(conn, from, now, ct);
+        var unresolved = await MetricFactsLoader.UnresolvedAsync(conn, from, now, ct);
         var latest = await MetricFactsLoader.LatestAsync(conn, now, ct);
 
         var calculator = new DoraCalculator(current);
@@ -47,7 +48,7 @@ internal sealed class MetricsEngine(NpgsqlDataSource db, IOptionsMonitor<Metrics
         var longest = windows.MinBy(w => w.From)!.Label;
         var discarded = series.Where(s => s.Key.Scope == SeriesKey.OrganizationScope && s.Window == longest).Sum(s => s.Values.DiscardedLeadTimes);
         return new DoraSnapshot(now, stopwatch.Elapsed, windows.Select(w => w.Label).ToList(), series,
-            RollUpTotals(facts.Services, totals, calculator), new DataQuality(unattributed, discarded))
+            RollUpTotals(facts.Services, totals, calculator), new DataQuality(unattributed, discarded, unresolved))
         {
             Latest = ServiceLatest(facts.Services, latest, calculator),
         };

@@ -103,25 +103,27 @@ internal static class CsvReportWriter
     {
         csv.Row("deployed_at", "service", "team", "environment", "deployment_id", "kind", "repository", "pull_request", "title", "url",
             "head_sha", "commit_count", "first_commit_at", "opened_at", "merged_at", "lead_time_seconds", "coding_seconds", "review_seconds",
-            "deploy_seconds", "hotfix", "revert", "discarded");
+            "deploy_seconds", "hotfix", "revert", "discarded", "promotion_seconds");
         foreach (var c in report.Changes)
         {
             csv.Row(ReportText.Iso(c.DeployedAt), c.Service, c.Team, c.Environment, Integer(c.DeploymentId), c.Kind, c.Repository,
                 c.PullRequestNumber is { } n ? Integer(n) : "", c.Title, c.Url, c.HeadSha, Integer(c.CommitCount), ReportText.Iso(c.FirstCommitAt),
                 Instant(c.OpenedAt), Instant(c.MergedAt), ReportText.Number(c.LeadTimeSeconds), Number(c.CodingSeconds), Number(c.ReviewSeconds),
-                Number(c.DeploySeconds), Bool(c.IsHotfix), Bool(c.IsRevert), Bool(c.Discarded));
+                Number(c.DeploySeconds), Bool(c.IsHotfix), Bool(c.IsRevert), Bool(c.Discarded), Number(c.PromotionSeconds));
         }
     }
 
     private static void Deployments(CsvBuilder csv, DeliveryReport report)
     {
         csv.Row("deployment_id", "finished_at", "service", "team", "environment", "revision", "repository", "outcome", "failure_reason",
-            "why", "rolled_back_by", "incident_ids", "recovered_at", "recovery_seconds", "attempts");
+            "why", "rolled_back_by", "incident_ids", "recovered_at", "recovery_seconds", "attempts", "application_revision",
+            "application_repository", "resolution");
         foreach (var d in report.FailedDeployments)
         {
             csv.Row(Integer(d.Id), ReportText.Iso(d.FinishedAt), d.Service, d.Team, d.Environment, d.Revision, d.Repository, d.Outcome,
                 d.FailureReason, ReportText.FailureReason(d), d.RolledBackById is { } by ? Integer(by) : "",
-                string.Join(' ', d.IncidentIds.Select(Integer)), Instant(d.RecoveredAt), Number(d.RecoverySeconds), Integer(d.AttemptCount));
+                string.Join(' ', d.IncidentIds.Select(Integer)), Instant(d.RecoveredAt), Number(d.RecoverySeconds), Integer(d.AttemptCount),
+                d.ApplicationRevision, d.ApplicationRepository, d.Resolution);
         }
     }
 

@@ -104,6 +104,17 @@ internal sealed record ReportQuality(
     IReadOnlyList<IgnoredEvents> Ignored,
     bool SourcesConfigured = true)
 {
+    /// <summary>
+    /// Deployments of this scope in the period (redeploys aside) that synced a GitOps repository and
+    /// whose application revision could not be resolved: counted without changes (docs/metrics.md).
+    /// </summary>
+    public IReadOnlyList<DeploymentItem> Unresolved { get; init; } = [];
+
+    /// <summary>The unresolved deployments by name, the newest first: <c>checkout (production) 1a2b3c4</c>.</summary>
+    public string UnresolvedNames(int limit) =>
+        string.Join(", ", Unresolved.Take(limit).Select(d => $"{d.Service} ({d.Environment}) {ReportText.ShortSha(d.Revision)}"))
+        + (Unresolved.Count > limit ? $" and {Unresolved.Count - limit} more" : "");
+
     /// <summary>How many events of the period were ignored, and why, the commonest reason first: <c>2 implausible_time, 1 name_too_long</c>.</summary>
     public (long Total, string Reasons) IgnoredSummary() => (
         Ignored.Sum(i => i.Count),

@@ -99,6 +99,11 @@ internal static class MarkdownReportWriter
                         .Append(" + deploy ").Append(Part(c.DeploySeconds));
                 }
 
+                if (c.PromotionSeconds is { } promotion)
+                {
+                    md.Append("; promotion ").Append(ReportText.Duration(promotion));
+                }
+
                 md.Append('\n');
             }
 
@@ -135,6 +140,10 @@ internal static class MarkdownReportWriter
         md.Append("**Data quality**: ").Append(ReportText.Count(report.Quality.UnattributedTotal, "incident signal", "incident signals"))
             .Append(" without a service (organisation-wide), ")
             .Append(ReportText.Count(report.Quality.DiscardedLeadTimes, "lead time", "lead times")).Append(" discarded, ")
+            .Append(report.Quality.Unresolved.Count > 0
+                ? $"{ReportText.Count(report.Quality.Unresolved.Count, "deployment", "deployments")} without an application revision " +
+                  $"({Escape(report.Quality.UnresolvedNames(5))}), "
+                : "")
             .Append(report.Quality.IgnoredSummary() is ({ } total and > 0, var reasons)
                 ? $"{ReportText.Count(total, "event", "events")} ignored ({reasons}), "
                 : "")

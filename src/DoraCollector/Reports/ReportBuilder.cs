@@ -69,7 +69,11 @@ internal sealed partial class ReportBuilder(
             environments.Sum(e => e.Current.DiscardedLeadTimes),
             await sources.ReadAsync(now, ct),
             await sources.IgnoredAsync(window.From, window.To, ct),
-            configured.Describe().Count > 0);
+            configured.Describe().Count > 0)
+        {
+            Unresolved = (await deployments.ListAsync(filter, null, ct, Projection.ResolutionMethods.Unresolved)).Items
+                .Where(d => !d.IsRedeploy).ToList(),
+        };
 
         var report = new DeliveryReport(scope, team, trend, now, environments, breakdown, changeList, failed, incidentList, quality,
             new ReportLimits(options.CurrentValue.SlowestChanges, options.CurrentValue.MaxRows))

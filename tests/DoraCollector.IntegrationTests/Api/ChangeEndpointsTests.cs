@@ -28,7 +28,7 @@ public sealed class ChangeEndpointsTests
         Assert.Equal(
             ["deploymentId", "service", "team", "environment", "deployedAt", "changeKey", "kind", "repository", "pullRequestNumber", "url",
              "title", "headSha", "commitCount", "firstCommitAt", "openedAt", "mergedAt", "isFirst", "isHotfix", "isRevert",
-             "leadTimeSeconds", "codingSeconds", "reviewSeconds", "deploySeconds", "discarded"],
+             "leadTimeSeconds", "codingSeconds", "reviewSeconds", "deploySeconds", "discarded", "promotionSeconds"],
             change.EnumerateObject().Select(p => p.Name));
         Assert.Equal(deploymentId, change.GetProperty("deploymentId").GetInt64());
         Assert.Equal("checkout", change.GetProperty("service").GetString());
@@ -42,6 +42,7 @@ public sealed class ChangeEndpointsTests
         Assert.Equal("https://github.com/acme/checkout/pull/42", change.GetProperty("url").GetString());
         Assert.Equal("Add Apple Pay", change.GetProperty("title").GetString());
         Assert.Equal(3, change.GetProperty("commitCount").GetInt32());
+        Assert.Equal(JsonValueKind.Null, change.GetProperty("promotionSeconds").ValueKind);
         Assert.Equal("2026-02-27T12:00:00Z", change.GetProperty("firstCommitAt").GetString());
         Assert.Equal("2026-02-28T12:00:00Z", change.GetProperty("openedAt").GetString());
         Assert.Equal("2026-03-02T07:00:00Z", change.GetProperty("mergedAt").GetString());

@@ -51,7 +51,8 @@ public sealed class DeploymentEndpointsTests
         Assert.Equal([fixId, failedId], items.Select(i => i.GetProperty("id").GetInt64()));
         var item = items[1];
         Assert.Equal(
-            ["id", "key", "service", "team", "environment", "revision", "repository", "startedAt", "finishedAt", "outcome",
+            ["id", "key", "service", "team", "environment", "revision", "repository", "applicationRevision", "applicationRepository",
+             "resolution", "startedAt", "finishedAt", "outcome",
              "attemptCount", "isRedeploy", "isRollback", "isFailed", "failureReason", "isRework", "reworkReason",
              "previousDeploymentId", "rolledBackById", "recoveredAt", "recoverySeconds", "changesState", "changeCount", "incidentIds"],
             item.EnumerateObject().Select(p => p.Name));
@@ -61,6 +62,7 @@ public sealed class DeploymentEndpointsTests
         Assert.Equal("production", item.GetProperty("environment").GetString());
         Assert.Equal("4f2a9c0e5b7d1a3c8e6f0b2d4a6c8e0f1a3b5c7d", item.GetProperty("revision").GetString());
         Assert.Equal("acme/checkout", item.GetProperty("repository").GetString());
+        Assert.Equal("same-repository", item.GetProperty("resolution").GetString());
         Assert.Equal("2026-03-02T01:55:00Z", item.GetProperty("startedAt").GetString());
         Assert.Equal("2026-03-02T02:00:00Z", item.GetProperty("finishedAt").GetString());
         Assert.Equal("failed", item.GetProperty("outcome").GetString());

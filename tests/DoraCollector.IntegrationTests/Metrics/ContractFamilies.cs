@@ -43,6 +43,7 @@ internal static class ContractFamilies
         "dora_collector_snapshot_compute_duration_seconds",
         "dora_collector_unattributed_incidents",
         "dora_collector_discarded_lead_times",
+        "dora_collector_unresolved_deployments",
     ];
 
     public static IEnumerable<string> All => Dora.Concat(Collector);

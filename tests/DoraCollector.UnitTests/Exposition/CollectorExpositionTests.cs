@@ -26,7 +26,7 @@ public sealed class CollectorExpositionTests
         {
             ComputedAt = ComputedAt,
             ComputeDuration = TimeSpan.FromMilliseconds(820),
-            Quality = new DataQuality(UnattributedIncidents: 3, DiscardedLeadTimes: 1),
+            Quality = new DataQuality(UnattributedIncidents: 3, DiscardedLeadTimes: 1, UnresolvedDeployments: 2),
         };
 
         var lines = Lines(await RenderAsync(telemetry, snapshot, ComputedAt.AddSeconds(90)));
@@ -70,6 +70,9 @@ public sealed class CollectorExpositionTests
                 "# HELP dora_collector_discarded_lead_times Changes left out of lead time because it was zero or negative (clock skew), over the longest window.",
                 "# TYPE dora_collector_discarded_lead_times gauge",
                 "dora_collector_discarded_lead_times 1",
+                "# HELP dora_collector_unresolved_deployments Deployments of a GitOps repository whose application revision could not be resolved, over the longest window.",
+                "# TYPE dora_collector_unresolved_deployments gauge",
+                "dora_collector_unresolved_deployments 2",
             ],
             CollectorFamilies(lines));
     }
@@ -85,6 +88,7 @@ public sealed class CollectorExpositionTests
         Assert.DoesNotContain("\ndora_collector_snapshot_", text, StringComparison.Ordinal);
         Assert.DoesNotContain("\ndora_collector_unattributed_incidents ", text, StringComparison.Ordinal);
         Assert.DoesNotContain("\ndora_collector_discarded_lead_times ", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\ndora_collector_unresolved_deployments ", text, StringComparison.Ordinal);
         Assert.Contains("dora_collector_job_runs_total{job=\"metrics.compute\",outcome=\"failure\"} 1\n", text, StringComparison.Ordinal);
     }
 

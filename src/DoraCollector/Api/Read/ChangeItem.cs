@@ -32,4 +32,12 @@ internal sealed record ChangeItem(
     double? CodingSeconds,
     double? ReviewSeconds,
     double? DeploySeconds,
-    bool Discarded);
+    bool Discarded)
+{
+    /// <summary>
+    /// For a change deployed to production: from its first deployment to a non-production
+    /// environment of the service (staging) to this one, in seconds; null without one
+    /// (docs/metrics.md, "GitOps repositories and promotion").
+    /// </summary>
+    public double? PromotionSeconds { get; init; }
+}

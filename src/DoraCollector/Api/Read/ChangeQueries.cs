@@ -1,17 +1,28 @@
 using Dapper;
 using DoraCollector.Metrics;
 using Microsoft.Extensions.Options;
+using System.Text.RegularExpressions;
 using Npgsql;
 
 namespace DoraCollector.Api.Read;
 
 internal sealed class ChangeQueries(NpgsqlDataSource db, IOptionsMonitor<MetricsOptions> metrics)
 {
+    private Regex? _production;
+
     private const string From = """
         FROM deployment_changes c
         JOIN deployments d ON d.id = c.deployment_id
         JOIN services s ON s.id = d.service_id
         LEFT JOIN teams t ON t.id = s.team_id
+        """;
+
+    // The first deployments of the same change to the service's other environments, before this
+    // one: where it was promoted from (docs/metrics.md, "GitOps repositories and promotion").
+    private const string Earlier = """
+        FROM deployment_changes c2 JOIN deployments d2 ON d2.id = c2.deployment_id
+        WHERE c2.change_key = c.change_key AND c2.is_first AND d2.service_id = d.service_id AND d2.environment <> d.environment
+          AND d2.outcome = 'success' AND NOT d2.is_redeploy AND d2.finished_at <= d.finished_at
         """;
 
     private const string Columns = $"""
@@ -21,7 +32,9 @@ internal sealed class ChangeQueries(NpgsqlDataSource db, IOptionsMonitor<Metrics
                r.full_name AS Repository, c.pull_request_number AS PullRequestNumber, p.url AS Url,
                COALESCE(c.title, p.title) AS Title, c.head_sha AS HeadSha, c.commit_count AS CommitCount,
                c.first_commit_at AS FirstCommitAt, c.opened_at AS OpenedAt, c.merged_at AS MergedAt,
-               c.is_first AS IsFirst, c.is_hotfix AS IsHotfix, c.is_revert AS IsRevert
+               c.is_first AS IsFirst, c.is_hotfix AS IsHotfix, c.is_revert AS IsRevert,
+               ARRAY(SELECT d2.environment {Earlier} ORDER BY d2.finished_at, d2.id) AS EarlierEnvironments,
+               ARRAY(SELECT d2.finished_at {Earlier} ORDER BY d2.finished_at, d2.id) AS EarlierDeployedAt
         {From}
         LEFT JOIN repositories r ON r.id = COALESCE(c.repository_id, d.repository_id)
         LEFT JOIN pull_requests p ON p.repository_id = c.repository_id AND p.number = c.pull_request_number
@@ -93,11 +106,35 @@ internal sealed class ChangeQueries(NpgsqlDataSource db, IOptionsMonitor<Metrics
     {
         var lead = LeadTimeRules.Measure(
             new ChangeTimes(row.FirstCommitAt, row.OpenedAt, row.MergedAt), row.DeployedAt, metrics.CurrentValue.LeadTimeStart);
+        var production = Production();
+        var promotedFrom = production.IsMatch(row.Environment)
+            ? row.EarlierEnvironments.Zip(row.EarlierDeployedAt)
+                .Where(e => !production.IsMatch(e.First))
+                .Select(e => (DateTimeOffset?)new DateTimeOffset(DateTime.SpecifyKind(e.Second, DateTimeKind.Utc)))
+                .FirstOrDefault()
+            : null;
         return new ChangeItem(
             row.DeploymentId, row.Service, row.Team, row.Environment, row.DeployedAt, row.ChangeKey, row.Kind, row.Repository,
             row.PullRequestNumber, row.Url, row.Title, row.HeadSha, row.CommitCount, row.FirstCommitAt, row.OpenedAt, row.MergedAt,
             row.IsFirst, row.IsHotfix, row.IsRevert,
-            lead.LeadTimeSeconds, lead.CodingSeconds, lead.ReviewSeconds, lead.DeploySeconds, Discarded: !lead.IsValid);
+            lead.LeadTimeSeconds, lead.CodingSeconds, lead.ReviewSeconds, lead.DeploySeconds, Discarded: !lead.IsValid)
+        {
+            PromotionSeconds = promotedFrom is { } from ? (row.DeployedAt - from).TotalSeconds : null,
+        };
+    }
+
+    // The configured production pattern, compiled once per pattern.
+    private Regex Production()
+    {
+        var pattern = metrics.CurrentValue.ProductionEnvironmentPattern;
+        var current = _production;
+        if (current is null || current.ToString() != pattern)
+        {
+            current = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1));
+            _production = current;
+        }
+
+        return current;
     }
 
     private sealed class ChangeRow
@@ -121,5 +158,7 @@ internal sealed class ChangeQueries(NpgsqlDataSource db, IOptionsMonitor<Metrics
         public bool IsFirst { get; init; }
         public bool IsHotfix { get; init; }
         public bool IsRevert { get; init; }
+        public string[] EarlierEnvironments { get; init; } = [];
+        public DateTime[] EarlierDeployedAt { get; init; } = [];
     }
 }

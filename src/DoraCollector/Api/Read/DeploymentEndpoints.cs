@@ -5,6 +5,12 @@ namespace DoraCollector.Api.Read;
 
 internal static class DeploymentEndpoints
 {
+    /// <summary>The values of the <c>resolution</c> filter: every method a deployment can be resolved by.</summary>
+    private static readonly IReadOnlyList<string> Resolutions =
+    [
+        Projection.ResolutionMethods.SameRepository, .. Projection.ResolutionMethods.Found.Order(StringComparer.Ordinal), Projection.ResolutionMethods.Unresolved,
+    ];
+
     public static RouteGroupBuilder MapDeploymentReads(this RouteGroupBuilder group)
     {
         group.MapGet("/deployments", ListDeployments)
@@ -17,17 +23,18 @@ internal static class DeploymentEndpoints
     }
 
     internal static async Task<Results<Ok<PagedResult<DeploymentItem>>, ValidationProblem>> ListDeployments(
-        [AsParameters] ListQuery query, string? outcome, ReadFilters filters, DeploymentQueries deployments, CancellationToken ct)
+        [AsParameters] ListQuery query, string? outcome, string? resolution, ReadFilters filters, DeploymentQueries deployments, CancellationToken ct)
     {
         var reader = new QueryReader();
         var filter = filters.Read(query, reader);
         var partition = reader.OneOf(outcome, "outcome", DeploymentOutcomes.All);
+        var method = reader.OneOf(resolution, "resolution", Resolutions);
         if (reader.Problems.Any)
         {
             return reader.Problems.QueryProblem();
         }
 
-        return TypedResults.Ok(await deployments.ListAsync(filter, partition, ct));
+        return TypedResults.Ok(await deployments.ListAsync(filter, partition, ct, method));
     }
 
     internal static async Task<Results<Ok<DeploymentItem>, ProblemHttpResult, ValidationProblem>> GetDeployment(

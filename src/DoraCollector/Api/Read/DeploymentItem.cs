@@ -12,10 +12,21 @@ internal sealed record DeploymentItem
     public string Service { get; init; } = "";
     public string? Team { get; init; }
     public string Environment { get; init; } = "";
+
+    /// <summary>The configuration revision: what Argo CD, Flux or the pipeline synced.</summary>
     public string Revision { get; init; } = "";
 
-    /// <summary>The deployment's repository, else its service's (<c>owner/name</c>).</summary>
+    /// <summary>The repository of <see cref="Revision"/> (a GitOps repository, or the service's own), else its service's (<c>owner/name</c>).</summary>
     public string? Repository { get; init; }
+
+    /// <summary>The application's commit it runs (docs/metrics.md, "GitOps repositories and promotion"); null when unresolved.</summary>
+    public string? ApplicationRevision { get; init; }
+
+    /// <summary>The repository of <see cref="ApplicationRevision"/> (<c>owner/name</c>).</summary>
+    public string? ApplicationRepository { get; init; }
+
+    /// <summary>How the application revision was found: <c>same-repository</c>, <c>explicit</c>, <c>image-tag</c>, <c>version-tag</c>, <c>commit-trailer</c>, <c>commit-diff</c> or <c>unresolved</c>.</summary>
+    public string Resolution { get; init; } = "";
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset FinishedAt { get; init; }
 

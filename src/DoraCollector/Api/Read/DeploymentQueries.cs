@@ -13,7 +13,8 @@ internal sealed class DeploymentQueries(NpgsqlDataSource db)
 
     private const string Columns = $"""
         SELECT d.id AS Id, d.key AS Key, s.name AS Service, t.name AS Team, d.environment AS Environment,
-               d.revision AS Revision, r.full_name AS Repository, d.started_at AS StartedAt, d.finished_at AS FinishedAt,
+               d.revision AS Revision, r.full_name AS Repository, d.application_revision AS ApplicationRevision,
+               ar.full_name AS ApplicationRepository, d.resolution AS Resolution, d.started_at AS StartedAt, d.finished_at AS FinishedAt,
                {DeploymentOutcomes.Sql} AS Outcome,
                d.attempt_count AS AttemptCount, d.is_redeploy AS IsRedeploy, d.is_rollback AS IsRollback,
                d.is_failed AS IsFailed, d.failure_reason AS FailureReason, d.failure_cluster AS FailureCluster,
@@ -26,6 +27,7 @@ internal sealed class DeploymentQueries(NpgsqlDataSource db)
                ARRAY(SELECT i.id FROM incidents i WHERE i.deployment_id = d.id ORDER BY i.id) AS IncidentIds
         {From}
         LEFT JOIN repositories r ON r.id = COALESCE(d.repository_id, s.repository_id)
+        LEFT JOIN repositories ar ON ar.id = d.application_repository_id
         """;
 
     private const string Attempts = """
@@ -36,13 +38,21 @@ internal sealed class DeploymentQueries(NpgsqlDataSource db)
         ORDER BY a.finished_at, a.id
         """;
 
-    /// <summary>Deployments whose finish falls in the range, newest first; <paramref name="outcome"/> is a partition value.</summary>
-    public async Task<PagedResult<DeploymentItem>> ListAsync(ListFilter filter, string? outcome, CancellationToken ct)
+    /// <summary>
+    /// Deployments whose finish falls in the range, newest first; <paramref name="outcome"/> is a
+    /// partition value, <paramref name="resolution"/> a resolution method.
+    /// </summary>
+    public async Task<PagedResult<DeploymentItem>> ListAsync(ListFilter filter, string? outcome, CancellationToken ct, string? resolution = null)
     {
         var where = new SqlFilter().Names(filter, "d").Range(filter, "d.finished_at");
         if (outcome is not null)
         {
             where.Add($"({DeploymentOutcomes.Sql}) = @Outcome", "Outcome", outcome);
+        }
+
+        if (resolution is not null)
+        {
+            where.Add("d.resolution = @Resolution", "Resolution", resolution);
         }
 
         var sql = $"""

@@ -23,8 +23,10 @@ internal static class EvidenceParts
             $"""(first deployment of each change to an environment). For pull requests the lead time splits into """ +
             $"""coding (first commit → opened), review (opened → merged) and deploy (merged → live).</p>""");
         var caption = new HtmlBuilder().Append($"Slowest changes, {period}").ToMarkup();
+        // Promotion (first non-production deployment → production) where any change was promoted.
+        var promoted = shown.Any(c => c.PromotionSeconds is not null);
         OpenTable(html, "changes-table", "evidence", caption,
-            ["Change", "Service", "Environment", "Deployed", "Lead time", "Coding", "Review", "Deploy"]);
+            ["Change", "Service", "Environment", "Deployed", "Lead time", "Coding", "Review", "Deploy", .. promoted ? new[] { "Promotion" } : []]);
         html.Append($"\n");
         foreach (var change in shown)
         {
@@ -32,7 +34,13 @@ internal static class EvidenceParts
             ChangeName(html, change);
             html.Append($"""</th><td>{change.Service}</td><td>{change.Environment}</td><td>{Time(change.DeployedAt)}</td>""");
             html.Append($"""<td class="num">{Seconds(change.LeadTimeSeconds)}</td><td class="num">{Seconds(change.CodingSeconds)}</td>""");
-            html.Append($"""<td class="num">{Seconds(change.ReviewSeconds)}</td><td class="num">{Seconds(change.DeploySeconds)}</td></tr>""");
+            html.Append($"""<td class="num">{Seconds(change.ReviewSeconds)}</td><td class="num">{Seconds(change.DeploySeconds)}</td>""");
+            if (promoted)
+            {
+                html.Append($"""<td class="num">{Seconds(change.PromotionSeconds)}</td>""");
+            }
+
+            html.Append($"</tr>");
             html.Append($"\n");
         }
 
@@ -64,7 +72,14 @@ internal static class EvidenceParts
         {
             var recovery = d.RecoverySeconds is { } s ? ReportText.Duration(s) : "not recovered";
             html.Append($"""<tr><th scope="row">#{d.Id}</th><td>{d.Service}</td><td>{d.Environment}</td>""");
-            html.Append($"""<td><code>{ReportText.ShortSha(d.Revision)}</code></td><td>{Time(d.FinishedAt)}</td>""");
+            html.Append($"""<td><code>{ReportText.ShortSha(d.Revision)}</code>""");
+            if (d.Resolution != Projection.ResolutionMethods.SameRepository)
+            {
+                // A GitOps revision: the application's commit beside it, or that it is unresolved.
+                html.Append($""" → {(d.ApplicationRevision is { } application ? $"{ReportText.ShortSha(application)} ({d.Resolution})" : "unresolved")}""");
+            }
+
+            html.Append($"""</td><td>{Time(d.FinishedAt)}</td>""");
             html.Append($"""<td>{ReportText.FailureReason(d)}</td><td class="num">{recovery}</td></tr>""");
             html.Append($"\n");
         }

@@ -52,6 +52,14 @@ internal static class QualityPart
                 $"""(clock skew, or a change dated after its deployment).</li>""");
         }
 
+        if (quality.Unresolved.Count > 0)
+        {
+            var deployments = ReportText.Count(quality.Unresolved.Count, "deployment", "deployments");
+            html.Append(
+                $"""<li>{deployments} of {scope} synced a GitOps repository without an application revision that could be resolved: """ +
+                $"""counted for deployment frequency and change failure rate, without changes or lead time ({quality.UnresolvedNames(report.Limits.MaxRows)}).</li>""");
+        }
+
         if (quality.IgnoredSummary() is ({ } ignored and > 0, var reasons))
         {
             html.Append(
