@@ -43,8 +43,10 @@ internal sealed class GitOpsRevisionResolver : IApplicationRevisionResolver
         var app = new ApplicationSide(repositoryId, repository ?? "", images);
         var running = (await conn.QueryAsync<(long Id, string[] Images)>(new CommandDefinition(AttemptImages,
             new { ids = open.Select(a => a.Id).ToArray() }, db.Transaction, cancellationToken: ct))).ToDictionary(r => r.Id, r => r.Images);
+        // Several attempts (environments, clusters) sync one revision: each pair is asked once.
+        var synced = open.Select(a => (RepositoryId: a.RepositoryId ?? repositoryId, a.Revision)).Distinct().ToList();
         var revisions = (await conn.QueryAsync<StoredRevision>(new CommandDefinition(Revisions,
-                new { repositoryIds = open.Select(a => a.RepositoryId ?? repositoryId).ToArray(), shas = open.Select(a => a.Revision).ToArray() },
+                new { repositoryIds = synced.Select(s => s.RepositoryId).ToArray(), shas = synced.Select(s => s.Revision).ToArray() },
                 db.Transaction, cancellationToken: ct)))
             .ToDictionary(r => (r.RepositoryId, r.Sha));
 

@@ -27,6 +27,9 @@ public sealed class GitOpsResolutionTests
         ["Dora:Catalog:Services:0:Name"] = "checkout",
         ["Dora:Catalog:Services:0:Repository"] = Shop,
         ["Dora:Catalog:Services:0:ArgoCdApplications:0"] = "checkout-production",
+        ["Dora:Catalog:Services:0:ArgoCdApplications:1"] = "checkout-staging",
+        ["Dora:ArgoCd:EnvironmentRules:0:Name"] = "-staging$",
+        ["Dora:ArgoCd:EnvironmentRules:0:Environment"] = "staging",
         ["Dora:Catalog:Services:0:FluxObjects:0"] = "flux-system/checkout",
         ["Dora:Flux:WebhookToken"] = FluxToken,
         ["Dora:Catalog:Services:0:Images:0"] = "ghcr.io/acme/checkout",
@@ -115,6 +118,67 @@ public sealed class GitOpsResolutionTests
         Assert.Equal([(release, "commit-diff")], deployment);
         Assert.Equal(release, await host.ScalarAsync<string>(
             "SELECT commit_sha FROM git_tags t JOIN repositories r ON r.id = t.repository_id WHERE r.full_name = @Shop AND t.name = 'v1.4.2'", new { Shop }));
+    }
+
+    [Fact]
+    public async Task A_manifest_only_commit_runs_what_ran_before_and_a_promoted_image_is_a_deployment_of_each_environment()
+    {
+        string c0 = "", c1 = "", g0 = "", g1 = "", g2 = "";
+        await using var host = await GitHubHost.StartAsync(Now, [Shop, GitOps], Settings, github =>
+        {
+            var shop = github.Repository(Shop);
+            c0 = shop.Push("c0", Ago(24 * 10));
+            c1 = shop.Push("c1", Ago(30));
+            var gitops = github.Repository(GitOps);
+            gitops.Push("layout", Ago(24 * 11));
+            g0 = gitops.Push("g0", Ago(24 * 9 + 0.1), ["apps/checkout/production/kustomization.yaml"], $"Source-Commit: acme/shop@{c0}\n");
+            g1 = gitops.Push("g1", Ago(24 * 2 + 0.1), ["apps/checkout/production/deployment.yaml"], "checkout: 3 replicas");
+            gitops.Patches[(g1, "apps/checkout/production/deployment.yaml")] = """
+                @@ -6,7 +6,7 @@ metadata:
+                 spec:
+                -  replicas: 2
+                +  replicas: 3
+                   selector:
+                """;
+            g2 = gitops.Push("g2", Ago(12.1), ["apps/checkout/production/kustomization.yaml"], "promote checkout");
+        });
+
+        var production = new ArgoCdApplication("checkout-production")
+            .WithSource("https://github.com/acme/gitops.git", "apps/checkout/production")
+            .Synced(Ago(24 * 9).AddMinutes(-1), Ago(24 * 9), g0)
+            .Synced(Ago(24 * 2).AddMinutes(-1), Ago(24 * 2), g1)
+            .Synced(Ago(12).AddMinutes(-1), Ago(12), g2)
+            .Running($"ghcr.io/acme/checkout:{c1}");
+        var staging = new ArgoCdApplication("checkout-staging")
+            .WithSource("https://github.com/acme/gitops.git", "apps/checkout/staging")
+            .Synced(Ago(20).AddMinutes(-1), Ago(20), g2)
+            .Running($"ghcr.io/acme/checkout:{c1}");
+        foreach (var app in new[] { production, staging })
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await NotifyAsync(host, NotificationTemplate.Render(app.ToJson()))).StatusCode);
+        }
+
+        await host.SettleAsync();
+        await host.PollAsync();
+        await host.SettleAsync();
+
+        var deployments = await host.QueryAsync<(string Environment, string Revision, string? Application, string Resolution, bool Redeploy)>(
+            "SELECT environment, revision, application_revision, resolution, is_redeploy FROM deployments ORDER BY environment, finished_at");
+        Assert.Equal(
+            [
+                ("production", g0, c0, "commit-trailer", false),
+                ("production", g1, c0, "commit-diff", true),     // replicas only: the application ran c0 still
+                ("production", g2, c1, "image-tag", false),
+                ("staging", g2, c1, "image-tag", false),
+            ],
+            deployments);
+        // c1 (authored 30 hours ago) reached staging 20 hours ago and production 12 hours ago.
+        var leads = await host.QueryAsync<(string Environment, double Lead)>(
+            """
+            SELECT d.environment, extract(epoch FROM d.finished_at - c.first_commit_at)::float8 FROM deployment_changes c
+            JOIN deployments d ON d.id = c.deployment_id WHERE c.head_sha = @c1 AND c.is_first ORDER BY 1
+            """, new { c1 });
+        Assert.Equal([("production", Hours(18)), ("staging", Hours(10))], leads);
     }
 
     [Fact]
