@@ -141,4 +141,19 @@ public sealed class GitOpsRulesTests
         Assert.Equal("rolled_back", d[1].FailureReason);
         Assert.Empty(d[2].Changes);
     }
+
+    [Fact]
+    public async Task With_configuration_changes_counted_going_back_to_an_earlier_configuration_of_the_same_application_revision_is_a_rollback()
+    {
+        var s = new Scenario { Rules = DefaultRules() with { CountConfigurationChanges = true } };
+        s.Graph.Commit("c1", At(-100));
+        s.GitOps.Commit("g0", At(-90)).Commit("g1", At(15), "g0");
+        s.DeployGitOps("g0", 10, "c1").DeployGitOps("g1", 20, "c1").DeployGitOps("g0", 30, "c1");
+
+        var d = (await s.ProjectAsync()).Deployments;
+
+        Assert.Equal(3, d.Count(x => x.IsLive));
+        Assert.True(d[2].IsRollback);
+        Assert.Equal(("rolled_back", true), (d[1].FailureReason, d[1].IsFailed));
+    }
 }
