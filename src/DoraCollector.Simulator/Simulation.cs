@@ -73,7 +73,7 @@ public sealed class Simulation : IAsyncDisposable
         var gain = options.Speed > 1 && options.CatchUp is { } catchUp ? catchUp * (options.Speed - 1) : TimeSpan.Zero;
         var now = options.Now ?? DateTimeOffset.FromUnixTimeSeconds((realNow - gain).ToUnixTimeSeconds());
         var organization = OrganizationBuilder.Build(options.Seed, options.Owner, options.Teams, options.Services, options.MonorepoServices,
-            options.ClusterServices);
+            options.ClusterServices, options.GitOpsServices);
         var world = new SimulatedWorld(organization, Credentials.For(options.Seed), options.Seed, now.AddDays(-options.Days));
         world.AdvanceTo(now);
         var clock = options.Speed == 1 && options.Now is null

@@ -28,6 +28,13 @@ public sealed record SimulationOptions
     /// </summary>
     public int ClusterServices { get; init; } = 1;
 
+    /// <summary>
+    /// Flux services (of their own repository, the first ones) whose manifests live in the GitOps
+    /// repository <c>owner/gitops</c>: each rollout is a tag bump committed there (by an engineer,
+    /// by a pull request or by the image-automation bot), linked to the application's commit.
+    /// </summary>
+    public int GitOpsServices { get; init; }
+
     /// <summary>The GitHub organisation owning the repositories.</summary>
     public string Owner { get; init; } = "acme";
 
@@ -83,6 +90,11 @@ public sealed record SimulationOptions
         if (ClusterServices < 0)
         {
             problems.Add($"cluster services must be 0 or more (not {ClusterServices})");
+        }
+
+        if (GitOpsServices < 0)
+        {
+            problems.Add($"GitOps services must be 0 or more (not {GitOpsServices})");
         }
 
         if (!System.Text.RegularExpressions.Regex.IsMatch(Owner, "^[A-Za-z0-9][A-Za-z0-9-]*$"))

@@ -22,6 +22,7 @@ internal sealed class CommandLine
     public static readonly Option<int> Services = Whole("--services", 10, "at least one per team");
     public static readonly Option<int> MonorepoServices = Whole("--monorepo-services", 3, "services sharing the monorepo");
     public static readonly Option<int> ClusterServices = Whole("--cluster-services", 1, "Argo CD services whose production runs on three clusters");
+    public static readonly Option<int> GitOpsServices = Whole("--gitops-services", 0, "Flux services whose manifests live in the GitOps repository");
     public static readonly Option<string> Owner = new("--owner") { Description = "the GitHub organisation (default acme)", HelpName = "NAME" };
 
     public static readonly Option<DateTimeOffset?> Now = new("--now")
@@ -92,7 +93,7 @@ internal sealed class CommandLine
         "living and sending webhooks.") =>
         new(description)
         {
-            Collector, Seed, Days, Teams, Services, MonorepoServices, ClusterServices, Owner, Now, Speed, CatchUp, Out, GitHubPort, ArgoCdPort,
+            Collector, Seed, Days, Teams, Services, MonorepoServices, ClusterServices, GitOpsServices, Owner, Now, Speed, CatchUp, Out, GitHubPort, ArgoCdPort,
             NoLive, Expected, Explain,
         };
 

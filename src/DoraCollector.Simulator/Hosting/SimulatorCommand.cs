@@ -30,6 +30,7 @@ internal static class SimulatorCommand
             Services = line.Get(CommandLine.Services),
             MonorepoServices = line.Get(CommandLine.MonorepoServices),
             ClusterServices = line.Get(CommandLine.ClusterServices),
+            GitOpsServices = line.Get(CommandLine.GitOpsServices),
             Owner = line.Get(CommandLine.Owner) ?? "acme",
             Now = line.Get(CommandLine.Now),
             Speed = speed,

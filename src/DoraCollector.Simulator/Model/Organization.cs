@@ -13,6 +13,12 @@ internal enum DeployTool
 /// <summary>The simulated organisation: its GitHub owner, teams, repositories and services.</summary>
 internal sealed record Organization(string Owner, IReadOnlyList<Team> Teams, IReadOnlyList<Repository> Repositories, IReadOnlyList<Service> Services)
 {
+    /// <summary>
+    /// The GitOps repository (<c>owner/gitops</c>) holding the manifests of the services with
+    /// <see cref="Service.InGitOps"/>, one folder per service and environment; null when none.
+    /// </summary>
+    public Repository? GitOps { get; init; }
+
     public static readonly IReadOnlyList<string> Environments = ["staging", "production"];
 
     public Team TeamOf(Service service) => Teams.Single(t => t.Name == service.Team);
@@ -39,8 +45,11 @@ internal sealed record Repository(string FullName, bool IsMonorepo)
 /// </param>
 internal sealed record Service(
     string Name, string Team, Repository Repository, string? Path, DeployTool Tool, string AlertLabel, string AlertValue, bool AlertsWithRevision,
-    IReadOnlyList<ProductionCluster> ProductionClusters)
+    IReadOnlyList<ProductionCluster> ProductionClusters, bool InGitOps = false)
 {
+    /// <summary>Its folder for an environment in the GitOps repository, when <see cref="InGitOps"/>.</summary>
+    public string GitOpsPath(string environment) => $"apps/{Name}/{environment}";
+
     /// <summary>The Argo CD Application (namespace <c>argocd</c>) or Flux Kustomization (namespace <c>flux-system</c>) of an environment.</summary>
     public string ObjectName(string environment) => $"{Name}-{environment}";
 

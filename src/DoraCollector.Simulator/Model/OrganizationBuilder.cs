@@ -38,7 +38,8 @@ internal static class OrganizationBuilder
 
     /// <param name="monorepoServices">How many services share the monorepo (at most one per team, at least 2 when there are 2 teams).</param>
     /// <param name="clusterServices">How many Argo CD services of their own repository roll out to production over three clusters (the first ones).</param>
-    public static Organization Build(int seed, string owner, int teams, int services, int monorepoServices, int clusterServices = 0)
+    /// <param name="gitOpsServices">How many Flux services of their own repository keep their manifests in the GitOps repository (the first ones).</param>
+    public static Organization Build(int seed, string owner, int teams, int services, int monorepoServices, int clusterServices = 0, int gitOpsServices = 0)
     {
         if (teams < 2)
         {
@@ -110,8 +111,17 @@ internal static class OrganizationBuilder
                 byApp ? "app" : "service", byApp ? $"{name}-api" : name, AlertsWithRevision: i % 4 == 1, clusters));
         }
 
+        var gitOps = result.Where(s => s.Tool == DeployTool.Flux && !s.Repository.IsMonorepo).Take(Math.Max(0, gitOpsServices)).ToList();
+        foreach (var service in gitOps)
+        {
+            result[result.IndexOf(service)] = service with { InGitOps = true };
+        }
+
         var repositories = result.Select(s => s.Repository).Distinct().ToList();
-        return new Organization(owner, teamList, repositories, result);
+        return new Organization(owner, teamList, repositories, result)
+        {
+            GitOps = gitOps.Count > 0 ? new Repository($"{owner}/gitops", IsMonorepo: false) : null,
+        };
     }
 
     private static GitHubUser Engineer(Random random, string owner, HashSet<string> used)

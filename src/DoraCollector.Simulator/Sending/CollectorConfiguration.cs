@@ -82,6 +82,11 @@ internal static class CollectorConfiguration
             settings[$"Dora:GitHub:Repositories:{i}"] = organization.Repositories[i].FullName;
         }
 
+        if (organization.GitOps is { } gitOps)
+        {
+            settings[$"Dora:GitHub:Repositories:{organization.Repositories.Count}"] = gitOps.FullName;
+        }
+
         if (catalogFile is not null)
         {
             settings["Dora:Catalog:File"] = catalogFile;

@@ -53,6 +53,9 @@ internal sealed class Lane(string environment)
 
     /// <summary>The Flux object's last reported rollout: revision, outcome, when.</summary>
     public (string Revision, bool Succeeded, DateTimeOffset At)? LastFlux { get; set; }
+
+    /// <summary>In the GitOps layout: the application revision the lane's folder names now, and the GitOps commit that set it.</summary>
+    public (string Application, string Commit)? GitOpsBump { get; set; }
 }
 
 /// <summary>

@@ -39,6 +39,13 @@ internal sealed partial class SimulatedWorld
             Push(repository, files, "Initial import", author, Start.AddHours(-2));
         }
 
+        if (Organization.GitOps is { } gitOps)
+        {
+            var services = Organization.Services.Where(s => s.InGitOps).ToList();
+            Push(gitOps, services.SelectMany(s => Organization.Environments.Select(e => $"{s.GitOpsPath(e)}/kustomization.yaml")).ToArray(),
+                "Initial import", Organization.TeamOf(services[0]).Engineers[0], Start.AddHours(-2));
+        }
+
         foreach (var pipeline in _pipelines.Values)
         {
             SetUpTools(pipeline);

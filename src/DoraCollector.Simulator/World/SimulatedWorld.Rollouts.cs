@@ -381,10 +381,21 @@ internal sealed partial class SimulatedWorld
 
     private void EmitFlux(Pipeline pipeline, Lane lane, string revision, bool succeeded)
     {
-        var name = pipeline.Service.ObjectName(lane.Environment);
-        var body = FluxEvents.Event(name, FluxEvents.Revision("main", revision), Now,
+        var service = pipeline.Service;
+        var name = service.ObjectName(lane.Environment);
+        var metadata = new Dictionary<string, string> { ["environment"] = lane.Environment };
+        var applied = revision;
+        if (service.InGitOps)
+        {
+            // Flux applies the GitOps commit; its event annotations link the application's commit.
+            applied = GitOpsCommit(pipeline, lane, revision);
+            metadata["applicationRevision"] = revision;
+            metadata["applicationRepository"] = service.Repository.FullName;
+        }
+
+        var body = FluxEvents.Event(name, FluxEvents.Revision("main", applied), Now,
             succeeded ? FluxEvents.Succeeded : Pick(["HealthCheckFailed", "ReconciliationFailed"]), succeeded ? "info" : "error",
-            metadata: new Dictionary<string, string> { ["environment"] = lane.Environment }).ToJsonString();
+            metadata: metadata).ToJsonString();
         Emit(DeliveryKind.Flux, "/webhooks/flux", body,
             new("Content-Type", "application/json"), new("Gotk-Component", "kustomize-controller"),
             new("X-Signature", WebhookSignatures.Sha256(Credentials.FluxWebhookSecret, body)));

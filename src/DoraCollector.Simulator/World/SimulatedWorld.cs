@@ -34,6 +34,7 @@ internal sealed partial class SimulatedWorld
         Now = start;
         _random = new Random(seed);
         _clusterRandom = new Random(unchecked(seed * 31) + 7);
+        _gitOpsRandom = new Random(unchecked(seed * 37) + 11);
         foreach (var service in organization.Services)
         {
             Timeline.Services.Add(new CatalogEntry(service.Name, service.Team, service.Repository.FullName, service.Path,
@@ -41,7 +42,7 @@ internal sealed partial class SimulatedWorld
             _pipelines[service.Name] = new Pipeline(service, organization.TeamOf(service));
         }
 
-        foreach (var repository in organization.Repositories)
+        foreach (var repository in organization.Repositories.Concat(organization.GitOps is { } gitOps ? [gitOps] : []))
         {
             Repositories[repository.FullName] = new GitHubRepository(repository.FullName);
             _heads[repository.FullName] = [];

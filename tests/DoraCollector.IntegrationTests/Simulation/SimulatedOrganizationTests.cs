@@ -27,7 +27,7 @@ public sealed class SimulatedOrganizationTests
         var clock = new FakeTimeProvider(Now);
         await using var simulation = SimulationRun.Create(new SimulationOptions
         {
-            Seed = 7, Days = 30, Teams = 3, Services = 6, MonorepoServices = 2, Now = Now, Clock = clock,
+            Seed = 7, Days = 30, Teams = 3, Services = 6, MonorepoServices = 2, GitOpsServices = 1, Now = Now, Clock = clock,
         });
         await simulation.StartAsync();
         var directory = Directory.CreateTempSubdirectory("dora-simulation-");
@@ -75,6 +75,19 @@ public sealed class SimulatedOrganizationTests
         var differences = PublishedMetrics.CompareApi(api.RootElement, expected);
         differences.AddRange(PublishedMetrics.CompareExposition(await host.Client.GetStringAsync("/metrics"), expected, host.Service<SnapshotHolder>().Policy));
         Assert.True(differences.Count == 0, await DiagnoseAsync(host, simulation, differences));
+
+        // The GitOps service's deployments synced commits of the GitOps repository, each linked to
+        // the application's commit its changes and lead time came from; none is left unresolved.
+        var gitOps = await host.QueryAsync<(string Resolution, string Repository, long Count)>(
+            """
+            SELECT d.resolution, r.full_name, count(*) FROM deployments d JOIN deployment_attempts a ON a.deployment_id = d.id
+            JOIN repositories r ON r.id = d.application_repository_id
+            WHERE a.details ->> 'object' IS NOT NULL AND d.revision <> d.application_revision
+            GROUP BY d.resolution, r.full_name
+            """);
+        Assert.Equal([("explicit", simulation.World.Organization.Services.Single(s => s.InGitOps).Repository.FullName)],
+            gitOps.Select(g => (g.Resolution, g.Repository)));
+        Assert.Equal(0, await host.ScalarAsync<long>("SELECT count(*) FROM deployments WHERE resolution = 'unresolved'"));
     }
 
     // The differences, and both sides' deployments and incidents of the first service they name.

@@ -70,10 +70,11 @@ internal sealed class FluxMapper(IOptionsMonitor<FluxOptions> options) : IRawEve
         var newest = observed[^1];
         foreach (var observation in observed)
         {
-            var isNewest = ReferenceEquals(observation, newest) && observation.Succeeded;
+            var isNewest = ReferenceEquals(observation, newest);
             var externalId = await FluxAttemptStream.WriteAsync(observation, serviceId, environment, raw.Id, writer, ct,
                 isNewest ? link : null, configuration);
-            if (isNewest && Images(keys) is { Count: > 0 } images)
+            // The images run now belong to the newest rollout only if it went live.
+            if (isNewest && observation.Succeeded && Images(keys) is { Count: > 0 } images)
             {
                 await writer.SetAttemptImagesAsync(FluxAttemptStream.SourceName, externalId, images, ct);
             }
