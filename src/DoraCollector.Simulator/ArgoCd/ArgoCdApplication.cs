@@ -25,6 +25,7 @@ internal sealed class ArgoCdApplication(string name, string @namespace = "argocd
     private long _nextId;
     private string _health = "Healthy";
     private DateTimeOffset _reconciledAt = DateTimeOffset.UnixEpoch;
+    private string[]? _images;
 
     public string Name => name;
 
@@ -108,6 +109,13 @@ internal sealed class ArgoCdApplication(string name, string @namespace = "argocd
         return this;
     }
 
+    /// <summary>The live workloads now run <paramref name="images"/> (<c>status.summary.images</c>).</summary>
+    public ArgoCdApplication Running(params string[] images)
+    {
+        _images = images;
+        return this;
+    }
+
     /// <summary>A sync of <paramref name="revision"/> failed: the operation ends Failed and leaves no history entry.</summary>
     public ArgoCdApplication Failed(DateTimeOffset started, DateTimeOffset finished, string revision, string phase = "Failed")
     {
@@ -171,7 +179,7 @@ internal sealed class ArgoCdApplication(string name, string @namespace = "argocd
                 ["status"] = "Synced", ["version"] = "v1", ["health"] = new JsonObject { ["status"] = _health },
             }),
             ["sourceType"] = "Kustomize",
-            ["summary"] = new JsonObject { ["images"] = new JsonArray($"ghcr.io/acme/{name}:latest") },
+            ["summary"] = new JsonObject { ["images"] = new JsonArray((_images ?? [$"ghcr.io/acme/{name}:latest"]).Select(i => (JsonNode)i).ToArray()) },
             ["sync"] = new JsonObject
             {
                 ["comparedTo"] = new JsonObject { ["destination"] = spec["destination"]!.DeepClone(), ["source"] = _source.DeepClone() },

@@ -48,6 +48,10 @@ internal sealed class RepositoryNode(GitHubRepository repo) : GraphObject
         "pullRequest" => repo.PullRequests.FirstOrDefault(p => p.Number == args.Int("number")) is { } pr ? new PullRequestNode(repo, pr) : null,
         "deployments" => new Connection("DeploymentConnection",
             Ordered(repo.Deployments, d => d.CreatedAt, args).Select(d => (object?)new DeploymentNode(repo, d)).ToList(), args),
+        "refs" => args.String("refPrefix") == "refs/tags/"
+            ? new Connection("RefConnection", Ordered(repo.Tags.Where(t => repo.Commits.ContainsKey(t.Value.Sha)), t => repo.Commits[t.Value.Sha].CommittedAt, args)
+                .Select(t => (object?)new TagRefNode(repo, t.Key, repo.Commits[t.Value.Sha], t.Value.Annotated)).ToList(), args)
+            : throw new GraphQLException("the fake GitHub lists only refs/tags/"),
         _ => throw Unknown(field),
     };
 
@@ -73,6 +77,36 @@ internal sealed class RefNode(GitHubRepository repo, string name, GitHubCommit t
     {
         "name" => name,
         "target" => new CommitNode(repo, target),
+        _ => throw Unknown(field),
+    };
+}
+
+/// <summary>A git tag's ref: its target is the commit (lightweight) or a Tag object pointing at it (annotated).</summary>
+internal sealed class TagRefNode(GitHubRepository repo, string name, GitHubCommit commit, bool annotated) : GraphObject
+{
+    public override string TypeName => "Ref";
+
+    public override object? Resolve(string field, Arguments args) => field switch
+    {
+        "name" => name,
+        "prefix" => "refs/tags/",
+        "target" => annotated ? new TagNode(repo, name, commit) : new CommitNode(repo, commit),
+        _ => throw Unknown(field),
+    };
+}
+
+internal sealed class TagNode(GitHubRepository repo, string name, GitHubCommit commit) : GraphObject
+{
+    public override string TypeName => "Tag";
+
+    public override IReadOnlyCollection<string> Implements => ["Tag", "GitObject", "Node"];
+
+    public override object? Resolve(string field, Arguments args) => field switch
+    {
+        "oid" => repo.Sha($"tag:{name}"),
+        "name" => name,
+        "message" => name,
+        "target" => new CommitNode(repo, commit),
         _ => throw Unknown(field),
     };
 }

@@ -64,6 +64,15 @@ internal sealed class GitHubRepository(string fullName)
 
     public List<GitHubWorkflowRun> Runs { get; } = [];
 
+    /// <summary>Git tags by name: the commit each names, and whether it is annotated (a Tag object pointing at the commit).</summary>
+    public Dictionary<string, (string Sha, bool Annotated)> Tags { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The patch (unified diff hunks) a commit made to a file, where a scenario gives one; others get a placeholder hunk.</summary>
+    public Dictionary<(string Sha, string File), string> Patches { get; } = [];
+
+    /// <summary>Tags <paramref name="sha"/> as <paramref name="name"/> (<c>git tag [-a]</c>).</summary>
+    public void Tag(string name, string sha, bool annotated = false) => Tags[name] = (sha, annotated);
+
     public string Sha(string name) => Convert.ToHexString(SHA1.HashData(Encoding.UTF8.GetBytes($"{FullName}:{name}"))).ToLowerInvariant();
 
     /// <summary>A commit that is not (yet) on any branch.</summary>

@@ -53,7 +53,7 @@ internal sealed partial class GitHubServer
                 var start = query["sha"].ToString() is { Length: > 0 } sha ? repo.Find(sha) : repo.Commits[repo.Head];
                 return start is null ? (404, NotFound, null) : Page(request, repo.Log(start.Sha).Select(c => CommitJson(repo, c)).ToList());
             case ["commits", var revision]:
-                return repo.Find(revision) is { } commit ? (200, CommitJson(repo, commit).ToJsonString(), null) : (404, NotFound, null);
+                return repo.Find(revision) is { } commit ? (200, CommitWithFilesJson(repo, commit).ToJsonString(), null) : (404, NotFound, null);
             case ["compare", var basehead]:
                 return Compare(request, repo, basehead);
             case ["issues"]:
@@ -107,8 +107,9 @@ internal sealed partial class GitHubServer
             ["base_commit"] = CommitJson(repo, @base),
             ["merge_base_commit"] = mergeBase is null ? null : CommitJson(repo, mergeBase),
             ["commits"] = new JsonArray(commits),
-            ["files"] = page == 1 ? new JsonArray(ahead.SelectMany(c => c.Files).Distinct().Take(300)
-                .Select(f => (JsonNode?)FileJson(repo, head.Sha, f)).ToArray()) : null,
+            // Each file with the patch of the newest commit in the range that touched it.
+            ["files"] = page == 1 ? new JsonArray(ahead.SelectMany(c => c.Files.Select(f => (c.Sha, File: f))).GroupBy(f => f.File).Take(300)
+                .Select(g => (JsonNode?)FileJson(repo, head.Sha, g.Key, g.Last().Sha)).ToArray()) : null,
         };
         return (200, body.ToJsonString(), null);
     }
@@ -135,7 +136,16 @@ internal sealed partial class GitHubServer
         ["suspended_at"] = null,
     };
 
-    private static JsonObject FileJson(GitHubRepository repo, string sha, string file) => new()
+    // GET /repos/{o}/{r}/commits/{ref}: the commit with its stats and files.
+    private static JsonObject CommitWithFilesJson(GitHubRepository repo, GitHubCommit commit)
+    {
+        var json = CommitJson(repo, commit);
+        json["stats"] = new JsonObject { ["additions"] = commit.Files.Length, ["deletions"] = commit.Files.Length, ["total"] = 2 * commit.Files.Length };
+        json["files"] = new JsonArray(commit.Files.Select(f => (JsonNode?)FileJson(repo, commit.Sha, f, commit.Sha)).ToArray());
+        return json;
+    }
+
+    private static JsonObject FileJson(GitHubRepository repo, string sha, string file, string changedBy) => new()
     {
         ["sha"] = sha,
         ["filename"] = file,
@@ -146,7 +156,7 @@ internal sealed partial class GitHubServer
         ["blob_url"] = $"https://github.com/{repo.FullName}/blob/{sha}/{file}",
         ["raw_url"] = $"https://github.com/{repo.FullName}/raw/{sha}/{file}",
         ["contents_url"] = $"https://api.github.com/repos/{repo.FullName}/contents/{file}?ref={sha}",
-        ["patch"] = "@@ -1 +1 @@\n-old\n+new",
+        ["patch"] = repo.Patches.GetValueOrDefault((changedBy, file)) ?? "@@ -1 +1 @@\n-old\n+new",
     };
 
     private static IEnumerable<JsonObject> Issues(GitHubRepository repo, IQueryCollection query)

@@ -16,6 +16,7 @@ namespace DoraCollector.Catalog;
 ///     argoCdApplications: [checkout-production]
 ///     fluxObjects: [apps/checkout]
 ///     alertLabelValues: [checkout]
+///     images: [ghcr.io/acme/checkout]
 /// </code>
 /// </summary>
 internal static class CatalogFile

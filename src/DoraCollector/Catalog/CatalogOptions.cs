@@ -35,4 +35,10 @@ internal sealed class CatalogService
 
     /// <summary>Values of the alert service labels that mean this service.</summary>
     public List<string> AlertLabelValues { get; set; } = [];
+
+    /// <summary>
+    /// Container images built from <see cref="Repository"/>, without tag (<c>ghcr.io/acme/checkout</c>):
+    /// a rollout running one of them, or a GitOps commit setting its tag, names the application's commit.
+    /// </summary>
+    public List<string> Images { get; set; } = [];
 }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using DoraCollector.Hosting;
+using DoraCollector.Sources.GitOps;
 using Microsoft.Extensions.Options;
 
 namespace DoraCollector.Catalog;
@@ -10,7 +11,8 @@ internal sealed partial class CatalogOptionsValidator : IValidateOptions<Catalog
     {
         var errors = new OptionsErrors(CatalogOptions.Section);
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        ValidateServices(errors, "Services", options.Services, seen);
+        var seenImages = new HashSet<string>(StringComparer.Ordinal);
+        ValidateServices(errors, "Services", options.Services, seen, seenImages);
         if (!string.IsNullOrWhiteSpace(options.File))
         {
             if (!System.IO.File.Exists(options.File))
@@ -25,14 +27,14 @@ internal sealed partial class CatalogOptionsValidator : IValidateOptions<Catalog
                     errors.Add(nameof(options.File), $"'{options.File}' {error}");
                 }
 
-                ValidateServices(errors, $"File({options.File}):services", services, seen);
+                ValidateServices(errors, $"File({options.File}):services", services, seen, seenImages);
             }
         }
 
         return errors.Result;
     }
 
-    private static void ValidateServices(OptionsErrors errors, string prefix, IReadOnlyList<CatalogService> services, HashSet<string> seen)
+    private static void ValidateServices(OptionsErrors errors, string prefix, IReadOnlyList<CatalogService> services, HashSet<string> seen, HashSet<string> seenImages)
     {
         for (var i = 0; i < services.Count; i++)
         {
@@ -49,6 +51,16 @@ internal sealed partial class CatalogOptionsValidator : IValidateOptions<Catalog
                 $"'{service.Repository}' is not owner/name");
             errors.Check(service.Path is null || !service.Path.StartsWith('/'), $"{key}:Path", "is relative to the repository root; drop the leading /");
             errors.Check(service.Path is null || service.Repository is not null, $"{key}:Path", "needs Repository");
+            for (var j = 0; j < service.Images.Count; j++)
+            {
+                var image = ImageReference.Parse(service.Images[j]);
+                errors.Check(image is not null, $"{key}:Images:{j}", $"'{service.Images[j]}' is not an image name (registry/repository)");
+                errors.Check(image is null || image.Tag is null && image.Digest is null, $"{key}:Images:{j}",
+                    $"'{service.Images[j]}' names a tag or digest; list the image without them (every tag of it is this service's)");
+                errors.Check(image is null || seenImages.Add(image.Name), $"{key}:Images:{j}", $"'{image?.Name}' is listed for two services");
+            }
+
+            errors.Check(service.Images.Count == 0 || service.Repository is not null, $"{key}:Images", "needs Repository (the images are built from it)");
         }
     }
 

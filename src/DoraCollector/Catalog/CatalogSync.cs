@@ -1,5 +1,6 @@
 using Dapper;
 using DoraCollector.Hosting;
+using DoraCollector.Sources.GitOps;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -104,6 +105,7 @@ internal sealed partial class CatalogSync(NpgsqlDataSource db, IOptions<CatalogO
         service.ArgoCdApplications.Select(a => (ServiceAliasKinds.ArgoCdApplication, a.Trim()))
             .Concat(service.FluxObjects.Select(f => (ServiceAliasKinds.FluxObject, f.Trim())))
             .Concat(service.AlertLabelValues.Select(v => (ServiceAliasKinds.AlertLabel, v.Trim())))
+            .Concat(service.Images.Select(i => (ServiceAliasKinds.Image, ImageReference.NameOf(i) ?? "")))
             .Where(a => a.Item2.Length > 0);
 
     [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "Catalog: {Count} services written")]
@@ -115,4 +117,7 @@ internal static class ServiceAliasKinds
     public const string ArgoCdApplication = "argocd_application";
     public const string FluxObject = "flux_object";
     public const string AlertLabel = "alert_label";
+
+    /// <summary>An image name without tag (<see cref="DoraCollector.Sources.GitOps.ImageReference.Name"/>), built from the service's repository.</summary>
+    public const string Image = "image";
 }

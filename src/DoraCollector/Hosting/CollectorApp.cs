@@ -11,6 +11,7 @@ using DoraCollector.Sources.Alertmanager;
 using DoraCollector.Sources.ArgoCd;
 using DoraCollector.Sources.Flux;
 using DoraCollector.Sources.GitHub;
+using DoraCollector.Sources.GitOps;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Configuration.Memory;
 
@@ -62,6 +63,7 @@ internal static class CollectorApp
         builder.AddCatalog();
         builder.AddIngestion();
         builder.AddPipeline();
+        builder.AddGitOpsResolution();
         builder.AddGenericApi();
         builder.AddAlertmanagerSource();
         builder.AddArgoCdSource();

@@ -470,6 +470,28 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
     public Task<int?> RepositoryOfServiceAsync(int serviceId, CancellationToken ct) =>
         conn.ExecuteScalarAsync<int?>(new CommandDefinition(RepositoryOfService, new { serviceId }, tx, cancellationToken: ct));
 
+    /// <summary>
+    /// Records the images an attempt ran (as a source saw them live); the service is projected
+    /// again when they change, since they may name its application revision. No-op for an attempt
+    /// not stored or images already recorded.
+    /// </summary>
+    public async Task SetAttemptImagesAsync(string source, string externalId, IReadOnlyList<string> images, CancellationToken ct)
+    {
+        // An image reference is at most a few hundred characters; a longer string is not one, and not worth failing the rollout for.
+        var sorted = images.Select(i => i.Trim()).Where(i => i.Length is > 0 and <= 512).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+
+        var serviceId = await conn.ExecuteScalarAsync<int?>(new CommandDefinition(
+            """
+            UPDATE deployment_attempts SET images = @sorted, updated_at = @now
+            WHERE source = @source AND external_id = @externalId AND images IS DISTINCT FROM @sorted
+            RETURNING service_id
+            """, new { source, externalId, sorted, now = clock.GetUtcNow() }, tx, cancellationToken: ct));
+        if (serviceId is { } id)
+        {
+            await QueueAsync([id], false, ct);
+        }
+    }
+
     /// <summary>Queues services for projection (with <paramref name="resolveChanges"/>: resolve their changes from scratch).</summary>
     public async Task QueueAsync(IReadOnlyCollection<int> serviceIds, bool resolveChanges, CancellationToken ct)
     {

@@ -17,6 +17,7 @@ public sealed class GitHubContractsTests : IAsyncLifetime
 {
     private const string Repo = "acme/shop";
     private const string Mono = "acme/mono";
+    private const string GitOps = "acme/gitops";
     private static readonly DateTimeOffset Now = new(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
 
     private GitHubHost _host = null!;
@@ -36,6 +37,11 @@ public sealed class GitHubContractsTests : IAsyncLifetime
             ["Dora:Catalog:Services:1:Name"] = "search",
             ["Dora:Catalog:Services:1:Repository"] = Mono,
             ["Dora:Catalog:Services:1:Path"] = "services/search",
+            // Built from acme/shop, rolled out from acme/gitops: the GitOps reads (a synced
+            // revision's commit with its files, the shop's git tags) are exchanges too.
+            ["Dora:Catalog:Services:2:Name"] = "storefront",
+            ["Dora:Catalog:Services:2:Repository"] = Repo,
+            ["Dora:Catalog:Services:2:Images:0"] = "ghcr.io/acme/storefront",
         };
         // As a GitHub App, so that the installation look-up and the token exchange are checked too.
         settings["Dora:GitHub:Token"] = null;
@@ -44,9 +50,10 @@ public sealed class GitHubContractsTests : IAsyncLifetime
             github.RecordExchanges = true;
             settings["Dora:GitHub:AppId"] = github.AppId.ToString(System.Globalization.CultureInfo.InvariantCulture);
             settings["Dora:GitHub:PrivateKey"] = github.AppKey.ExportRSAPrivateKeyPem();
-            github.Organizations["acme"] = [Repo, Mono];
+            github.Organizations["acme"] = [GitOps, Repo, Mono];
             Shop(github.Repository(Repo));
             Monorepo(github.Repository(Mono));
+            GitOpsRepository(github.Repository(GitOps), github.Repository(Repo));
         });
 
         await _host.PollAsync();
@@ -58,6 +65,7 @@ public sealed class GitHubContractsTests : IAsyncLifetime
         {
             new { id = "r1", service = "shop", repository = Repo, environment = "staging", revision = release, status = "success", finishedAt = Ago(3) },
             new { id = "r2", service = "shop", repository = Repo, environment = "staging", revision = _forcePushed, status = "success", finishedAt = Ago(2) },
+            new { id = "g1", service = "storefront", repository = GitOps, environment = "production", revision = _host.GitHub.Repository(GitOps).Head, status = "success", finishedAt = Ago(1) },
         });
         await _host.SettleAsync();
         _host.Advance(TimeSpan.FromMinutes(10));
@@ -81,6 +89,7 @@ public sealed class GitHubContractsTests : IAsyncLifetime
             Document("Commits of five", GitHubQueries.Commits(5)),
             Document("PathHistory of one", GitHubQueries.PathHistory([0])),
             Document("PathHistory of paths 1 and 3", GitHubQueries.PathHistory([1, 3])),
+            Document("Tags", GitHubQueries.Tags),
         };
 
         await UpstreamContract.AssertConformsAsync("graphql", new JsonObject { ["documents"] = documents }, "the poller's GraphQL documents");
@@ -102,7 +111,7 @@ public sealed class GitHubContractsTests : IAsyncLifetime
             answers.Add(new JsonObject { ["name"] = $"#{i} {name}", ["query"] = query, ["variables"] = request["variables"]?.DeepClone(), ["data"] = data.DeepClone() });
         }
 
-        Assert.Superset(new HashSet<string> { "RepositorySync", "RepositorySync pinned", "PullRequestCommits", "Commits", "PathHistory" }, operations);
+        Assert.Superset(new HashSet<string> { "RepositorySync", "RepositorySync pinned", "PullRequestCommits", "Commits", "PathHistory", "Tags" }, operations);
         await UpstreamContract.AssertConformsAsync("graphql", new JsonObject { ["answers"] = answers }, "the fake GitHub's GraphQL answers");
     }
 
@@ -146,7 +155,7 @@ public sealed class GitHubContractsTests : IAsyncLifetime
             });
         }
 
-        string[] expected = ["/orgs/acme/installation", "/app/installations/", "/orgs/acme/repos", "/repos/acme/shop/commits", "/repos/acme/shop/issues", "/repos/acme/shop/deployments", "/repos/acme/shop/actions/runs", "/repos/acme/shop/compare/"];
+        string[] expected = ["/orgs/acme/installation", "/app/installations/", "/orgs/acme/repos", "/repos/acme/shop/commits", "/repos/acme/shop/issues", "/repos/acme/shop/deployments", "/repos/acme/shop/actions/runs", "/repos/acme/shop/compare/", "/repos/acme/gitops/commits/"];
         Assert.All(expected, path => Assert.Contains(_host.GitHub.Exchanges, e => e.Path.StartsWith("/api/v3" + path, StringComparison.Ordinal)));
         await UpstreamContract.AssertConformsAsync("rest", new JsonObject
         {
@@ -198,6 +207,17 @@ public sealed class GitHubContractsTests : IAsyncLifetime
         repo.Squash([("pay-1", Ago(50))], Ago(49), Ago(30), ["services/checkout/pay.go"]);
         repo.Push("both", Ago(25), ["services/checkout/api.go", "services/search/api.go"]);
         repo.Deploy(repo.Head!, "production", Ago(2), ("success", Ago(2))).Payload = """{"service":"checkout"}""";
+    }
+
+    // Argo CD Image Updater's bump of the storefront image to a release of acme/shop, tagged
+    // (annotated) v1.1.0 there, beside a lightweight tag.
+    private static void GitOpsRepository(GitHubRepository gitops, GitHubRepository shop)
+    {
+        shop.Tag("1.0.0", shop.Sha("history-3"));
+        shop.Tag("v1.1.0", shop.Sha("history-9"), annotated: true);
+        gitops.Push("layout", Ago(24 * 30), ["apps/storefront/kustomization.yaml"]);
+        gitops.Push("bump", Ago(1.2), ["apps/storefront/kustomization.yaml"],
+            "build: automatic update of storefront\n\nupdates image ghcr.io/acme/storefront tag '1.0.0' to '1.1.0'\n");
     }
 
     private static DateTimeOffset Ago(double hours) => Now.AddHours(-hours);

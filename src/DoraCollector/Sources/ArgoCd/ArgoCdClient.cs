@@ -15,7 +15,7 @@ internal sealed class ArgoCdClient(HttpClient http, IOptionsMonitor<ArgoCdOption
     public const string Fields =
         "items.metadata.name,items.metadata.namespace,items.metadata.uid,items.metadata.labels,items.metadata.ownerReferences," +
         "items.spec.project,items.spec.destination,items.spec.source,items.spec.sources," +
-        "items.status.history,items.status.operationState";
+        "items.status.history,items.status.operationState,items.status.summary";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

@@ -71,7 +71,32 @@ internal sealed class ArgoCdMapper(IOptionsMonitor<ArgoCdOptions> options) : IRa
 
         // The whole history at once: a snapshot repeats the entries stored before, which change nothing.
         await writer.UpsertAttemptsAsync(attempts, ct);
+        if (LiveAttempt(app, attempts) is { } live)
+        {
+            await writer.SetAttemptImagesAsync(SourceName, live.ExternalId, app.Status!.Summary!.Images!, ct);
+        }
+
         return true;
+    }
+
+    /// <summary>
+    /// The attempt whose images <c>status.summary.images</c> shows: the newest successful one,
+    /// when no operation runs after it (a running sync, or a failed one, leaves the live images
+    /// somewhere between two revisions, which names neither). Null when the body has no images.
+    /// </summary>
+    public static AttemptRow? LiveAttempt(ArgoApplication app, IReadOnlyList<AttemptRow> attempts)
+    {
+        if (app.Status?.Summary?.Images is not { Count: > 0 })
+        {
+            return null;
+        }
+
+        var newest = attempts.Where(a => a.Succeeded).MaxBy(a => a.FinishedAt);
+        var operation = app.Status.OperationState;
+        var settled = operation?.StartedAt is not { } started
+                      || operation.Phase == "Succeeded" && newest?.StartedAt == started
+                      || operation.Phase is "Failed" or "Error" && newest?.StartedAt > started;
+        return settled ? newest : null;
     }
 
     // The notification's explicit link (applicationRevision, applicationRepository) to the

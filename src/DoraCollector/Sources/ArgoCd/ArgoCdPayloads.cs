@@ -40,7 +40,11 @@ internal sealed record ArgoSource(
 /// <param name="History">Successful whole-application syncs, oldest first, at most <c>revisionHistoryLimit</c>.</param>
 /// <param name="OperationState">The last or current operation (sync, rollback), including failed ones.</param>
 /// <param name="Sync">What the target resolves to now; only the webhook body carries it (it changes with every commit).</param>
-internal sealed record ArgoStatus(List<ArgoHistoryEntry>? History, ArgoOperationState? OperationState, ArgoSyncStatus? Sync);
+/// <param name="Summary">What the live resources run now; history entries carry no images.</param>
+internal sealed record ArgoStatus(List<ArgoHistoryEntry>? History, ArgoOperationState? OperationState, ArgoSyncStatus? Sync, ArgoSummary? Summary = null);
+
+/// <param name="Images">The container images of the Application's live workloads (<c>registry/repository:tag</c>), deduplicated by Argo CD.</param>
+internal sealed record ArgoSummary(List<string>? Images);
 
 /// <param name="Id">Increases by one per entry, so a jump between two reads means entries were dropped.</param>
 /// <param name="Revision">Commit SHA (or chart version) of a single-source application.</param>

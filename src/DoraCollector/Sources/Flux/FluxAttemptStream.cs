@@ -23,25 +23,28 @@ internal static class FluxAttemptStream
     private static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web);
 
     /// <param name="link">The application's commit (and its repository) the event metadata names, for a new rollout.</param>
-    public static async Task WriteAsync(
+    /// <param name="configurationRepositoryId">The repository the synced revision is a commit of, when the event metadata names it.</param>
+    /// <returns>The external id of the attempt the observation is (a repeat: the attempt it repeats).</returns>
+    public static async Task<string> WriteAsync(
         FluxObservation o, int serviceId, string environment, string cluster, long rawEventId, DomainWriter writer, CancellationToken ct,
-        (string Revision, int? RepositoryId)? link = null)
+        (string Revision, int? RepositoryId)? link = null, int? configurationRepositoryId = null)
     {
         // The object's stored attempt at or just before the observation, and the one just after it:
         // all the fold needs, however long the object's history.
         var (before, after) = await writer.NeighbouringAttemptsAsync(SourceName, serviceId, environment, cluster, o.Object, o.At, ct);
         if (before is not null && Continues(before, o))
         {
-            return;
+            return before.ExternalId;
         }
 
         var (externalId, hint) = after is not null && Continues(after, o)
             ? (after.ExternalId, after.RollbackHint || o.RollbackHint)
             : (NewKey(o, cluster), o.RollbackHint);
         await writer.UpsertAttemptAsync(new AttemptRow(
-            SourceName, externalId, serviceId, environment, null, o.Revision, o.Succeeded, null, o.At, hint,
+            SourceName, externalId, serviceId, environment, configurationRepositoryId, o.Revision, o.Succeeded, null, o.At, hint,
             DetailsJson: Details(o), RawEventId: rawEventId, Cluster: cluster,
             ApplicationRevision: link?.Revision, ApplicationRepositoryId: link?.RepositoryId), ct);
+        return externalId;
     }
 
     private static bool Continues(StoredAttempt stored, FluxObservation o) =>

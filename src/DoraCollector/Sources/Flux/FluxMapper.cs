@@ -20,6 +20,12 @@ internal sealed class FluxMapper(IOptionsMonitor<FluxOptions> options, IOptionsM
     /// <summary>Event metadata key of the repository of <see cref="ApplicationRevisionKey"/>.</summary>
     public const string ApplicationRepositoryKey = "applicationRepository";
 
+    /// <summary>Event metadata key of the repository the object's source revision is a commit of (a GitOps repository).</summary>
+    public const string ConfigurationRepositoryKey = "configurationRepository";
+
+    /// <summary>Event metadata key of the images the object's workloads run, as references separated by commas or spaces.</summary>
+    public const string ImagesKey = "images";
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
@@ -64,15 +70,47 @@ internal sealed class FluxMapper(IOptionsMonitor<FluxOptions> options, IOptionsM
         var environment = FluxTargets.Environment(observed[0], keys, settings);
         // The explicit link names the rollout the event is about, or the newest of a snapshot (what the object applies now).
         var link = await LinkAsync(keys, writer, ct);
+        var configuration = await ConfigurationRepositoryAsync(keys, writer, ct);
         var newest = observed[^1];
         foreach (var observation in observed)
         {
-            await FluxAttemptStream.WriteAsync(observation, serviceId, environment, cluster, raw.Id, writer, ct,
-                ReferenceEquals(observation, newest) ? link : null);
+            var isNewest = ReferenceEquals(observation, newest);
+            var externalId = await FluxAttemptStream.WriteAsync(observation, serviceId, environment, cluster, raw.Id, writer, ct,
+                isNewest ? link : null, configuration);
+            // The images run now belong to the newest rollout only if it went live.
+            if (isNewest && observation.Succeeded && Images(keys) is { Count: > 0 } images)
+            {
+                await writer.SetAttemptImagesAsync(FluxAttemptStream.SourceName, externalId, images, ct);
+            }
         }
 
         return true;
     }
+
+    /// <summary>
+    /// The event metadata key <c>configurationRepository</c> (<c>owner/name</c> or a Git URL): Flux's
+    /// events and objects name their source by its Kubernetes name only, so a rollout of a GitOps
+    /// repository says which repository its revision is a commit of this way (an Alert's
+    /// <c>eventMetadata</c>, or the object's <c>event.toolkit.fluxcd.io/configurationRepository</c>).
+    /// </summary>
+    private static async Task<int?> ConfigurationRepositoryAsync(IReadOnlyDictionary<string, string>? keys, DomainWriter writer, CancellationToken ct) =>
+        keys?.GetValueOrDefault(ConfigurationRepositoryKey)?.Trim() is { Length: > 0 } named
+        && (named.Contains("://", StringComparison.Ordinal) || named.Contains('@', StringComparison.Ordinal)
+            ? ArgoCd.RepositoryUrls.Normalize(named) : named) is { } repository
+        && repository.Count(c => c == '/') == 1
+            ? await writer.Services.RepositoryAsync(repository, ct)
+            : null;
+
+    /// <summary>
+    /// The event metadata key <c>images</c>: the references the object's workloads run, for the
+    /// rollout the event is about (an image automation setter can keep the object's
+    /// <c>event.toolkit.fluxcd.io/images</c> annotation beside the tag it bumps).
+    /// </summary>
+    private static IReadOnlyList<string> Images(IReadOnlyDictionary<string, string>? keys) =>
+        keys?.GetValueOrDefault(ImagesKey) is { } value
+            ? value.Split([',', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Where(i => GitOps.ImageReference.Parse(i) is not null).ToList()
+            : [];
 
     /// <summary>
     /// The event metadata keys <c>applicationRevision</c> and <c>applicationRepository</c> (<c>owner/name</c>):

@@ -5,6 +5,7 @@ using DoraCollector.Sources.GitHub.Client;
 using DoraCollector.Sources.GitHub.Mapping;
 using DoraCollector.Sources.GitHub.Polling;
 using DoraCollector.Sources.GitHub.Webhooks;
+using DoraCollector.Sources.GitOps;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -35,6 +36,8 @@ internal static class GitHubSource
         services.AddSingleton<GitHubCursorStore>();
         services.AddSingleton<StoredGraph>();
         services.AddTransient<RepositoryList>();
+        services.AddSingleton<GitOpsStore>();
+        services.AddTransient<GitOpsReads>();
         services.AddTransient<RepositorySync>();
         services.AddTransient<GitHubIngestor>();
         services.AddSingleton<GitHubSyncRequests>();

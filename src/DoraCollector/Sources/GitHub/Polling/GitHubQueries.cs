@@ -148,4 +148,22 @@ internal static class GitHubQueries
             }
             """;
     }
+
+    public const int TagPage = 100;
+
+    /// <summary>
+    /// A page of the repository's git tags, newest commit first, each with the commit it names: a
+    /// lightweight tag's target is the commit; an annotated tag's target is a Tag object whose
+    /// target is the commit (a tag of a tag is peeled once more).
+    /// </summary>
+    public static readonly string Tags = $$"""
+        query Tags($owner: String!, $name: String!, $after: String) {
+          repository(owner: $owner, name: $name) {
+            refs(refPrefix: "refs/tags/", first: {{TagPage}}, after: $after, orderBy: {field: TAG_COMMIT_DATE, direction: DESC}) {
+              pageInfo { hasNextPage endCursor }
+              nodes { name target { oid ... on Tag { target { oid ... on Tag { target { oid } } } } } }
+            }
+          }
+        }
+        """;
 }

@@ -12,7 +12,7 @@ namespace DoraCollector.Sources.GitHub.Polling;
 /// use them — the latest deployments and deployment workflow runs. Only when one of them
 /// moved (or a full read is due) does it read pull requests, history and deployments through
 /// GraphQL. Then it repairs what the stored graph lacks: parents not stored, revisions of pending
-/// deployments, monorepo paths. The checks' ETags are kept only once the reads they prompted are stored.
+/// deployments, monorepo paths; and what GitOps resolution needs (<see cref="GitOpsReads"/>). The checks' ETags are kept only once the reads they prompted are stored.
 /// </summary>
 internal sealed partial class RepositorySync(
     GitHubClient client,
@@ -20,6 +20,7 @@ internal sealed partial class RepositorySync(
     RawEventProcessor processor,
     GitHubCursorStore cursors,
     StoredGraph graph,
+    GitOpsReads gitOps,
     IOptions<GitHubOptions> options,
     TimeProvider clock,
     ILogger<RepositorySync> logger)
@@ -70,6 +71,7 @@ internal sealed partial class RepositorySync(
             await FillHolesAsync(run, repositoryId, ct);
             await ResolvePendingAsync(run, repositoryId, ct);
             await SyncPathsAsync(run, repositoryId, ct);
+            await gitOps.RunAsync(repository, repositoryId, ct);
             state.GraphChanged = false;
         }
 
