@@ -166,8 +166,12 @@ internal static class ScaleBenchmark
             output.WriteLine(Invariant($"{name}: {workload.Deployments:N0} deployments posted in {bodies.Count:N0} requests in {posted.TotalSeconds:0.0} s"));
             var deadline = clock.Elapsed + TimeSpan.FromMinutes(args.Number("--timeout-minutes", 20));
             var counted = 0L;
+            TimeSpan? mapped = null, projected = null;
             while (clock.Elapsed < deadline)
             {
+                var (pending, _, queued) = await db.BacklogAsync();
+                mapped ??= pending == 0 ? clock.Elapsed : null;
+                projected ??= pending == 0 && queued == 0 ? clock.Elapsed : null;
                 counted = await CountedAsync(clients[0]);
                 peak.Sample();
                 if (counted >= workload.Deployments)
@@ -179,6 +183,7 @@ internal static class ScaleBenchmark
             }
 
             var toMetrics = clock.Elapsed;
+            output.WriteLine(Invariant($"{name}: every event mapped {mapped?.TotalSeconds:0.0} s and every service projected {projected?.TotalSeconds:0.0} s after the first post"));
             output.WriteLine(Invariant($"{name}: /api/v1/metrics counted {counted:N0} of {workload.Deployments:N0} production deployments {toMetrics.TotalSeconds:0.0} s after the first post; peak RSS {peak.MiB:N0} MiB"));
             foreach (var client in clients)
             {
