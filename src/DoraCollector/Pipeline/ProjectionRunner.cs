@@ -36,6 +36,8 @@ internal sealed partial class ProjectionRunner(
 
     private const string ServiceSavepoint = "projected_service";
 
+    private static readonly int Workers = Math.Max(1, Environment.ProcessorCount);
+
     // The services due, in the order they were queued: the first whose lock this projection gets
     // (no batch is writing its rows, no other projection has it) is claimed.
     private const string Due = """
@@ -76,7 +78,8 @@ internal sealed partial class ProjectionRunner(
                     rulesChecked = true;
                 }
 
-                await DrainAsync(stoppingToken);
+                // One projector per core: each claims services no other holds.
+                await Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => DrainAsync(stoppingToken)));
                 retry.Succeeded();
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)

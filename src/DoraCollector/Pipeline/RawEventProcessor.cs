@@ -29,6 +29,9 @@ internal sealed partial class RawEventProcessor(
 {
     private const int BatchSize = 200;
 
+    // Mapping loops in this process: one per core it may use.
+    private static readonly int Workers = Math.Max(1, Environment.ProcessorCount);
+
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(5);
 
     // The oldest pending events of one partition (see DomainWriteLock), whose lock this transaction holds.
@@ -97,10 +100,15 @@ internal sealed partial class RawEventProcessor(
         {
             try
             {
-                for (var started = Stopwatch.GetTimestamp(); await ProcessBatchAsync(stoppingToken) > 0; started = Stopwatch.GetTimestamp())
+                // One loop per core: batches of different partitions map at once (one of the shared
+                // partition waits for the others, as it would on another replica).
+                await Task.WhenAll(Enumerable.Range(0, Workers).Select(async _ =>
                 {
-                    await pressure.GiveWayAsync(Stopwatch.GetElapsedTime(started), stoppingToken);
-                }
+                    for (var started = Stopwatch.GetTimestamp(); await ProcessBatchAsync(stoppingToken) > 0; started = Stopwatch.GetTimestamp())
+                    {
+                        await pressure.GiveWayAsync(Stopwatch.GetElapsedTime(started), stoppingToken);
+                    }
+                }));
 
                 retry.Succeeded();
             }
