@@ -494,6 +494,8 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
 
     private async Task QueueRepositoryAsync(int repositoryId, bool resolveChanges, CancellationToken ct)
     {
+        // The services deployed from it are read from the attempts: gathered ones count too.
+        await FlushAsync(ct);
         if (Services.Discovered != _discoveredAtRead)
         {
             _repositoryServices.Clear();
