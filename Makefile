@@ -1,4 +1,4 @@
-.PHONY: run serve test build bench load clean
+.PHONY: run serve test build bench load scale clean
 
 # The demo: installs what is missing, starts the project's PostgreSQL, and plays a simulated
 # organisation against the collector on :8080 with a local Prometheus; prints where to look.
@@ -23,6 +23,12 @@ bench:
 # Webhook ingest at 2,000/s and a first backfill, for a simulated 200-service organisation (docs/benchmarks.md).
 load:
 	scripts/load.sh
+
+# Mapping and projection at scale: 60,000 generic deployments to metrics against PostgreSQL's COPY,
+# and the backfill's mapping rate and total, each beside its goal (docs/benchmarks.md).
+# ARGS="--baseline path/to/DoraCollector.dll" runs another build beside it; "--replicas 2" two collectors.
+scale:
+	scripts/load.sh scale $(ARGS)
 
 # Stops the project's PostgreSQL (its data stays under .local/).
 clean:

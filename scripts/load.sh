@@ -3,9 +3,11 @@
 # teams, 90 days) against the collector's Release build run as a process of its own:
 #   ingest    every webhook delivery of its past, posted at 2,000 a second
 #   backfill  a first install: the past no API keeps posted, then the backfill verb
+#   scale     (not part of all) generic ingest of 60,000 deployments to metrics against PostgreSQL's
+#             COPY of the same rows, and the backfill's mapping rate and total, each beside its goal
 # Uses the project's own PostgreSQL; the databases dora_load_ingest and dora_load_backfill are
 # dropped and created again on every run. Prints Markdown tables.
-# usage: scripts/load.sh [ingest|backfill|all] [--services N] [--teams N] [--days N] [--rate N] ...
+# usage: scripts/load.sh [ingest|backfill|scale|all] [--services N] [--teams N] [--days N] [--rate N] ...
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -13,9 +15,9 @@ cd "$root"
 what=${1:-all}
 [ $# -gt 0 ] && shift
 case "$what" in
-  ingest|backfill) verbs=("$what") ;;
+  ingest|backfill|scale) verbs=("$what") ;;
   all) verbs=(ingest backfill) ;;
-  *) echo "usage: $0 [ingest|backfill|all] [options]" >&2; exit 64 ;;
+  *) echo "usage: $0 [ingest|backfill|scale|all] [options]" >&2; exit 64 ;;
 esac
 
 "$root/scripts/deps.sh" postgresql

@@ -33,9 +33,20 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
         WHERE id = @serviceId AND origin = 'discovered' AND path IS NULL AND repository_id = @repositoryId
         """;
 
+    // Read first: an upsert would lock the team's row until the batch commits, and batches of
+    // other partitions name the same teams.
+    private const string FindTeam = "SELECT id FROM teams WHERE name = @name";
+
     private const string UpsertTeam = """
         INSERT INTO teams (name) VALUES (@name) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id
         """;
+
+    private const string Preload = """
+        SELECT s.id AS Id, s.name AS Name, s.repository_id AS RepositoryId, s.team_id AS TeamId, s.origin AS Origin
+        FROM services s WHERE s.name = ANY (@names)
+        """;
+
+    private const string PreloadRepositories = "SELECT full_name AS FullName, id AS Id FROM repositories WHERE full_name = ANY (@fullNames)";
 
     private const string Describe = """
         SELECT s.origin AS Origin, s.path AS Path, s.repository_id AS RepositoryId, r.full_name AS Repository
@@ -52,12 +63,14 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
 
     // What this transaction found: a mapping batch names the same few services, repositories and
     // aliases hundreds of times (and the repository upsert rewrites and locks the row: it is for a
-    // new one). Mapping batches run one at a time, and only the catalog (in its own transaction)
-    // removes a service or changes an alias.
+    // new one). A service is mapped by one batch at a time (DomainWriteLock), and only the catalog
+    // (in its own transaction) removes a service or changes an alias.
     private readonly Dictionary<string, int?> _names = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _repositories = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Kind, string Value), int?> _aliases = [];
     private readonly Dictionary<int, ServiceScope> _scopes = [];
+    private readonly Dictionary<string, int> _teams = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, KnownService> _known = [];
 
     /// <summary>How many services this transaction discovered (a repository may have a new one).</summary>
     public int Discovered { get; private set; }
@@ -118,10 +131,64 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
             id = (await FindAsync(name, ct))!.Value;
         }
 
-        if (!string.IsNullOrWhiteSpace(team))
+        // A service that has a team, or belongs to the catalog, keeps it: nothing to write.
+        var known = _known.GetValueOrDefault(id);
+        if (!string.IsNullOrWhiteSpace(team) && known is not { TeamId: not null } && known?.Origin is null or "discovered")
         {
-            var teamId = await conn.ExecuteScalarAsync<int>(new CommandDefinition(UpsertTeam, new { name = team.Trim() }, tx, cancellationToken: ct));
+            var teamId = await TeamAsync(team.Trim(), ct);
             await conn.ExecuteAsync(new CommandDefinition(AdoptTeam, new { teamId, serviceId = id }, tx, cancellationToken: ct));
+            if (known is not null)
+            {
+                // Whether this team or one adopted before, the service has one now.
+                _known[id] = known with { TeamId = teamId };
+            }
+        }
+
+        return id;
+    }
+
+    /// <summary>
+    /// Reads the services and repositories of these names at once, so the events of a batch that
+    /// name them find them without a round trip each.
+    /// </summary>
+    public async Task PreloadAsync(IEnumerable<string> serviceNames, IEnumerable<string> repositories, CancellationToken ct)
+    {
+        var names = serviceNames.Select(n => n.Trim()).Where(n => !_names.ContainsKey(n)).Distinct(StringComparer.Ordinal).ToArray();
+        if (names.Length > 0)
+        {
+            var found = (await conn.QueryAsync<PreloadedService>(new CommandDefinition(Preload, new { names }, tx, cancellationToken: ct)))
+                .ToDictionary(f => f.Name, StringComparer.Ordinal);
+            foreach (var name in names)
+            {
+                _names[name] = found.TryGetValue(name, out var service) ? service.Id : null;
+                if (service is not null)
+                {
+                    _known[service.Id] = new KnownService(service.RepositoryId, service.TeamId, service.Origin);
+                }
+            }
+        }
+
+        var fullNames = repositories.Select(NormalizeRepository).Where(r => !_repositories.ContainsKey(r)).Distinct(StringComparer.Ordinal).ToArray();
+        if (fullNames.Length > 0)
+        {
+            foreach (var (fullName, id) in await conn.QueryAsync<(string, int)>(new CommandDefinition(
+                         PreloadRepositories, new { fullNames }, tx, cancellationToken: ct)))
+            {
+                _repositories[fullName] = id;
+            }
+        }
+    }
+
+    /// <summary>A service as <see cref="PreloadAsync"/> read it in this transaction; null when not read.</summary>
+    public KnownService? Known(int serviceId) => _known.GetValueOrDefault(serviceId);
+
+    private async Task<int> TeamAsync(string name, CancellationToken ct)
+    {
+        if (!_teams.TryGetValue(name, out var id))
+        {
+            id = await conn.ExecuteScalarAsync<int?>(new CommandDefinition(FindTeam, new { name }, tx, cancellationToken: ct))
+                 ?? await conn.ExecuteScalarAsync<int>(new CommandDefinition(UpsertTeam, new { name }, tx, cancellationToken: ct));
+            _teams[name] = id;
         }
 
         return id;
@@ -160,6 +227,8 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
         _repositories.Clear();
         _aliases.Clear();
         _scopes.Clear();
+        _teams.Clear();
+        _known.Clear();
     }
 
     /// <summary>A repository by <c>owner/name</c> (case-insensitive, stored lower case).</summary>
@@ -169,3 +238,8 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
 
     public static string NormalizeRepository(string fullName) => fullName.Trim().TrimEnd('/').ToLowerInvariant();
 }
+
+/// <summary>A service as a batch found it: its repository, its team and where it comes from.</summary>
+internal sealed record KnownService(int? RepositoryId, int? TeamId, string Origin);
+
+internal sealed record PreloadedService(int Id, string Name, int? RepositoryId, int? TeamId, string Origin);

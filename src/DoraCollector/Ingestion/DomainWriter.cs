@@ -12,9 +12,11 @@ namespace DoraCollector.Ingestion;
 /// the service for projection in the same transaction, so no change is lost between a write and
 /// its projection. Every write checks its
 /// instants, names and keys first (<see cref="Plausible"/>): one no real event holds throws
-/// <see cref="ImplausibleEventException"/> before anything is written.
+/// <see cref="ImplausibleEventException"/> before anything is written. With
+/// <see cref="DefersWrites"/> (a mapping batch) the writes that need no answer are gathered and
+/// written set-based by <see cref="FlushAsync"/> (see DomainWriter.Deferred.cs).
 /// </summary>
-internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, TimeProvider clock)
+internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, TimeProvider clock)
 {
     private const string UpsertCommits = """
         INSERT INTO commits (repository_id, sha, parents, authored_at, committed_at, author, message, paths)
@@ -182,7 +184,7 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
 
     private const string Queue = """
         INSERT INTO projection_queue (service_id, queued_at, resolve_changes)
-        SELECT s, @now, @resolveChanges FROM unnest(@serviceIds::int[]) AS s
+        SELECT s, @now, @resolveChanges FROM unnest(@serviceIds::int[]) AS s ORDER BY s
         ON CONFLICT (service_id) DO UPDATE
            SET resolve_changes = projection_queue.resolve_changes OR EXCLUDED.resolve_changes
         """;
@@ -213,7 +215,9 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
         _queued.Clear();
         _queuedResolving.Clear();
         _repositoryServices.Clear();
+        _serviceRepositories.Clear();
         Services.Forget();
+        ForgetDeferred();
     }
 
     /// <summary>
@@ -239,6 +243,18 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
             }
         }
 
+        if (keepExisting)
+        {
+            DeferCommits(repositoryId, commits);
+            if (!DefersWrites)
+            {
+                await FlushAsync(ct);
+            }
+
+            return;
+        }
+
+        await FlushAsync(ct);
         var rows = JsonSerializer.Serialize(commits.Select(c => new
         {
             sha = c.Sha.ToLowerInvariant(),
@@ -249,8 +265,7 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
             message = FirstLine(c.Message),
             paths = c.Paths,
         }), RowJson);
-        var sql = keepExisting ? UpsertCommits[..UpsertCommits.IndexOf("ON CONFLICT", StringComparison.Ordinal)] + "ON CONFLICT DO NOTHING" : UpsertCommits;
-        var changed = await conn.ExecuteAsync(new CommandDefinition(sql, new { repositoryId, rows }, tx, cancellationToken: ct));
+        var changed = await conn.ExecuteAsync(new CommandDefinition(UpsertCommits, new { repositoryId, rows }, tx, cancellationToken: ct));
         if (changed > 0)
         {
             await QueueRepositoryAsync(repositoryId, resolveChanges: false, ct);
@@ -313,6 +328,7 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
     /// </summary>
     public async Task UpsertGraphCommitsAsync(int repositoryId, IReadOnlyList<CommitRow> commits, CancellationToken ct)
     {
+        await FlushAsync(ct);
         var shas = commits.Select(c => c.Sha.ToLowerInvariant()).ToArray();
         var fillsHole = shas.Length > 0 && await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
             FillsHole, new { repositoryId, shas }, tx, cancellationToken: ct));
@@ -334,6 +350,7 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
             return;
         }
 
+        await FlushAsync(ct);
         var rows = JsonSerializer.Serialize(commits.Select(c => new { sha = c.Sha.ToLowerInvariant(), paths = c.Paths }), RowJson);
         var changed = await conn.ExecuteAsync(new CommandDefinition(SetPaths, new { repositoryId, rows }, tx, cancellationToken: ct));
         if (changed > 0)
@@ -377,17 +394,31 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
             }
         }
 
+        if (DefersWrites)
+        {
+            _deferredAttempts.AddRange(attempts);
+            return;
+        }
+
+        await WriteAttemptsAsync(attempts, ct);
+    }
+
+    // Attempts in one statement, under their services' locks; their services are queued.
+    private async Task WriteAttemptsAsync(IReadOnlyList<AttemptRow> attempts, CancellationToken ct)
+    {
         // One statement cannot write a row twice: a report that names one attempt twice is stored
         // row by row, the later winning, as it would arrive.
         if (attempts.Count > 1 && attempts.DistinctBy(a => (a.Source, a.ExternalId)).Count() < attempts.Count)
         {
             foreach (var attempt in attempts)
             {
-                await UpsertAttemptsAsync([attempt], ct);
+                await WriteAttemptsAsync([attempt], ct);
             }
 
             return;
         }
+
+        await LockServicesAsync(attempts.Select(a => a.ServiceId).Concat(await StoredAttemptServicesAsync(attempts, ct)), ct);
 
         var rows = JsonSerializer.Serialize(attempts.Select(a => new
         {
@@ -429,6 +460,7 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
     public async Task<(StoredAttempt? Before, StoredAttempt? After)> NeighbouringAttemptsAsync(
         string source, int serviceId, string environment, string cluster, string streamObject, DateTimeOffset at, CancellationToken ct)
     {
+        await FlushAsync(ct);
         var neighbours = (await conn.QueryAsync<StoredAttempt>(new CommandDefinition(Neighbours,
             new { serviceId, environment, cluster, source, @object = streamObject, at }, tx, cancellationToken: ct))).ToList();
         return (neighbours.SingleOrDefault(a => !a.After), neighbours.SingleOrDefault(a => a.After));
@@ -451,6 +483,7 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
         var before = await conn.ExecuteScalarAsync<int?>(new CommandDefinition(
             "SELECT service_id FROM incident_signals WHERE source = @Source AND external_id = @ExternalId",
             new { signal.Source, signal.ExternalId }, tx, cancellationToken: ct));
+        await LockServicesAsync(new[] { signal.ServiceId, before }.OfType<int>(), ct);
         await conn.ExecuteAsync(new CommandDefinition(UpsertSignal, new
         {
             signal.Source, signal.ExternalId, signal.ServiceId, signal.ServiceHint, signal.Environment, signal.Cluster, signal.Title, signal.Severity,
@@ -466,10 +499,6 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
         conn.QuerySingleOrDefaultAsync<OpenSignalRow>(new CommandDefinition(
             LoadOpenSignal, new { source, externalId }, tx, cancellationToken: ct));
 
-    /// <summary>The repository a service is deployed from; null when the catalog names none.</summary>
-    public Task<int?> RepositoryOfServiceAsync(int serviceId, CancellationToken ct) =>
-        conn.ExecuteScalarAsync<int?>(new CommandDefinition(RepositoryOfService, new { serviceId }, tx, cancellationToken: ct));
-
     /// <summary>
     /// Records the images an attempt ran (as a source saw them live); the service is projected
     /// again when they change, since they may name its application revision. No-op for an attempt
@@ -480,6 +509,7 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
         // An image reference is at most a few hundred characters; a longer string is not one, and not worth failing the rollout for.
         var sorted = images.Select(i => i.Trim()).Where(i => i.Length is > 0 and <= 512).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
 
+        await FlushAsync(ct);
         var serviceId = await conn.ExecuteScalarAsync<int?>(new CommandDefinition(
             """
             UPDATE deployment_attempts SET images = @sorted, updated_at = @now
@@ -496,18 +526,21 @@ internal sealed class DomainWriter(NpgsqlConnection conn, NpgsqlTransaction tx, 
     public async Task QueueAsync(IReadOnlyCollection<int> serviceIds, bool resolveChanges, CancellationToken ct)
     {
         var queued = resolveChanges ? _queuedResolving : _queued;
-        var fresh = serviceIds.Where(id => !queued.Contains(id)).ToArray();
-        if (fresh.Length > 0)
+        foreach (var id in serviceIds.Where(id => !queued.Contains(id)))
         {
-            await conn.ExecuteAsync(new CommandDefinition(Queue,
-                new { serviceIds = fresh, now = clock.GetUtcNow(), resolveChanges }, tx, cancellationToken: ct));
-            queued.UnionWith(fresh);
-            _queued.UnionWith(fresh);
+            _toQueue[id] = _toQueue.GetValueOrDefault(id) || resolveChanges;
+        }
+
+        if (!DefersWrites)
+        {
+            await FlushQueueAsync(ct);
         }
     }
 
     private async Task QueueRepositoryAsync(int repositoryId, bool resolveChanges, CancellationToken ct)
     {
+        // The services deployed from it are read from the attempts: gathered ones count too.
+        await FlushAsync(ct);
         if (Services.Discovered != _discoveredAtRead)
         {
             _repositoryServices.Clear();

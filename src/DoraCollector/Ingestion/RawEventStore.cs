@@ -12,14 +12,14 @@ internal sealed class RawEventStore(NpgsqlDataSource db, TimeProvider clock)
 {
     // Rows and their bodies in one statement, so a row never exists without the bytes it
     // stands for. Each key is sent once, so every stored row finds exactly one body.
-    private const string Rows = "WITH d AS (SELECT * FROM unnest(@sources, @kinds, @externalIds, @receivedAts, @bodies) AS d (s, k, e, r, b)),";
+    private const string Rows = "WITH d AS (SELECT * FROM unnest(@sources, @kinds, @externalIds, @receivedAts, @bodies, @lanes) AS d (s, k, e, r, b, l)),";
 
     /// <summary>New keys only: a duplicate changes nothing. Returns the id and key of each row stored.</summary>
     internal const string Insert = Rows + """
 
         stored AS (
-            INSERT INTO raw_events (source, kind, external_id, received_at, digest)
-            SELECT s, k, e, r, sha256(b) FROM d
+            INSERT INTO raw_events (source, kind, external_id, received_at, digest, lane)
+            SELECT s, k, e, r, sha256(b), l FROM d
             ON CONFLICT (source, kind, external_id) DO NOTHING
             RETURNING id, source, kind, external_id),
         body AS (
@@ -32,10 +32,10 @@ internal sealed class RawEventStore(NpgsqlDataSource db, TimeProvider clock)
     private const string Upsert = Rows + """
 
         stored AS (
-            INSERT INTO raw_events (source, kind, external_id, received_at, digest)
-            SELECT s, k, e, r, sha256(b) FROM d
+            INSERT INTO raw_events (source, kind, external_id, received_at, digest, lane)
+            SELECT s, k, e, r, sha256(b), l FROM d
             ON CONFLICT (source, kind, external_id) DO UPDATE
-               SET digest = EXCLUDED.digest, received_at = EXCLUDED.received_at,
+               SET digest = EXCLUDED.digest, received_at = EXCLUDED.received_at, lane = EXCLUDED.lane,
                    state = 'pending', attempts = 0, error = NULL, processed_at = NULL
              WHERE raw_events.digest IS DISTINCT FROM EXCLUDED.digest
             RETURNING id, source, kind, external_id),
@@ -103,6 +103,10 @@ internal sealed class RawEventStore(NpgsqlDataSource db, TimeProvider clock)
         {
             TypedValue = rows.Select(d => d.Body).ToArray(),
         });
+        cmd.Parameters.Add(new NpgsqlParameter<int?[]>("lanes", NpgsqlDbType.Array | NpgsqlDbType.Integer)
+        {
+            TypedValue = rows.Select(d => d.Lane).ToArray(),
+        });
 
         var stored = new Dictionary<(string, string, string), long?>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -123,6 +127,9 @@ internal sealed class RawEventStore(NpgsqlDataSource db, TimeProvider clock)
 /// <summary>A payload to store: source, upstream kind, delivery id or natural key, and the bytes as they came.</summary>
 internal sealed record NewRawEvent(string Source, string Kind, string ExternalId, byte[] Body, DateTimeOffset? ReceivedAt = null)
 {
+    /// <summary>The inbox partition it is mapped in (see <see cref="Pipeline.DomainWriteLock"/>); null: the shared one.</summary>
+    public int? Lane { get; init; }
+
     /// <summary>A payload the caller holds as text (a poller's JSON, a posted item), stored as UTF-8.</summary>
     public NewRawEvent(string source, string kind, string externalId, string payload, DateTimeOffset? receivedAt = null)
         : this(source, kind, externalId, Encoding.UTF8.GetBytes(payload), receivedAt)

@@ -4,25 +4,100 @@ using Npgsql;
 namespace DoraCollector.Pipeline;
 
 /// <summary>
-/// Mapping raw events and projecting services write overlapping rows in different orders: a
-/// mapping batch upserts repositories, commits, attempts and then queues services, while a
-/// projection holds its queued service and inserts deployments that reference those rows. Run
-/// concurrently, they deadlock. A transaction-level advisory lock orders them instead: a mapping
-/// batch takes it exclusively (one batch at a time, across replicas and the polling sources that
-/// drain after fetching), projections share it (they run side by side, one service each). One
-/// batch at a time also means a report of a GitOps object is folded onto what the batch before
-/// wrote (a repeat is not stored twice, a rollback hint is not lost).
+/// The transaction-level advisory locks that order domain writes across replicas.
+/// <list type="bullet">
+/// <item><b>Partitions of the inbox.</b> Raw events of one partition (<c>raw_events.lane</c>) are
+/// mapped one batch at a time, oldest first, so each stream within it (a GitOps object, a service
+/// posting to the generic API) is folded onto what the batch before wrote (a repeat is not stored
+/// twice, a rollback hint is not lost). Batches of different numbered partitions map at once, on
+/// one replica or several. The shared partition (no lane: the webhook and polling sources, whose
+/// streams cross repositories and services) maps exclusively, as every batch did before partitions:
+/// no other batch and no projection runs beside it.</item>
+/// <item><b>Services.</b> A mapping batch upserts attempts and signals and then queues their
+/// services, while a projection holds its queued service and links those attempts and signals to
+/// its deployments and incidents: run concurrently on one service, each would wait for what the
+/// other holds. So a batch takes the lock of every service whose rows it writes, in id order,
+/// before writing them (<see cref="ForServicesAsync"/>), and a projection takes its service's lock
+/// before it claims the service (<see cref="TryForServiceAsync"/>): a service is mapped or
+/// projected, never both at once, and different services are mapped and projected side by side.</item>
+/// </list>
 /// </summary>
 internal static class DomainWriteLock
 {
+    /// <summary>How many numbered partitions the generic API spreads its streams over.</summary>
+    public const int Lanes = 64;
+
+    // Key spaces of the two-key advisory locks (an int each): the partitions and the services.
+    private const int LaneSpace = 0x646F7261;
+    private const int ServiceSpace = 0x646F7273;
+
     private const string Exclusive = "SELECT pg_advisory_xact_lock(hashtextextended('dora.domain_writes', 0))";
     private const string Shared = "SELECT pg_advisory_xact_lock_shared(hashtextextended('dora.domain_writes', 0))";
+    private const string TryExclusive = "SELECT pg_try_advisory_xact_lock(hashtextextended('dora.domain_writes', 0))";
+    private const string TryShared = "SELECT pg_try_advisory_xact_lock_shared(hashtextextended('dora.domain_writes', 0))";
+    private const string Lane = "SELECT pg_advisory_xact_lock(@space, @lane)";
+    private const string TryLane = "SELECT pg_try_advisory_xact_lock(@space, @lane)";
 
-    /// <summary>Taken first by a transaction that maps raw events.</summary>
+    private const string Services = """
+        SELECT count(pg_advisory_xact_lock(@space, s.id)) FROM (SELECT id FROM unnest(@ids::int[]) AS u (id) ORDER BY id) AS s
+        """;
+
+    private const string TryService = "SELECT pg_try_advisory_xact_lock(@space, @serviceId)";
+
+    /// <summary>Taken first by a transaction that maps the shared partition (or everything, as <c>recompute</c>): alone.</summary>
     public static Task ForMappingAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct) =>
         conn.ExecuteAsync(new CommandDefinition(Exclusive, transaction: tx, cancellationToken: ct));
 
-    /// <summary>Taken first by a transaction that projects a service.</summary>
+    /// <summary>
+    /// Taken first by a transaction that maps partition <paramref name="lane"/> (null: the shared
+    /// one); with <paramref name="wait"/> false, false when another transaction holds it.
+    /// </summary>
+    public static async Task<bool> ForLaneAsync(NpgsqlConnection conn, NpgsqlTransaction tx, int? lane, bool wait, CancellationToken ct)
+    {
+        if (lane is not { } number)
+        {
+            if (!wait)
+            {
+                return await conn.ExecuteScalarAsync<bool>(new CommandDefinition(TryExclusive, transaction: tx, cancellationToken: ct));
+            }
+
+            await ForMappingAsync(conn, tx, ct);
+            return true;
+        }
+
+        if (!wait)
+        {
+            return await conn.ExecuteScalarAsync<bool>(new CommandDefinition(TryShared, transaction: tx, cancellationToken: ct))
+                   && await conn.ExecuteScalarAsync<bool>(new CommandDefinition(TryLane, new { space = LaneSpace, lane = number }, tx, cancellationToken: ct));
+        }
+
+        await conn.ExecuteAsync(new CommandDefinition(Shared, transaction: tx, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition(Lane, new { space = LaneSpace, lane = number }, tx, cancellationToken: ct));
+        return true;
+    }
+
+    /// <summary>Taken first by a transaction that projects services: beside any numbered partition's batch.</summary>
     public static Task ForProjectionAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct) =>
         conn.ExecuteAsync(new CommandDefinition(Shared, transaction: tx, cancellationToken: ct));
+
+    /// <summary>Taken by a mapping batch before it writes rows of these services, in id order.</summary>
+    public static Task ForServicesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, int[] serviceIds, CancellationToken ct) =>
+        conn.ExecuteAsync(new CommandDefinition(Services, new { space = ServiceSpace, ids = serviceIds }, tx, cancellationToken: ct));
+
+    /// <summary>Taken by a projection before it claims a service; false while a batch writes the service's rows.</summary>
+    public static Task<bool> TryForServiceAsync(NpgsqlConnection conn, NpgsqlTransaction tx, int serviceId, CancellationToken ct) =>
+        conn.ExecuteScalarAsync<bool>(new CommandDefinition(TryService, new { space = ServiceSpace, serviceId }, tx, cancellationToken: ct));
+
+    /// <summary>The numbered partition of a stream key (for the generic API: the service's name).</summary>
+    public static int LaneOf(string streamKey)
+    {
+        // FNV-1a over the UTF-16 code units: stable across processes and versions, unlike string.GetHashCode.
+        var hash = 2166136261u;
+        foreach (var c in streamKey)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)(hash % Lanes);
+    }
 }

@@ -12,7 +12,8 @@ namespace DoraCollector.Pipeline;
 
 /// <summary>
 /// Projects the services in <c>projection_queue</c>, one transaction per service, on every
-/// replica (<c>SKIP LOCKED</c> shares the queue). A service queued again while it is being
+/// replica (<c>SKIP LOCKED</c> shares the queue), beside the mapping of any numbered inbox
+/// partition but never of the service it projects (<see cref="DomainWriteLock"/>). A service queued again while it is being
 /// projected is projected again afterwards; a failure leaves it queued and retries a minute later,
 /// except a deadlock or serialization failure with a concurrent writer, retried at once.
 /// </summary>
@@ -32,11 +33,26 @@ internal sealed partial class ProjectionRunner(
 
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(5);
 
-    private const string Claim = """
-        SELECT service_id AS ServiceId, resolve_changes AS ResolveChanges FROM projection_queue
+    // Services projected in one transaction: enough to spread its commit over many, few enough
+    // that a batch waiting for one of them waits for a fraction of a second.
+    private const int ClaimLimit = 8;
+
+    private const string ServiceSavepoint = "projected_service";
+
+    private static readonly int Workers = Math.Max(1, Environment.ProcessorCount);
+
+    // The services due, in the order they were queued: the first whose lock this projection gets
+    // (no batch is writing its rows, no other projection has it) is claimed.
+    private const string Due = """
+        SELECT service_id FROM projection_queue
         WHERE queued_at <= @now
         ORDER BY queued_at, service_id
-        LIMIT 1
+        LIMIT 32
+        """;
+
+    private const string Claim = """
+        SELECT service_id AS ServiceId, resolve_changes AS ResolveChanges FROM projection_queue
+        WHERE service_id = @serviceId AND queued_at <= @now
         FOR UPDATE SKIP LOCKED
         """;
 
@@ -65,7 +81,8 @@ internal sealed partial class ProjectionRunner(
                     rulesChecked = true;
                 }
 
-                await DrainAsync(stoppingToken);
+                // One projector per core: each claims services no other holds.
+                await Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => DrainAsync(stoppingToken)));
                 retry.Succeeded();
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
@@ -82,9 +99,9 @@ internal sealed partial class ProjectionRunner(
     public async Task<int> DrainAsync(CancellationToken ct)
     {
         var projected = 0;
-        for (var started = Stopwatch.GetTimestamp(); await ProjectNextAsync(ct); started = Stopwatch.GetTimestamp())
+        for (var started = Stopwatch.GetTimestamp(); await ProjectNextAsync(ct) is { } count; started = Stopwatch.GetTimestamp())
         {
-            projected++;
+            projected += count;
             await pressure.GiveWayAsync(Stopwatch.GetElapsedTime(started), ct);
         }
 
@@ -113,55 +130,91 @@ internal sealed partial class ProjectionRunner(
         return services.Count;
     }
 
-    private async Task<bool> ProjectNextAsync(CancellationToken ct)
+    // Several services per transaction (one commit, one data version bump for all): each under a
+    // savepoint, so one that fails is retried without undoing the others.
+    // How many it projected; null when no service was due.
+    private async Task<int?> ProjectNextAsync(CancellationToken ct)
     {
         var rules = ProjectionRules.From(metrics.CurrentValue);
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await DomainWriteLock.ForProjectionAsync(conn, tx, ct);
-        var next = await conn.QueryFirstOrDefaultAsync<QueuedService>(
-            new CommandDefinition(Claim, new { now = clock.GetUtcNow() }, tx, cancellationToken: ct));
-        if (next is null)
+        var claimed = await ClaimAsync(conn, tx, ct);
+        if (claimed.Count == 0)
         {
-            return false;
+            return null;
         }
 
-        var started = clock.GetTimestamp();
-        try
+        var projected = new List<int>();
+        foreach (var next in claimed)
         {
-            await ProjectAsync(conn, tx, next.ServiceId, rules, useCache: !next.ResolveChanges, ct);
-            await conn.ExecuteAsync(new CommandDefinition("DELETE FROM projection_queue WHERE service_id = @id", new { id = next.ServiceId }, tx, cancellationToken: ct));
+            var started = clock.GetTimestamp();
+            await tx.SaveAsync(ServiceSavepoint, ct);
+            try
+            {
+                await ProjectAsync(conn, tx, next.ServiceId, rules, useCache: !next.ResolveChanges, ct);
+                await tx.ReleaseAsync(ServiceSavepoint, ct);
+                projected.Add(next.ServiceId);
+                telemetry.JobFinished("projection", clock.GetElapsedTime(started), succeeded: true);
+            }
+            catch (Exception e) when (e is PostgresException or InvalidOperationException or FormatException && !ct.IsCancellationRequested)
+            {
+                telemetry.JobFinished("projection", clock.GetElapsedTime(started), succeeded: false);
+                if (conn.FullState != ConnectionState.Open)
+                {
+                    // The connection is lost (rolling back on it would throw too): the services stay
+                    // queued, and the loop waits for the database before it tries again.
+                    throw;
+                }
+
+                await tx.RollbackAsync(ServiceSavepoint, ct);
+                if (e is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure })
+                {
+                    // A writer without the service's lock (a recompute, a rule change) wrote its rows and
+                    // queued it again while this projection, holding the queue row, waited for those rows:
+                    // PostgreSQL aborted one of the two. The service stays queued and is projected again
+                    // as soon as the writer has committed.
+                    LogProjectionRetried(next.ServiceId, e.Message);
+                    continue;
+                }
+
+                LogProjectionFailed(next.ServiceId, e.Message);
+                await conn.ExecuteAsync(new CommandDefinition(
+                    "UPDATE projection_queue SET queued_at = @retryAt WHERE service_id = @id",
+                    new { id = next.ServiceId, retryAt = clock.GetUtcNow().AddMinutes(1) }, tx, cancellationToken: ct));
+            }
+        }
+
+        if (projected.Count > 0)
+        {
+            await conn.ExecuteAsync(new CommandDefinition("DELETE FROM projection_queue WHERE service_id = ANY (@ids)", new { ids = projected.ToArray() }, tx, cancellationToken: ct));
             await conn.ExecuteAsync(new CommandDefinition(BumpDataVersion, new { now = clock.GetUtcNow() }, tx, cancellationToken: ct));
-            await tx.CommitAsync(ct);
-            telemetry.JobFinished("projection", clock.GetElapsedTime(started), succeeded: true);
-            return true;
         }
-        catch (Exception e) when (e is PostgresException or InvalidOperationException or FormatException && !ct.IsCancellationRequested)
+
+        await tx.CommitAsync(ct);
+        return projected.Count;
+    }
+
+    // Up to ClaimLimit due services, in the order they were queued, each whose lock this
+    // transaction gets (no batch is writing its rows, no other projection has it).
+    private async Task<List<QueuedService>> ClaimAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var claimed = new List<QueuedService>();
+        foreach (var serviceId in await conn.QueryAsync<int>(new CommandDefinition(Due, new { now }, tx, cancellationToken: ct)))
         {
-            telemetry.JobFinished("projection", clock.GetElapsedTime(started), succeeded: false);
-            if (conn.FullState != ConnectionState.Open)
+            if (await DomainWriteLock.TryForServiceAsync(conn, tx, serviceId, ct)
+                && await conn.QueryFirstOrDefaultAsync<QueuedService>(new CommandDefinition(Claim, new { serviceId, now }, tx, cancellationToken: ct)) is { } next)
             {
-                // The connection is lost (rolling back on it would throw too): the service stays
-                // queued, and the loop waits for the database before it tries again.
-                throw;
+                claimed.Add(next);
+                if (claimed.Count == ClaimLimit)
+                {
+                    break;
+                }
             }
-
-            await tx.RollbackAsync(ct);
-            if (e is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure })
-            {
-                // A mapping batch wrote this service's rows and queued it again while this projection,
-                // holding the queue row, waited for those rows: PostgreSQL aborted one of the two. The
-                // service stays queued and is projected again as soon as the batch has committed.
-                LogProjectionRetried(next.ServiceId, e.Message);
-                return true;
-            }
-
-            LogProjectionFailed(next.ServiceId, e.Message);
-            await conn.ExecuteAsync(new CommandDefinition(
-                "UPDATE projection_queue SET queued_at = @retryAt WHERE service_id = @id",
-                new { id = next.ServiceId, retryAt = clock.GetUtcNow().AddMinutes(1) }, cancellationToken: ct));
-            return true;
         }
+
+        return claimed;
     }
 
     private async Task ProjectAsync(

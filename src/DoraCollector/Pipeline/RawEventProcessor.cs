@@ -8,10 +8,13 @@ using Npgsql;
 namespace DoraCollector.Pipeline;
 
 /// <summary>
-/// Maps pending raw events to domain rows, oldest first, in small batches. Every replica runs one,
-/// and polling sources drain it after they fetch; <see cref="DomainWriteLock"/> lets one batch map
-/// at a time. Receivers poke it after storing; a periodic sweep picks up what another replica
-/// stored or what a crash left pending.
+/// Maps pending raw events to domain rows, oldest first, in small batches of one inbox partition
+/// each. Every replica runs one, and polling sources drain it after they fetch;
+/// <see cref="DomainWriteLock"/> lets one batch of a partition map at a time (and one batch of the
+/// shared partition alone), while batches of other partitions map on other replicas. A batch's
+/// writes are gathered and written set-based at its end (<see cref="DomainWriter.FlushAsync"/>).
+/// Receivers poke it after storing; a periodic sweep picks up what another replica stored or what
+/// a crash left pending.
 /// </summary>
 internal sealed partial class RawEventProcessor(
     NpgsqlDataSource db,
@@ -26,15 +29,34 @@ internal sealed partial class RawEventProcessor(
 {
     private const int BatchSize = 200;
 
+    // Mapping loops in this process: one per core it may use.
+    private static readonly int Workers = Math.Max(1, Environment.ProcessorCount);
+
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(5);
 
+    // The oldest pending events of one partition (see DomainWriteLock), whose lock this transaction holds.
     private const string Claim = """
         SELECT r.id, r.source, r.kind, r.external_id AS ExternalId, r.received_at AS ReceivedAt, b.body AS Body
         FROM raw_events r JOIN raw_event_bodies b ON b.raw_event_id = r.id
-        WHERE r.state = 'pending'
+        WHERE r.state = 'pending' AND r.lane = @lane
         ORDER BY r.id
         LIMIT @limit
         FOR UPDATE OF r SKIP LOCKED
+        """;
+
+    private const string ClaimShared = """
+        SELECT r.id, r.source, r.kind, r.external_id AS ExternalId, r.received_at AS ReceivedAt, b.body AS Body
+        FROM raw_events r JOIN raw_event_bodies b ON b.raw_event_id = r.id
+        WHERE r.state = 'pending' AND r.lane IS NULL
+        ORDER BY r.id
+        LIMIT @limit
+        FOR UPDATE OF r SKIP LOCKED
+        """;
+
+    // The partitions of the oldest pending events, oldest first.
+    private const string PendingLanes = """
+        SELECT lane FROM (SELECT lane, id FROM raw_events WHERE state = 'pending' ORDER BY id LIMIT 1000) AS p
+        GROUP BY lane ORDER BY min(id)
         """;
 
     private const string ReadAll = """
@@ -78,10 +100,15 @@ internal sealed partial class RawEventProcessor(
         {
             try
             {
-                for (var started = Stopwatch.GetTimestamp(); await ProcessBatchAsync(stoppingToken) > 0; started = Stopwatch.GetTimestamp())
+                // One loop per core: batches of different partitions map at once (one of the shared
+                // partition waits for the others, as it would on another replica).
+                await Task.WhenAll(Enumerable.Range(0, Workers).Select(async _ =>
                 {
-                    await pressure.GiveWayAsync(Stopwatch.GetElapsedTime(started), stoppingToken);
-                }
+                    for (var started = Stopwatch.GetTimestamp(); await ProcessBatchAsync(stoppingToken) > 0; started = Stopwatch.GetTimestamp())
+                    {
+                        await pressure.GiveWayAsync(Stopwatch.GetElapsedTime(started), stoppingToken);
+                    }
+                }));
 
                 retry.Succeeded();
             }
@@ -113,18 +140,33 @@ internal sealed partial class RawEventProcessor(
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await DomainWriteLock.ForMappingAsync(conn, tx, ct);
-        var batch = (await conn.QueryAsync<StoredEvent>(new CommandDefinition(Claim, new { limit = BatchSize }, tx, cancellationToken: ct)))
+        if (await LockPartitionAsync(conn, tx, ct) is not { } partition)
+        {
+            return 0;
+        }
+
+        var batch = (await conn.QueryAsync<StoredEvent>(new CommandDefinition(partition.Lane is null ? ClaimShared : Claim,
+                new { limit = BatchSize, lane = partition.Lane }, tx, cancellationToken: ct)))
             .Select(e => e.Decoded()).ToList();
         if (batch.Count == 0)
         {
+            // Another replica mapped them meanwhile: look again.
+            inbox.Poke();
             return 0;
         }
 
         // Most batches map cleanly, and then need no savepoint per event (two round trips each).
         // When an event cannot be mapped, the batch starts over with one per event, so that event
         // is marked failed with its reason and does not hold back the others.
-        var writer = new DomainWriter(conn, tx, clock);
+        var writer = new DomainWriter(conn, tx, clock) { DefersWrites = true };
+        foreach (var group in batch.GroupBy(raw => raw.Source))
+        {
+            if (_mappers.TryGetValue(group.Key, out var mapper))
+            {
+                await mapper.PrepareAsync(group.ToList(), writer, ct);
+            }
+        }
+
         await tx.SaveAsync(BatchSavepoint, ct);
         List<Outcome> outcomes;
         try
@@ -167,6 +209,34 @@ internal sealed partial class RawEventProcessor(
         return batch.Count;
     }
 
+    // The partition this batch maps, its lock taken: the first of the oldest pending events' partitions
+    // that no other batch holds, else the oldest's, waited for. The shared partition is waited for
+    // as soon as its event is the oldest, so numbered ones cannot keep it waiting. Null when nothing is pending.
+    private static async Task<Partition?> LockPartitionAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        var lanes = (await conn.QueryAsync<int?>(new CommandDefinition(PendingLanes, transaction: tx, cancellationToken: ct))).ToList();
+        if (lanes.Count == 0)
+        {
+            return null;
+        }
+
+        if (lanes[0] is not null)
+        {
+            foreach (var lane in lanes.OfType<int>())
+            {
+                if (await DomainWriteLock.ForLaneAsync(conn, tx, lane, wait: false, ct))
+                {
+                    return new Partition(lane);
+                }
+            }
+        }
+
+        await DomainWriteLock.ForLaneAsync(conn, tx, lanes[0], wait: true, ct);
+        return new Partition(lanes[0]);
+    }
+
+    private sealed record Partition(int? Lane);
+
     /// <summary>Maps every event in the caller's transaction, for <c>recompute</c>; returns (mapped, failed).</summary>
     public async Task<(int Mapped, int Failed)> MapAllAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {
@@ -207,6 +277,7 @@ internal sealed partial class RawEventProcessor(
                 : NoMapper(raw));
         }
 
+        await writer.FlushAsync(ct);
         return outcomes;
     }
 
@@ -225,6 +296,7 @@ internal sealed partial class RawEventProcessor(
         try
         {
             var mapped = await mapper.MapAsync(raw, writer, ct);
+            await writer.FlushAsync(ct);
             await tx.ReleaseAsync(EventSavepoint, ct);
             return new Outcome(raw.Id, raw.Source, mapped ? Processed : Ignored, null);
         }

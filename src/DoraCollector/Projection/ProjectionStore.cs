@@ -56,6 +56,17 @@ internal static class ProjectionStore
                changes_state = EXCLUDED.changes_state, changes_base = EXCLUDED.changes_base, failure_cluster = EXCLUDED.failure_cluster,
                application_revision = EXCLUDED.application_revision, application_repository_id = EXCLUDED.application_repository_id,
                resolution = EXCLUDED.resolution
+         WHERE (deployments.service_id, deployments.environment, deployments.repository_id, deployments.revision, deployments.started_at,
+                deployments.finished_at, deployments.outcome, deployments.attempt_count, deployments.is_redeploy, deployments.is_rollback,
+                deployments.is_failed, deployments.failure_reason, deployments.is_rework, deployments.rework_reason, deployments.recovered_at,
+                deployments.changes_state, deployments.changes_base, deployments.failure_cluster, deployments.application_revision,
+                deployments.application_repository_id, deployments.resolution)
+               IS DISTINCT FROM
+               (EXCLUDED.service_id, EXCLUDED.environment, EXCLUDED.repository_id, EXCLUDED.revision, EXCLUDED.started_at,
+                EXCLUDED.finished_at, EXCLUDED.outcome, EXCLUDED.attempt_count, EXCLUDED.is_redeploy, EXCLUDED.is_rollback,
+                EXCLUDED.is_failed, EXCLUDED.failure_reason, EXCLUDED.is_rework, EXCLUDED.rework_reason, EXCLUDED.recovered_at,
+                EXCLUDED.changes_state, EXCLUDED.changes_base, EXCLUDED.failure_cluster, EXCLUDED.application_revision,
+                EXCLUDED.application_repository_id, EXCLUDED.resolution)
         """;
 
     private const string LinkDeployments = """
@@ -64,7 +75,7 @@ internal static class ProjectionStore
         FROM jsonb_to_recordset(@rows::jsonb) AS r (key text, previous text, rolled_back_by text)
         LEFT JOIN deployments p ON p.key = r.previous
         LEFT JOIN deployments b ON b.key = r.rolled_back_by
-        WHERE d.key = r.key
+        WHERE d.key = r.key AND (d.previous_deployment_id, d.rolled_back_by_id) IS DISTINCT FROM (p.id, b.id)
         """;
 
     private const string LinkAttempts = """
@@ -83,6 +94,24 @@ internal static class ProjectionStore
              head_sha text, title text, commit_count int, first_commit_at timestamptz, opened_at timestamptz,
              merged_at timestamptz, is_first boolean, is_hotfix boolean, is_revert boolean)
         JOIN deployments d ON d.key = r.key
+        ON CONFLICT (deployment_id, change_key) DO NOTHING
+        """;
+
+    // The service's stored changes that the projection does not hold as they are: a projection
+    // run again over the same facts (every mapping batch queues its services) rewrites nothing.
+    private const string DeleteChangedChanges = """
+        DELETE FROM deployment_changes c USING deployments d
+        WHERE d.id = c.deployment_id AND d.service_id = @serviceId
+          AND NOT EXISTS (
+              SELECT 1 FROM jsonb_to_recordset(@rows::jsonb) AS r (key text, change_key text, repository_id int, pull_request_number int,
+                   head_sha text, title text, commit_count int, first_commit_at timestamptz, opened_at timestamptz,
+                   merged_at timestamptz, is_first boolean, is_hotfix boolean, is_revert boolean)
+              WHERE r.key = d.key AND r.change_key = c.change_key
+                AND (r.repository_id, r.pull_request_number, r.head_sha, r.title, r.commit_count, r.first_commit_at, r.opened_at,
+                     r.merged_at, r.is_first, r.is_hotfix, r.is_revert)
+                    IS NOT DISTINCT FROM
+                    (c.repository_id, c.pull_request_number, c.head_sha, c.title, c.commit_count, c.first_commit_at, c.opened_at,
+                     c.merged_at, c.is_first, c.is_hotfix, c.is_revert))
         """;
 
     private const string UpsertIncidents = """
@@ -121,7 +150,7 @@ internal static class ProjectionStore
         return (new ServiceFacts(serviceId, service.RepositoryId, service.Path, attempts, signals), cache);
     }
 
-    /// <summary>Replaces the service's derived rows with <paramref name="projection"/>; keys keep ids stable.</summary>
+    /// <summary>Replaces the service's derived rows with <paramref name="projection"/>, writing only the rows that differ; keys keep ids stable.</summary>
     public static async Task SaveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, int serviceId, ServiceProjection projection, CancellationToken ct)
     {
         var deployments = projection.Deployments;
@@ -141,14 +170,16 @@ internal static class ProjectionStore
         }), ct);
         await ExecuteAsync(conn, tx, LinkAttempts, serviceId, deployments.SelectMany(d => d.Attempts.Select(a => new { AttemptId = a.Id, d.Key })), ct);
 
-        await conn.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM deployment_changes c USING deployments d WHERE d.id = c.deployment_id AND d.service_id = @serviceId",
-            new { serviceId }, tx, cancellationToken: ct));
-        await ExecuteAsync(conn, tx, InsertChanges, serviceId, deployments.SelectMany(d => d.Changes.Select(c => new
+        var changes = JsonSerializer.Serialize(deployments.SelectMany(d => d.Changes.Select(c => new
         {
             d.Key, ChangeKey = c.Change.Key, c.Change.RepositoryId, c.Change.PullRequestNumber, c.Change.HeadSha, c.Change.Title,
             c.Change.CommitCount, c.Change.FirstCommitAt, c.Change.OpenedAt, c.Change.MergedAt, c.IsFirst, c.IsHotfix, c.IsRevert,
-        })), ct);
+        })), RowJson);
+        await conn.ExecuteAsync(new CommandDefinition(DeleteChangedChanges, new { serviceId, rows = changes }, tx, cancellationToken: ct));
+        if (changes != "[]")
+        {
+            await conn.ExecuteAsync(new CommandDefinition(InsertChanges, new { serviceId, rows = changes }, tx, cancellationToken: ct));
+        }
 
         var incidents = projection.Incidents;
         await ExecuteAsync(conn, tx, UpsertIncidents, serviceId, incidents.Select(i => new

@@ -22,18 +22,25 @@ namespace DoraCollector.Benchmarks.Load;
 /// </summary>
 internal static partial class BackfillBenchmark
 {
-    public static async Task<int> RunAsync(Arguments args, TextWriter output)
+    public static async Task<int> RunAsync(Arguments args, TextWriter output) =>
+        await MeasureAsync(args, output, args.Value("--collector"), "backfill") is { Exact: true } ? 0 : 1;
+
+    /// <summary>
+    /// One run with the build at <paramref name="collectorPath"/>, in the database
+    /// <c>dora_load_<paramref name="name"/></c>; null when the verb failed.
+    /// </summary>
+    public static async Task<BackfillFigures?> MeasureAsync(Arguments args, TextWriter output, string? collectorPath, string name)
     {
         var server = args.Value("--server") ?? throw new InvalidOperationException("pass --server CONNECTION_STRING (scripts/load.sh does)");
-        var collector = Path.GetFullPath(args.Value("--collector") ?? throw new InvalidOperationException("pass --collector path/to/DoraCollector.dll"));
-        var work = Path.GetFullPath(Path.Combine(args.Value("--out") ?? ".local/load", "backfill"));
+        var collector = Path.GetFullPath(collectorPath ?? throw new InvalidOperationException("pass --collector path/to/DoraCollector.dll"));
+        var work = Path.GetFullPath(Path.Combine(args.Value("--out") ?? ".local/load", name));
         var options = LoadOrganization.Options(args, days: 90);
 
         output.WriteLine($"backfill: simulating {LoadOrganization.Describe(options)} ...");
         await using var simulation = Simulation.Create(options);
         await simulation.StartAsync();
         var settings = await simulation.WriteCollectorFilesAsync(work);
-        await using var db = await LoadDatabase.RecreateAsync(server, "backfill");
+        await using var db = await LoadDatabase.RecreateAsync(server, name);
         var environment = LoadOrganization.Environment(settings);
         environment["ConnectionStrings__Dora"] = db.ConnectionString;
         foreach (var (key, value) in args.Pairs("--set"))
@@ -67,7 +74,7 @@ internal static partial class BackfillBenchmark
         if (exit != 0)
         {
             output.WriteLine($"backfill exited with {exit}:\n{string.Join('\n', lines.TakeLast(30).Select(l => l.Line))}");
-            return 1;
+            return null;
         }
 
         var github = simulation.GitHubServer!;
@@ -103,8 +110,17 @@ internal static partial class BackfillBenchmark
 
         var passed = webhooks.Failed == 0 && differences.Count == 0 && total < TimeSpan.FromSeconds(60);
         output.WriteLine($"verdict: {(passed ? "goal met" : "goal MISSED")} (the whole history ingested and its metrics computed, right, in under 60 s)");
-        return webhooks.Failed == 0 && differences.Count == 0 ? 0 : 1;
+        var (mappedEvents, mappingSeconds) = Mapping(lines);
+        return new BackfillFigures(total, mappedEvents, mappingSeconds, webhooks.Failed == 0 && differences.Count == 0);
     }
+
+    // Every raw event the verb mapped and the time its batches took: while polling ("of which
+    // mapping N raw events: S s") and after ("mapped N raw events in S s").
+    private static (long Events, double Seconds) Mapping(IReadOnlyList<(TimeSpan At, string Line)> lines) =>
+        lines.Select(l => MappingLine().Match(l.Line)).Where(m => m.Success)
+            .Aggregate((Events: 0L, Seconds: 0.0), (sum, m) => (
+                sum.Events + long.Parse(m.Groups["events"].Value, CultureInfo.InvariantCulture),
+                sum.Seconds + double.Parse(m.Groups["seconds"].Value, CultureInfo.InvariantCulture)));
 
     // Flux, Alertmanager and Argo CD Notifications post at the same time, each for several objects
     // at once and for one object in the order it happened, with the simulator's sender (a 503 is
@@ -182,4 +198,13 @@ internal static partial class BackfillBenchmark
 
     [GeneratedRegex(@"^\s+of which (?<what>.+): (?<seconds>[0-9.]+) s$")]
     private static partial Regex WithinLine();
+
+    [GeneratedRegex(@"^(\s+of which mapping|mapped) (?<events>[0-9]+) raw events(:| in) (?<seconds>[0-9.]+) s$")]
+    private static partial Regex MappingLine();
+}
+
+/// <summary>What one backfill run took: in all, and mapping its raw events; whether every series was exact.</summary>
+internal sealed record BackfillFigures(TimeSpan Total, long MappedEvents, double MappingSeconds, bool Exact)
+{
+    public double MappingRate => MappingSeconds > 0 ? MappedEvents / MappingSeconds : 0;
 }

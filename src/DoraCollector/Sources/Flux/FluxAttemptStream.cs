@@ -13,8 +13,9 @@ namespace DoraCollector.Sources.Flux;
 /// writes nothing; one just before the next stored attempt of the same revision and outcome is
 /// the same rollout seen earlier, and moves that attempt to the earlier time; anything else is a
 /// new rollout (a new revision, or a return to an older one: a rollback). Whichever order the
-/// observations arrive in, the result is the same. Mapping batches run one at a time (across
-/// replicas: <see cref="Pipeline.DomainWriteLock"/>), so each folds onto what the one before wrote.
+/// observations arrive in, the result is the same. Flux events are in the inbox's shared
+/// partition, whose batches run one at a time (across replicas: <see cref="Pipeline.DomainWriteLock"/>),
+/// so each folds onto what the one before wrote.
 /// </summary>
 internal static class FluxAttemptStream
 {

@@ -30,14 +30,14 @@ internal static class GenericIngestEndpoints
 
     internal static Task<Results<Accepted<IngestResult>, ProblemHttpResult, ValidationProblem>> PostDeployments(
         HttpRequest request, [AsParameters] IngestServices services, CancellationToken ct) =>
-        IngestAsync(request, services, "deployment", GenericRequestReader.ReadDeployment, d => d.Id, ct);
+        IngestAsync(request, services, "deployment", GenericRequestReader.ReadDeployment, d => d.Id, d => d.Service, ct);
 
     internal static Task<Results<Accepted<IngestResult>, ProblemHttpResult, ValidationProblem>> PostIncidents(
         HttpRequest request, [AsParameters] IngestServices services, CancellationToken ct) =>
-        IngestAsync(request, services, "incident", GenericRequestReader.ReadIncident, i => i.Id, ct);
+        IngestAsync(request, services, "incident", GenericRequestReader.ReadIncident, i => i.Id, i => i.Service, ct);
 
     private static async Task<Results<Accepted<IngestResult>, ProblemHttpResult, ValidationProblem>> IngestAsync<T>(
-        HttpRequest request, IngestServices services, string kind, Func<JsonFields, T?> read, Func<T, string> idOf, CancellationToken ct)
+        HttpRequest request, IngestServices services, string kind, Func<JsonFields, T?> read, Func<T, string> idOf, Func<T, string> serviceOf, CancellationToken ct)
         where T : class
     {
         if (!request.HasJsonContentType())
@@ -115,8 +115,9 @@ internal static class GenericIngestEndpoints
                 return problems.BodyProblem();
             }
 
-            var stored = await services.Inbox.UpsertAllAsync(
-                items.Select(item => new NewRawEvent(Source, kind, idOf(item), JsonSerializer.Serialize(item, PayloadJson), now)).ToList(), ct);
+            // Each service's items are mapped in order, in the partition of its name.
+            var stored = await services.Inbox.UpsertAllAsync(items.Select(item => new NewRawEvent(
+                Source, kind, idOf(item), JsonSerializer.Serialize(item, PayloadJson), now) { Lane = DomainWriteLock.LaneOf(serviceOf(item)) }).ToList(), ct);
             services.Signal.Poke();
             var results = items.Select((item, i) => new IngestItem(idOf(item), stored[i] is null ? "unchanged" : "accepted")).ToList();
             return TypedResults.Accepted((string?)null, new IngestResult(results.Count(r => r.Result == "accepted"), results.Count(r => r.Result == "unchanged"), results));

@@ -25,6 +25,36 @@ internal sealed class GenericMapper : IRawEventMapper
         }
     }
 
+    public async Task PrepareAsync(IReadOnlyList<RawEventRecord> batch, DomainWriter writer, CancellationToken ct)
+    {
+        var deployments = new List<GenericDeployment>();
+        var names = new List<string>();
+        foreach (var raw in batch)
+        {
+            // An event that cannot be read fails when it is mapped, with its reason.
+            try
+            {
+                switch (raw.Kind)
+                {
+                    case "deployment":
+                        var d = Read<GenericDeployment>(raw);
+                        deployments.Add(d);
+                        names.Add(d.Service);
+                        break;
+                    case "incident":
+                        names.Add(Read<GenericIncident>(raw).Service);
+                        break;
+                }
+            }
+            catch (Exception e) when (e is JsonException or InvalidPayloadException)
+            {
+            }
+        }
+
+        await writer.Services.PreloadAsync(names,
+            deployments.Select(d => d.Repository ?? $"generic/{d.Service}"), ct);
+    }
+
     private static async Task MapDeploymentAsync(RawEventRecord raw, GenericDeployment d, DomainWriter writer, CancellationToken ct)
     {
         int? repositoryId = d.Repository is { } posted ? await writer.Services.RepositoryAsync(posted, ct) : null;

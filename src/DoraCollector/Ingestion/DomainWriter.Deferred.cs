@@ -1,0 +1,193 @@
+using System.Text.Json;
+using Dapper;
+using DoraCollector.Pipeline;
+
+namespace DoraCollector.Ingestion;
+
+/// <summary>
+/// Set-based writing: a mapping batch of a few hundred events would otherwise write each event's
+/// commits, attempt and queue rows in statements of their own, one round trip each. With
+/// <see cref="DefersWrites"/> those writes are gathered and <see cref="FlushAsync"/> writes them
+/// in one statement per table. Nothing is read past a gathered write: every read of what a
+/// gathered write changes (a stream's neighbours, the commit graph) flushes first, so each event
+/// sees what the events before it wrote, as if written one by one. Without it, every write is
+/// flushed at once.
+/// </summary>
+internal sealed partial class DomainWriter
+{
+    // Posted commits that keep what is stored, every repository in one statement; the key order
+    // keeps two concurrent batches from waiting on each other's rows in opposite orders.
+    private const string InsertMissingCommits = """
+        INSERT INTO commits (repository_id, sha, parents, authored_at, committed_at, author, message, paths)
+        SELECT r.repository_id, r.sha, r.parents, r.authored_at, r.committed_at, r.author, r.message, r.paths
+        FROM jsonb_to_recordset(@rows::jsonb) AS r(repository_id int, sha text, parents text[], authored_at timestamptz,
+                                                    committed_at timestamptz, author text, message text, paths text[])
+        ORDER BY r.repository_id, r.sha
+        ON CONFLICT DO NOTHING
+        RETURNING repository_id
+        """;
+
+    // The services stored attempts belong to before they are written again (one may move).
+    private const string AttemptServices = """
+        SELECT a.service_id FROM deployment_attempts a
+        JOIN unnest(@sources::text[], @externalIds::text[]) AS k (source, external_id) ON a.source = k.source AND a.external_id = k.external_id
+        """;
+
+    private const string ServicesOfRepositories = """
+        SELECT repository_id AS RepositoryId, id AS ServiceId FROM services WHERE repository_id = ANY (@repositoryIds)
+        UNION
+        SELECT DISTINCT repository_id, service_id FROM deployment_attempts WHERE repository_id = ANY (@repositoryIds)
+        """;
+
+    private readonly List<(int RepositoryId, CommitRow Commit)> _deferredCommits = [];
+    private readonly List<AttemptRow> _deferredAttempts = [];
+
+    // Services to queue (true: with their changes resolved again), not written yet.
+    private readonly Dictionary<int, bool> _toQueue = [];
+
+    // Services whose write lock this transaction holds (DomainWriteLock.ForServicesAsync).
+    private readonly HashSet<int> _locked = [];
+
+    // A service's repository, as read in this transaction.
+    private readonly Dictionary<int, int?> _serviceRepositories = [];
+
+    /// <summary>Gather the writes that need no answer until <see cref="FlushAsync"/> (a mapping batch does).</summary>
+    public bool DefersWrites { get; init; }
+
+    /// <summary>Writes everything gathered: commits, attempts, then the services they queue, one statement each.</summary>
+    public async Task FlushAsync(CancellationToken ct)
+    {
+        var changedRepositories = await FlushCommitsAsync(ct);
+        if (_deferredAttempts.Count > 0)
+        {
+            var attempts = _deferredAttempts.ToList();
+            _deferredAttempts.Clear();
+            await WriteAttemptsAsync(attempts, ct);
+        }
+
+        if (changedRepositories.Count > 0)
+        {
+            await QueueRepositoriesAsync(changedRepositories, ct);
+        }
+
+        await FlushQueueAsync(ct);
+    }
+
+    /// <summary>The repository a service is deployed from; null when the catalog names none.</summary>
+    public async Task<int?> RepositoryOfServiceAsync(int serviceId, CancellationToken ct)
+    {
+        if (!_serviceRepositories.TryGetValue(serviceId, out var repositoryId))
+        {
+            repositoryId = Services.Known(serviceId) is { } known
+                ? known.RepositoryId
+                : await conn.ExecuteScalarAsync<int?>(new CommandDefinition(RepositoryOfService, new { serviceId }, tx, cancellationToken: ct));
+            _serviceRepositories[serviceId] = repositoryId;
+        }
+
+        return repositoryId;
+    }
+
+    private void ForgetDeferred()
+    {
+        _deferredCommits.Clear();
+        _deferredAttempts.Clear();
+        _toQueue.Clear();
+        _locked.Clear();
+        _serviceRepositories.Clear();
+    }
+
+    private void DeferCommits(int repositoryId, IReadOnlyList<CommitRow> commits) =>
+        _deferredCommits.AddRange(commits.Select(c => (repositoryId, c)));
+
+    // The repositories in which a gathered commit was new.
+    private async Task<HashSet<int>> FlushCommitsAsync(CancellationToken ct)
+    {
+        if (_deferredCommits.Count == 0)
+        {
+            return [];
+        }
+
+        var rows = JsonSerializer.Serialize(_deferredCommits.DistinctBy(c => (c.RepositoryId, c.Commit.Sha.ToLowerInvariant())).Select(c => new
+        {
+            repository_id = c.RepositoryId,
+            sha = c.Commit.Sha.ToLowerInvariant(),
+            parents = c.Commit.Parents.Select(p => p.ToLowerInvariant()),
+            authored_at = c.Commit.AuthoredAt.ToUniversalTime(),
+            committed_at = c.Commit.CommittedAt.ToUniversalTime(),
+            author = c.Commit.Author,
+            message = FirstLine(c.Commit.Message),
+            paths = c.Commit.Paths,
+        }), RowJson);
+        _deferredCommits.Clear();
+        return (await conn.QueryAsync<int>(new CommandDefinition(InsertMissingCommits, new { rows }, tx, cancellationToken: ct))).ToHashSet();
+    }
+
+    // Every service of the repositories (their own, and those deployed from them), in one read.
+    private async Task QueueRepositoriesAsync(IReadOnlyCollection<int> repositoryIds, CancellationToken ct)
+    {
+        if (Services.Discovered != _discoveredAtRead)
+        {
+            _repositoryServices.Clear();
+            _discoveredAtRead = Services.Discovered;
+        }
+
+        var unknown = repositoryIds.Where(r => !_repositoryServices.ContainsKey(r)).ToArray();
+        if (unknown.Length > 0)
+        {
+            var found = (await conn.QueryAsync<(int RepositoryId, int ServiceId)>(new CommandDefinition(
+                ServicesOfRepositories, new { repositoryIds = unknown }, tx, cancellationToken: ct))).ToLookup(f => f.RepositoryId, f => f.ServiceId);
+            foreach (var repositoryId in unknown)
+            {
+                _repositoryServices[repositoryId] = found[repositoryId].ToList();
+            }
+        }
+
+        await QueueAsync(repositoryIds.SelectMany(r => _repositoryServices[r]).Distinct().ToList(), resolveChanges: false, ct);
+    }
+
+    private async Task FlushQueueAsync(CancellationToken ct)
+    {
+        if (_toQueue.Count == 0)
+        {
+            return;
+        }
+
+        var pending = _toQueue.ToList();
+        _toQueue.Clear();
+        await LockServicesAsync(pending.Select(p => p.Key), ct);
+        foreach (var resolveChanges in (bool[])[false, true])
+        {
+            var serviceIds = pending.Where(p => p.Value == resolveChanges).Select(p => p.Key).Order().ToArray();
+            if (serviceIds.Length > 0)
+            {
+                await conn.ExecuteAsync(new CommandDefinition(Queue,
+                    new { serviceIds, now = clock.GetUtcNow(), resolveChanges }, tx, cancellationToken: ct));
+                _queued.UnionWith(serviceIds);
+                if (resolveChanges)
+                {
+                    _queuedResolving.UnionWith(serviceIds);
+                }
+            }
+        }
+    }
+
+    // A projection of a service and a batch writing its rows would otherwise each hold what the
+    // other waits for: see DomainWriteLock.
+    private async Task LockServicesAsync(IEnumerable<int> serviceIds, CancellationToken ct)
+    {
+        var fresh = serviceIds.Where(id => !_locked.Contains(id)).Distinct().Order().ToArray();
+        if (fresh.Length > 0)
+        {
+            await DomainWriteLock.ForServicesAsync(conn, tx, fresh, ct);
+            _locked.UnionWith(fresh);
+        }
+    }
+
+    // The services attempts are stored under now, so their locks are taken before they are written.
+    private async Task<IEnumerable<int>> StoredAttemptServicesAsync(IReadOnlyList<AttemptRow> attempts, CancellationToken ct) =>
+        await conn.QueryAsync<int>(new CommandDefinition(AttemptServices, new
+        {
+            sources = attempts.Select(a => a.Source).ToArray(),
+            externalIds = attempts.Select(a => a.ExternalId).ToArray(),
+        }, tx, cancellationToken: ct));
+}
