@@ -13,7 +13,7 @@ namespace DoraCollector.Simulator.Sending;
 /// </summary>
 internal static class CollectorConfiguration
 {
-    /// <summary>The catalog: every service with its team, repository, monorepo folder, Argo CD Applications, Flux objects and alert aliases.</summary>
+    /// <summary>The catalog: every service with its team, repository, monorepo folder, Argo CD Applications, Flux objects, images and alert aliases.</summary>
     public static string CatalogYaml(Organization organization)
     {
         var yaml = new StringBuilder();
@@ -40,6 +40,12 @@ internal static class CollectorConfiguration
                 case DeployTool.Flux:
                     yaml.AppendLine(CultureInfo.InvariantCulture, $"    fluxObjects: [{string.Join(", ", objects)}]");
                     break;
+            }
+
+            // A GitOps service's rollouts are read through its image: the tag names the application's commit.
+            if (service.InGitOps)
+            {
+                yaml.AppendLine(CultureInfo.InvariantCulture, $"    images: [ghcr.io/{organization.Owner}/{service.Name}]");
             }
 
             if (service.AlertLabel == "app")

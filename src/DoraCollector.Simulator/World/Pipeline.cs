@@ -54,8 +54,11 @@ internal sealed class Lane(string environment)
     /// <summary>The Flux object's last reported rollout: revision, outcome, when.</summary>
     public (string Revision, bool Succeeded, DateTimeOffset At)? LastFlux { get; set; }
 
-    /// <summary>In the GitOps layout: the application revision the lane's folder names now, and the GitOps commit that set it.</summary>
-    public (string Application, string Commit)? GitOpsBump { get; set; }
+    /// <summary>In the GitOps layout: the application revision the lane's folder names now, the GitOps commit that set it, and how it links the two.</summary>
+    public (string Application, string Commit, GitOpsLink Link)? GitOpsBump { get; set; }
+
+    /// <summary>In the GitOps layout: the GitOps commit Flux last applied successfully in this lane.</summary>
+    public string? GitOpsApplied { get; set; }
 }
 
 /// <summary>

@@ -373,6 +373,10 @@ internal sealed partial class SimulatedWorld
         var at = Now;
         EmitFlux(pipeline, lane, lane.Cluster, revision, succeeded ? FluxEvents.Succeeded : Pick(FluxFailures));
         lane.LastFlux = (revision, succeeded, at);
+        if (succeeded && pipeline.Service.InGitOps)
+        {
+            lane.GitOpsApplied = lane.GitOpsBump?.Commit;
+        }
 
         // kustomize-controller repeats itself: a success after every reconcile, a failure at every
         // retry. The collector must fold the repeats into the rollout they repeat.
@@ -397,10 +401,20 @@ internal sealed partial class SimulatedWorld
         var applied = revision;
         if (service.InGitOps)
         {
-            // Flux applies the GitOps commit; its event annotations link the application's commit.
-            applied = GitOpsCommit(pipeline, lane, revision);
-            metadata["applicationRevision"] = revision;
-            metadata["applicationRepository"] = service.Repository.FullName;
+            // Flux applies the GitOps commit; its event annotations name the GitOps repository and,
+            // as the bump chose, the application's commit or the image it runs, or nothing more.
+            (applied, var link) = GitOpsCommit(pipeline, lane, revision, succeeded);
+            metadata["configurationRepository"] = Organization.GitOps!.FullName;
+            switch (link)
+            {
+                case GitOpsLink.Explicit:
+                    metadata["applicationRevision"] = revision;
+                    metadata["applicationRepository"] = service.Repository.FullName;
+                    break;
+                case GitOpsLink.Images:
+                    metadata["images"] = ImageOf(service, revision);
+                    break;
+            }
         }
 
         var body = FluxEvents.Event(name, FluxEvents.Revision("main", applied), Now, reason, succeeded ? "info" : "error",

@@ -62,6 +62,18 @@ public sealed class SimulatedOrganizationTests
         await host.Service<GitHubIngestor>().RunAsync(CancellationToken.None);
         await host.Service<ArgoCdIngestor>().RunAsync(CancellationToken.None);
         await host.SettleAsync();
+        // The next GitHub polls read the GitOps commits the Flux rollouts just mapped synced, a
+        // bounded number a pass (GitOpsReads.RevisionsPerPass), until every one is read.
+        for (var pass = 0; pass < 20; pass++)
+        {
+            var read = await host.ScalarAsync<long>("SELECT count(*) FROM gitops_revisions");
+            await host.Service<GitHubIngestor>().RunAsync(CancellationToken.None);
+            await host.SettleAsync();
+            if (await host.ScalarAsync<long>("SELECT count(*) FROM gitops_revisions") == read)
+            {
+                break;
+            }
+        }
     }
 
     private static async Task AssertPublishesAsync(EngineHost host, SimulationRun simulation)
@@ -71,22 +83,33 @@ public sealed class SimulatedOrganizationTests
         // The marker families are compared too, so there must be both kinds of instant to compare.
         Assert.Contains(expected.Latest, l => l.DeploymentFinishedAt is not null);
         Assert.Contains(expected.Latest, l => l.IncidentStartedAt is not null);
+
+        // The GitOps service's deployments synced commits of the GitOps repository, each resolved
+        // to the application's commit the bump rolled out, by the method the bump's link allows
+        // (an explicit link, the images, the commit's trailer, its diff); none is left unresolved.
+        var gitOps = await host.QueryAsync<(string Revision, string? Application, string Resolution, string? Repository)>(
+            """
+            SELECT d.revision, d.application_revision, d.resolution, r.full_name FROM deployments d
+            JOIN repositories c ON c.id = d.repository_id LEFT JOIN repositories r ON r.id = d.application_repository_id
+            WHERE c.full_name = @gitOps
+            """, new { gitOps = simulation.World.Organization.GitOps!.FullName });
+        var bumps = simulation.World.GitOpsBumps;
+        var service = simulation.World.Organization.Services.Single(s => s.InGitOps);
+        Assert.NotEmpty(gitOps);
+        Assert.All(gitOps, d =>
+        {
+            var bump = bumps[d.Revision];
+            Assert.True(d.Application == bump.Application && d.Repository == service.Repository.FullName && bump.Methods.Contains(d.Resolution),
+                $"{bump.Environment} {d.Revision[..8]} ({bump.Link}): resolved {d.Resolution} to {d.Application?[..8]} in {d.Repository}, expected {bump.Application[..8]} by {string.Join(" or ", bump.Methods)}");
+        });
+
+        Assert.Equal(["commit-diff", "commit-trailer", "explicit", "image-tag"], gitOps.Select(d => d.Resolution).Distinct().Order(StringComparer.Ordinal));
+
         using var api = JsonDocument.Parse(await host.Client.GetStringAsync("/api/v1/metrics"));
         var differences = PublishedMetrics.CompareApi(api.RootElement, expected);
         differences.AddRange(PublishedMetrics.CompareExposition(await host.Client.GetStringAsync("/metrics"), expected, host.Service<SnapshotHolder>().Policy));
         Assert.True(differences.Count == 0, await DiagnoseAsync(host, simulation, differences));
 
-        // The GitOps service's deployments synced commits of the GitOps repository, each linked to
-        // the application's commit its changes and lead time came from; none is left unresolved.
-        var gitOps = await host.QueryAsync<(string Resolution, string Repository, long Count)>(
-            """
-            SELECT d.resolution, r.full_name, count(*) FROM deployments d JOIN deployment_attempts a ON a.deployment_id = d.id
-            JOIN repositories r ON r.id = d.application_repository_id
-            WHERE a.details ->> 'object' IS NOT NULL AND d.revision <> d.application_revision
-            GROUP BY d.resolution, r.full_name
-            """);
-        Assert.Equal([("explicit", simulation.World.Organization.Services.Single(s => s.InGitOps).Repository.FullName)],
-            gitOps.Select(g => (g.Resolution, g.Repository)));
         Assert.Equal(0, await host.ScalarAsync<long>("SELECT count(*) FROM deployments WHERE resolution = 'unresolved'"));
     }
 
