@@ -47,7 +47,8 @@ internal static class LatencyBenchmark
             deliveries = simulation.Backfill.Select(PreparedDelivery.From).ToList();
         }
 
-        output.WriteLine($"latency: {deliveries.Count:N0} deliveries, {deliveries.Sum(d => (long)d.Body.Length) / 1024.0 / 1024:0.0} MiB of bodies");
+        output.WriteLine($"latency: {deliveries.Count:N0} deliveries, {deliveries.Sum(d => (long)d.Body.Length) / 1024.0 / 1024:0.0} MiB of bodies (" +
+                         string.Join(", ", deliveries.GroupBy(d => d.Kind).Select(g => $"{g.Key} {g.Count():N0}, {g.Sum(d => (long)d.Body.Length) / 1024.0 / 1024:0} MiB")) + ")");
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;
 
