@@ -26,7 +26,7 @@ internal static class LatencyBenchmark
         var collector = Path.GetFullPath(args.Value("--collector") ?? throw new InvalidOperationException("pass --collector path/to/DoraCollector.dll"));
         var work = Path.GetFullPath(args.Value("--out") ?? ".local/load");
         var search = new RateSearch(
-            args.Decimal("--step-seconds", 3), args.Decimal("--p99-limit", 100), args.Number("--bisections", 3), args.Decimal("--max-rate", 128_000));
+            args.Decimal("--step-seconds", 3), args.Decimal("--p99-limit", 100), args.Number("--bisections", 3), args.Decimal("--max-rate", 128_000), args.Number("--retries", 1));
         var rate = args.Decimal("--rate", 2000);
         var seconds = args.Decimal("--seconds", 15);
         var connections = args.Number("--connections", 64);

@@ -7,9 +7,11 @@ namespace DoraCollector.Benchmarks.Load;
 /// a step passes when nothing is lost and the acknowledgement p99 (from when each delivery was due,
 /// so a receiver or sender falling behind shows) is under the limit. From a first rate the rate
 /// doubles while steps pass, then the bracket between the last pass and the first failure is
-/// bisected a few times.
+/// bisected a few times. A step that fails is tried again <c>retries</c> times before its rate counts
+/// as not sustained: on a shared machine a second in which the sender, the receiver or the disk
+/// waits for a core would otherwise decide the whole search.
 /// </summary>
-internal sealed class RateSearch(double stepSeconds, double limit, int bisections, double maxRate)
+internal sealed class RateSearch(double stepSeconds, double limit, int bisections, double maxRate, int retries)
 {
     public double Limit => limit;
 
@@ -34,16 +36,21 @@ internal sealed class RateSearch(double stepSeconds, double limit, int bisection
 
         async Task<bool> TryAsync(double rate, Step? known)
         {
-            var result = known ?? await step(rate);
-            if (result is null)
+            Step? result = null;
+            for (var attempt = 0; attempt <= retries && result is not { Passed: true }; attempt++)
             {
-                stopped = Invariant($"out of deliveries at {rate:N0}/s");
-                return false;
+                result = attempt == 0 && known is not null ? known : await step(rate);
+                if (result is null)
+                {
+                    stopped = Invariant($"out of deliveries at {rate:N0}/s");
+                    return false;
+                }
+
+                steps.Add(result);
+                output.WriteLine(Invariant($"latency: {name} {result.Rate:N0}/s: {result.Count:N0} sent, {result.Achieved:N0}/s answered, p99 {result.P99:0.0} ms, {result.Lost} lost: {(result.Passed ? "sustained" : "not sustained")}"));
             }
 
-            steps.Add(result);
-            output.WriteLine(Invariant($"latency: {name} {result.Rate:N0}/s: {result.Count:N0} sent, {result.Achieved:N0}/s answered, p99 {result.P99:0.0} ms, {result.Lost} lost: {(result.Passed ? "sustained" : "not sustained")}"));
-            if (result.Passed)
+            if (result!.Passed)
             {
                 passed = Math.Max(passed, rate);
             }
