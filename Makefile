@@ -1,4 +1,4 @@
-.PHONY: run serve test build bench load scale clean
+.PHONY: run serve test build bench load scale latency clean
 
 # The demo: installs what is missing, starts the project's PostgreSQL, and plays a simulated
 # organisation against the collector on :8080 with a local Prometheus; prints where to look.
@@ -29,6 +29,11 @@ load:
 # ARGS="--baseline path/to/DoraCollector.dll" runs another build beside it; "--replicas 2" two collectors.
 scale:
 	scripts/load.sh scale $(ARGS)
+
+# Ingest latency against the machine's limits: the collector's p99 at 2,000/s beside a commit probe's,
+# and the highest rate it sustains beside a bare Kestrel endpoint's, each beside its goal (docs/benchmarks.md).
+latency:
+	scripts/load.sh latency $(ARGS)
 
 # Stops the project's PostgreSQL (its data stays under .local/).
 clean:

@@ -5,9 +5,11 @@
 #   backfill  a first install: the past no API keeps posted, then the backfill verb
 #   scale     (not part of all) generic ingest of 60,000 deployments to metrics against PostgreSQL's
 #             COPY of the same rows, and the backfill's mapping rate and total, each beside its goal
+#   latency   (not part of all) ingest p99 at 2,000/s against a commit probe's, and the highest rate
+#             sustained against a bare Kestrel endpoint's, each beside its goal
 # Uses the project's own PostgreSQL; the databases dora_load_ingest and dora_load_backfill are
 # dropped and created again on every run. Prints Markdown tables.
-# usage: scripts/load.sh [ingest|backfill|scale|all] [--services N] [--teams N] [--days N] [--rate N] ...
+# usage: scripts/load.sh [ingest|backfill|scale|latency|all] [--services N] [--teams N] [--days N] [--rate N] ...
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -15,9 +17,9 @@ cd "$root"
 what=${1:-all}
 [ $# -gt 0 ] && shift
 case "$what" in
-  ingest|backfill|scale) verbs=("$what") ;;
+  ingest|backfill|scale|latency) verbs=("$what") ;;
   all) verbs=(ingest backfill) ;;
-  *) echo "usage: $0 [ingest|backfill|scale|all] [options]" >&2; exit 64 ;;
+  *) echo "usage: $0 [ingest|backfill|scale|latency|all] [options]" >&2; exit 64 ;;
 esac
 
 "$root/scripts/deps.sh" postgresql

@@ -37,6 +37,15 @@ internal sealed class CommitProbe : IAsyncDisposable
         }
     }
 
+    /// <summary>Every commit that started between two moments (Stopwatch timestamps), in milliseconds.</summary>
+    public IReadOnlyList<double> Between(long from, long to)
+    {
+        lock (_commits)
+        {
+            return _commits.Where(c => c.At >= from && c.At < to).Select(c => c.Milliseconds).ToList();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();

@@ -144,7 +144,7 @@ internal static class IngestBenchmark
         string.Join(", ", deliveries.GroupBy(d => d.Kind).Select(g => $"{g.Key} {g.Count():N0}"));
 
     // The background pipeline (mapping, projection) as it catches up after the burst.
-    private static async Task<string> DrainAsync(LoadDatabase db, TimeSpan timeout)
+    internal static async Task<string> DrainAsync(LoadDatabase db, TimeSpan timeout)
     {
         var started = DateTime.UtcNow;
         while (true)
