@@ -81,7 +81,7 @@ internal sealed class FluxMapper(IOptionsMonitor<FluxOptions> options, IOptionsM
                 isNewest ? link : null, configuration);
             // The images run now belong to the newest rollout only if it went live.
             // Read from its workloads when they were, else from the metadata key.
-            if (isNewest && observation.Succeeded && (read ?? Images(keys)) is { Count: > 0 } images)
+            if (isNewest && observation.Succeeded && (read is { Count: > 0 } ? read : Images(keys)) is { Count: > 0 } images)
             {
                 await writer.SetAttemptImagesAsync(FluxAttemptStream.SourceName, externalId, images, ct);
             }

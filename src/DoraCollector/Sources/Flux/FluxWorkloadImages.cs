@@ -30,8 +30,8 @@ internal sealed partial class FluxWorkloadImages(
 
     /// <summary>
     /// The images the Kustomization's workloads run at its <c>lastAppliedRevision</c>; null when
-    /// they are not read (not a service with images, no applied revision, or the pass's reads
-    /// ran out before all of them were read).
+    /// there are none or they are not read (not a service with images, no applied revision, or
+    /// the pass's reads ran out before all of them were read).
     /// </summary>
     public async Task<List<string>?> ImagesAsync(
         KubernetesApiClient cluster, FluxKustomization k, JsonElement item, Pass pass, CancellationToken ct)
@@ -44,7 +44,7 @@ internal sealed partial class FluxWorkloadImages(
         var key = FluxSnapshot.StreamKey(k);
         if (_read.TryGetValue(key, out var known) && known.Revision == revision)
         {
-            return known.Images;
+            return known.Images.Count > 0 ? known.Images : null;
         }
 
         var images = new List<string>();
@@ -69,7 +69,7 @@ internal sealed partial class FluxWorkloadImages(
 
                 // Deleted since, or not readable by the account: the rest still say what runs.
                 // Anything else (the server or the network) is tried again at the next pass.
-                if (e.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized))
+                if (e.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.Forbidden))
                 {
                     return null;
                 }
@@ -78,7 +78,7 @@ internal sealed partial class FluxWorkloadImages(
 
         var distinct = images.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         _read[key] = (revision, distinct);
-        return distinct;
+        return distinct.Count > 0 ? distinct : null;
     }
 
     // Names of the catalog's services that list images, and which Flux objects name which service.
