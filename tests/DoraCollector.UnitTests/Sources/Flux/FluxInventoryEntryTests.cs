@@ -3,7 +3,7 @@ using DoraCollector.Sources.Flux;
 
 namespace DoraCollector.UnitTests.Sources.Flux;
 
-public sealed class FluxInventoryTests
+public sealed class FluxInventoryEntryTests
 {
     [Theory]
     [InlineData("shop_checkout_apps_Deployment", "shop", "checkout", "apps", "Deployment")]
