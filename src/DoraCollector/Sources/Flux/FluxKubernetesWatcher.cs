@@ -27,7 +27,7 @@ internal sealed class FluxKubernetesWatcher(
             select informer.RunAsync(cluster, path, options.Value.Selector, async (items, _, ct) =>
             {
                 using var batch = scopes.CreateScope();
-                await batch.ServiceProvider.GetRequiredService<FluxReconciler>().StoreAsync(items, cluster.Cluster, ct);
+                await batch.ServiceProvider.GetRequiredService<FluxReconciler>().StoreAsync(items, cluster, ct);
             }, stoppingToken);
         return Task.WhenAll(watches);
     }

@@ -37,6 +37,7 @@ internal sealed class FluxMapper(IOptionsMonitor<FluxOptions> options, IOptionsM
     {
         IReadOnlyList<FluxObservation> observed;
         IReadOnlyDictionary<string, string>? keys;
+        IReadOnlyList<string>? read = null;
         string cluster;
         switch (raw.Kind)
         {
@@ -55,6 +56,7 @@ internal sealed class FluxMapper(IOptionsMonitor<FluxOptions> options, IOptionsM
                         ? a.Key[FluxSnapshot.EventAnnotationPrefix.Length..] : a.Key, a.Value))
                     .DistinctBy(a => a.Key).ToDictionary();
                 cluster = FluxClusters.OfSnapshot(k);
+                read = k.Images;
                 break;
             default:
                 return false;
@@ -78,7 +80,8 @@ internal sealed class FluxMapper(IOptionsMonitor<FluxOptions> options, IOptionsM
             var externalId = await FluxAttemptStream.WriteAsync(observation, serviceId, environment, cluster, raw.Id, writer, ct,
                 isNewest ? link : null, configuration);
             // The images run now belong to the newest rollout only if it went live.
-            if (isNewest && observation.Succeeded && Images(keys) is { Count: > 0 } images)
+            // Read from its workloads when they were, else from the metadata key.
+            if (isNewest && observation.Succeeded && (read is { Count: > 0 } ? read : Images(keys)) is { Count: > 0 } images)
             {
                 await writer.SetAttemptImagesAsync(FluxAttemptStream.SourceName, externalId, images, ct);
             }

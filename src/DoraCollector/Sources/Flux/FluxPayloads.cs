@@ -21,7 +21,12 @@ internal sealed record FluxObjectReference(string? Kind, string? Namespace, stri
 /// Not Flux's: the entry of <c>Dora:Kubernetes:Clusters</c> the object was read from, kept with the
 /// snapshot; null for the implicit cluster (so snapshots of one cluster are stored as before).
 /// </param>
-internal sealed record FluxKustomization(FluxObjectMeta? Metadata, FluxKustomizationStatus? Status, string? Cluster = null);
+/// <param name="Images">
+/// Not Flux's: the images the workloads it applied run at its <c>lastAppliedRevision</c>, read
+/// by <see cref="FluxWorkloadImages"/>; null when they were not read.
+/// </param>
+internal sealed record FluxKustomization(
+    FluxObjectMeta? Metadata, FluxKustomizationStatus? Status, string? Cluster = null, List<string>? Images = null);
 
 /// <param name="Annotations">Only <c>event.toolkit.fluxcd.io/*</c> are kept: Flux adds them to the object's events as metadata.</param>
 internal sealed record FluxObjectMeta(string? Name, string? Namespace, Dictionary<string, string>? Labels, Dictionary<string, string>? Annotations);

@@ -16,7 +16,7 @@ namespace DoraCollector.Sources.Flux;
 /// and notices when the five-entry history moved on further than it holds.
 /// </summary>
 internal sealed partial class FluxReconciler(
-    KubernetesClusters kubernetes, RawEventStore inbox, InboxSignal signal, HistoryCursors cursors, CollectorTelemetry telemetry,
+    KubernetesClusters kubernetes, FluxWorkloadImages workloads, RawEventStore inbox, InboxSignal signal, HistoryCursors cursors, CollectorTelemetry telemetry,
     IOptionsMonitor<FluxOptions> options, ILogger<FluxReconciler> logger)
 {
     /// <summary>kustomize-controller keeps this many history entries.</summary>
@@ -59,7 +59,7 @@ internal sealed partial class FluxReconciler(
                     items.AddRange((await cluster.ListAsync(path, options.CurrentValue.Selector, ct)).Items);
                 }
 
-                stored += await StoreAsync(items, cluster.Cluster, ct);
+                stored += await StoreAsync(items, cluster, ct);
                 await cursors.RecordRunAsync(FluxAttemptStream.SourceName, scope, null, ct);
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
@@ -79,17 +79,22 @@ internal sealed partial class FluxReconciler(
         return failures.Count == 0 ? stored : throw new AggregateException("Flux: reading Kustomizations failed on several clusters", failures);
     }
 
-    /// <summary>Keeps the new snapshots of Kustomizations read from <paramref name="cluster"/> (<c>""</c>: the implicit cluster).</summary>
-    internal async Task<int> StoreAsync(IReadOnlyList<JsonElement> items, string cluster, CancellationToken ct)
+    /// <summary>
+    /// Keeps the new snapshots of Kustomizations read from <paramref name="cluster"/>, with the
+    /// images their workloads run where they are read (<see cref="FluxWorkloadImages"/>).
+    /// </summary>
+    internal async Task<int> StoreAsync(IReadOnlyList<JsonElement> items, KubernetesApiClient cluster, CancellationToken ct)
     {
         var kustomizations = new List<FluxKustomization>();
+        var pass = workloads.Begin();
         foreach (var item in items)
         {
             try
             {
-                if (FluxSnapshot.Trim(item) is { Metadata.Name.Length: > 0 } k)
+                if (FluxSnapshot.Trim(item) is { Metadata.Name.Length: > 0 } trimmed)
                 {
-                    kustomizations.Add(cluster.Length == 0 ? k : k with { Cluster = cluster });
+                    var k = cluster.Cluster.Length == 0 ? trimmed : trimmed with { Cluster = cluster.Cluster };
+                    kustomizations.Add(await workloads.ImagesAsync(cluster, k, item, pass, ct) is { } images ? k with { Images = images } : k);
                 }
             }
             catch (JsonException e)

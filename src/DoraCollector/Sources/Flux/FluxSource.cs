@@ -17,6 +17,7 @@ internal static class FluxSource
         services.AddValidatedOptions<FluxOptions, FluxOptionsValidator>(FluxOptions.Section);
         services.AddKubernetesApi();
         services.AddSingleton<IRawEventMapper, FluxMapper>();
+        services.AddSingleton<FluxWorkloadImages>();
         services.AddTransient<FluxReconciler>();
         services.AddTransient<IPollingSource>(sp =>
         {

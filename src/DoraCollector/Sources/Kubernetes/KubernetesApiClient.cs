@@ -7,10 +7,10 @@ using k8s.Autorest;
 namespace DoraCollector.Sources.Kubernetes;
 
 /// <summary>
-/// The two calls an informer needs, on one cluster, through the KubernetesClient package (its
+/// The calls an informer needs, on one cluster, through the KubernetesClient package (its
 /// transport, TLS and credentials: kubeconfig token, client certificate, exec plugin, service
 /// account): list a collection (in pages, with the list's resource version) and watch it from a
-/// resource version. Paths are API paths such as <c>apis/argoproj.io/v1alpha1/applications</c>
+/// resource version; and get one object. Paths are API paths such as <c>apis/argoproj.io/v1alpha1/applications</c>
 /// or <c>apis/apps/v1/namespaces/shop/deployments</c>. The package is made on first use, so an
 /// exec plugin that fails is retried by the caller rather than failing the start.
 /// </summary>
@@ -116,6 +116,33 @@ internal sealed class KubernetesApiClient(string cluster, Func<KubernetesClientC
                 throw new HttpRequestException($"watch of {path} failed: {status.Code} {status.Reason} {status.Message}");
             default:
                 throw new HttpRequestException($"watch of {path} failed: {failure.Message}", failure);
+        }
+    }
+
+    /// <summary>
+    /// One namespaced object, by its API path (<c>apis/apps/v1/namespaces/shop/deployments/checkout</c>).
+    /// A failure (403, 404, …) is an <see cref="HttpRequestException"/> whose status code says which.
+    /// </summary>
+    public async Task<JsonElement> GetAsync(string path, CancellationToken ct)
+    {
+        var trimmed = path.Trim('/');
+        var slash = trimmed.LastIndexOf('/');
+        var target = ApiPath.Parse(slash > 0 ? trimmed[..slash] : trimmed);
+        var name = Uri.UnescapeDataString(trimmed[(slash + 1)..]);
+        if (target.Namespace is not { } ns)
+        {
+            throw new ArgumentException($"'{path}' is not the API path of a namespaced object", nameof(path));
+        }
+
+        try
+        {
+            using var response = await Client.CustomObjects.GetNamespacedCustomObjectWithHttpMessagesAsync<JsonElement>(
+                target.Group, target.Version, ns, target.Plural, name, cancellationToken: ct);
+            return response.Body.Clone();
+        }
+        catch (HttpOperationException x)
+        {
+            throw Failure(x, path);
         }
     }
 

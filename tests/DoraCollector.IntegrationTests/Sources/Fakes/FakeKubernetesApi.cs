@@ -18,8 +18,9 @@ namespace DoraCollector.IntegrationTests.Sources.Fakes;
 /// api-concepts.md: list (<c>limit</c>/<c>continue</c> pages, the list's
 /// <c>metadata.resourceVersion</c>, equality <c>labelSelector</c>) and watch (one JSON event per
 /// line from a resource version, bookmarks, 410 Gone as a status code for a compacted version or
-/// as an <c>ERROR</c> event), for namespaced custom resources at
-/// <c>/apis/{group}/{version}[/namespaces/{ns}]/{plural}</c>, behind a bearer token or, when
+/// as an <c>ERROR</c> event), for namespaced resources at
+/// <c>/apis/{group}/{version}[/namespaces/{ns}]/{plural}</c>, and get of one object at
+/// <c>/apis/{group}/{version}/namespaces/{ns}/{plural}/{name}</c> (404 when there is none), behind a bearer token or, when
 /// started with a client CA, a client certificate it signed (the user is the certificate's CN).
 /// </summary>
 internal sealed class FakeKubernetesApi : IAsyncDisposable
@@ -44,7 +45,7 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
     /// <summary>Continue tokens are refused with 410, as after about five minutes.</summary>
     public bool ExpireContinueTokens { get; set; }
 
-    /// <summary><c>LIST path?query</c> and <c>WATCH path?query</c> of every request, in order.</summary>
+    /// <summary><c>LIST path?query</c>, <c>WATCH path?query</c> and <c>GET path</c> of every request, in order.</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
 
     /// <summary>The user a client certificate must name (its CN) when the server takes client certificates.</summary>
@@ -127,11 +128,18 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         var request = context.Request;
         var query = request.Query;
         var watch = query["watch"] is var w && (w == "1" || w == "true");
-        Requests.Enqueue($"{(watch ? "WATCH" : "LIST")} /{path}{request.QueryString}");
+        var one = ParseObject(path);
+        Requests.Enqueue($"{(watch ? "WATCH" : one is null ? "LIST" : "GET")} /{path}{request.QueryString}");
         var byCertificate = context.Connection.ClientCertificate?.GetNameInfo(X509NameType.SimpleName, false) == CertificateUser;
         if (!byCertificate && request.Headers.Authorization.ToString() != $"Bearer {ExpectedToken}")
         {
             await StatusAsync(context.Response, 401, "Unauthorized", "Unauthorized");
+            return;
+        }
+
+        if (one is { } wanted)
+        {
+            await GetAsync(context, wanted);
             return;
         }
 
@@ -193,6 +201,24 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         };
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(body.ToJsonString());
+    }
+
+    private async Task GetAsync(HttpContext context, (string Collection, string Namespace, string Name) key)
+    {
+        JsonObject? found;
+        lock (_gate)
+        {
+            found = _objects.TryGetValue(key, out var stored) ? (JsonObject)stored.DeepClone() : null;
+        }
+
+        if (found is null)
+        {
+            await StatusAsync(context.Response, 404, "NotFound", $"{key.Collection} \"{key.Name}\" not found");
+            return;
+        }
+
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(found.ToJsonString());
     }
 
     private async Task WatchAsync(
@@ -299,6 +325,10 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
             _ => null,
         };
     }
+
+    // apis/{group}/{version}/namespaces/{ns}/{plural}/{name}
+    private static (string Collection, string Namespace, string Name)? ParseObject(string path) =>
+        path.Trim('/').Split('/') is ["apis", var g, var v, "namespaces", var ns, var plural, var name] ? ($"{g}/{v}/{plural}", ns, name) : null;
 
     private static Dictionary<string, string> ParseSelector(string? selector) =>
         (selector ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -17,6 +17,7 @@ internal sealed class FluxKustomization(string name, string @namespace = "flux-s
     private string? _applied;
     private string? _attempted;
     private int _reconciles;
+    private string[] _inventory = ["apps_podinfo_apps_Deployment"];
 
     public FluxKustomization Label(string key, string value)
     {
@@ -27,6 +28,13 @@ internal sealed class FluxKustomization(string name, string @namespace = "flux-s
     public FluxKustomization Annotate(string key, string value)
     {
         _annotations[key] = value;
+        return this;
+    }
+
+    /// <summary>The objects it applied, as <c>status.inventory.entries[].id</c> names them (<c>shop_checkout_apps_Deployment</c>).</summary>
+    public FluxKustomization Inventory(params string[] ids)
+    {
+        _inventory = ids;
         return this;
     }
 
@@ -94,7 +102,10 @@ internal sealed class FluxKustomization(string name, string @namespace = "flux-s
         {
             ["conditions"] = new JsonArray(_ready.DeepClone(), Condition("Healthy", "True", "Succeeded", DateTimeOffset.UnixEpoch.AddSeconds(_reconciles))),
             ["history"] = new JsonArray(_history.Select(h => h.DeepClone()).ToArray()),
-            ["inventory"] = new JsonObject { ["entries"] = new JsonArray(new JsonObject { ["id"] = "apps_podinfo_apps_Deployment", ["v"] = "v1" }) },
+            ["inventory"] = new JsonObject
+            {
+                ["entries"] = new JsonArray(_inventory.Select(id => (JsonNode)new JsonObject { ["id"] = id, ["v"] = "v1" }).ToArray()),
+            },
             ["lastAppliedRevision"] = _applied,
             ["lastAttemptedRevision"] = _attempted,
             ["lastHandledReconcileAt"] = $"2026-03-10T0{_reconciles % 10}:00:00Z",

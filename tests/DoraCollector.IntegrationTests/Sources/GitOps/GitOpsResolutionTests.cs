@@ -1,9 +1,13 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json.Nodes;
+using DoraCollector.IntegrationTests.Sources.Fakes;
+using DoraCollector.IntegrationTests.Sources.Flux;
 using DoraCollector.IntegrationTests.Sources.GitHub;
 using DoraCollector.Simulator.ArgoCd;
 using DoraCollector.Simulator.GitHub;
+using static DoraCollector.IntegrationTests.Sources.GitOpsKit;
 
 namespace DoraCollector.IntegrationTests.Sources.GitOps;
 
@@ -219,6 +223,83 @@ public sealed class GitOpsResolutionTests
             "SELECT revision, application_revision, resolution FROM deployments ORDER BY finished_at");
         Assert.Equal([(bump0, initial, "commit-trailer"), (bump1, feature, "image-tag")], deployments);
     }
+
+    [Fact]
+    public async Task A_flux_rollout_read_from_the_kubernetes_api_runs_the_images_of_the_deployments_it_applied()
+    {
+        string initial = "", feature = "", bump0 = "", bump1 = "";
+        await using var api = await FakeKubernetesApi.StartAsync();
+        var directory = Directory.CreateTempSubdirectory("dora-sa-").FullName;
+        var token = Path.Combine(directory, "token");
+        await File.WriteAllTextAsync(token, FakeKubernetesApi.Token);
+        var settings = new Dictionary<string, string?>(Settings)
+        {
+            ["Dora:Kubernetes:ApiUrl"] = api.Url.ToString(),
+            ["Dora:Kubernetes:TokenPath"] = token,
+            ["Dora:Flux:UseKubernetesApi"] = "true",
+        };
+        await using var host = await GitHubHost.StartAsync(Now, [Shop, GitOps], settings, github =>
+        {
+            var shop = github.Repository(Shop);
+            initial = shop.Push("initial", Ago(24 * 10));
+            feature = shop.Push("feature", Ago(30));
+            var gitops = github.Repository(GitOps);
+            gitops.Push("layout", Ago(24 * 11));
+            bump0 = gitops.Push("bump-0", Ago(24 * 9 + 0.1), ["apps/checkout/kustomization.yaml"], $"Source-Commit: acme/shop@{initial[..12]}\n");
+            bump1 = gitops.Push("bump-1", Ago(12.1), ["apps/checkout/kustomization.yaml"], "Update from image update automation");
+        });
+
+        // checkout's Deployment runs the new tag beside a sidecar; the inventory also names a
+        // Deployment deleted since (404) and a Service (not a workload).
+        api.Put("apps/v1/deployments", Workload("shop", "checkout", $"ghcr.io/acme/checkout:sha-{feature[..7]}", "docker.io/library/redis:7.2"));
+        api.Put("apps/v1/deployments", Workload("apps", "podinfo", "ghcr.io/stefanprodan/podinfo:6.5.0"));
+        var checkout = new FluxKustomization("checkout")
+            .Annotate("event.toolkit.fluxcd.io/configurationRepository", "https://github.com/acme/gitops.git")
+            .Inventory("shop_checkout_apps_Deployment", "shop_checkout-old_apps_Deployment", "shop_checkout__Service")
+            .Applied($"main@sha1:{bump0}", Ago(24 * 9))
+            .Applied($"main@sha1:{bump1}", Ago(12));
+        // podinfo's catalog entry (none: a discovered service) lists no images: its workloads are never read.
+        var podinfo = new FluxKustomization("podinfo").Applied($"main@sha1:{Sha("p1")}", Ago(5));
+        api.Put("kustomize.toolkit.fluxcd.io/v1/kustomizations", checkout.ToJson());
+        api.Put("kustomize.toolkit.fluxcd.io/v1/kustomizations", podinfo.ToJson());
+
+        await host.Service<DoraCollector.Sources.Flux.FluxReconciler>().RunAsync(CancellationToken.None);
+        await host.SettleAsync();
+        await host.PollAsync();
+        await host.SettleAsync();
+
+        Assert.Equal(["GET /apis/apps/v1/namespaces/shop/deployments/checkout", "GET /apis/apps/v1/namespaces/shop/deployments/checkout-old"],
+            api.Requests.Where(r => r.StartsWith("GET ", StringComparison.Ordinal)));
+        var images = await host.QueryAsync<string[]>("SELECT images FROM deployment_attempts WHERE revision = @bump1", new { bump1 });
+        Assert.Equal([["docker.io/library/redis:7.2", $"ghcr.io/acme/checkout:sha-{feature[..7]}"]], images);
+        var deployments = await host.QueryAsync<(string Revision, string? Application, string Resolution)>(
+            "SELECT revision, application_revision, resolution FROM deployments WHERE revision IN (@bump0, @bump1) ORDER BY finished_at",
+            new { bump0, bump1 });
+        Assert.Equal([(bump0, initial, "commit-trailer"), (bump1, feature, "image-tag")], deployments);
+
+        // Later reads of the same applied revision read no workload again.
+        await host.Service<DoraCollector.Sources.Flux.FluxReconciler>().RunAsync(CancellationToken.None);
+        Assert.Equal(2, api.Requests.Count(r => r.StartsWith("GET ", StringComparison.Ordinal)));
+        Directory.Delete(directory, recursive: true);
+    }
+
+    private static JsonObject Workload(string ns, string name, params string[] images) => new()
+    {
+        ["apiVersion"] = "apps/v1",
+        ["kind"] = "Deployment",
+        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
+        ["spec"] = new JsonObject
+        {
+            ["template"] = new JsonObject
+            {
+                ["spec"] = new JsonObject
+                {
+                    ["initContainers"] = new JsonArray(new JsonObject { ["name"] = "migrate", ["image"] = "ghcr.io/acme/migrate:1.0.0" }),
+                    ["containers"] = new JsonArray(images.Select((image, i) => (JsonNode)new JsonObject { ["name"] = $"c{i}", ["image"] = image }).ToArray()),
+                },
+            },
+        },
+    };
 
     private static async Task<HttpResponseMessage> NotifyAsync(GitHubHost host, string body)
     {
