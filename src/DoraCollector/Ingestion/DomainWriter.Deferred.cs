@@ -54,6 +54,12 @@ internal sealed partial class DomainWriter
     /// <summary>Gather the writes that need no answer until <see cref="FlushAsync"/> (a mapping batch does).</summary>
     public bool DefersWrites { get; init; }
 
+    /// <summary>
+    /// The transaction maps alone (the shared partition, or <c>recompute</c>: <see cref="DomainWriteLock.ForMappingAsync"/>):
+    /// no other batch and no projection runs beside it, so no service lock is needed, nor the read that finds them.
+    /// </summary>
+    public bool MapsAlone { get; init; }
+
     /// <summary>Writes everything gathered: commits, attempts, then the services they queue, one statement each.</summary>
     public async Task FlushAsync(CancellationToken ct)
     {
@@ -175,6 +181,11 @@ internal sealed partial class DomainWriter
     // other waits for: see DomainWriteLock.
     private async Task LockServicesAsync(IEnumerable<int> serviceIds, CancellationToken ct)
     {
+        if (MapsAlone)
+        {
+            return;
+        }
+
         var fresh = serviceIds.Where(id => !_locked.Contains(id)).Distinct().Order().ToArray();
         if (fresh.Length > 0)
         {

@@ -418,7 +418,10 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
             return;
         }
 
-        await LockServicesAsync(attempts.Select(a => a.ServiceId).Concat(await StoredAttemptServicesAsync(attempts, ct)), ct);
+        if (!MapsAlone)
+        {
+            await LockServicesAsync(attempts.Select(a => a.ServiceId).Concat(await StoredAttemptServicesAsync(attempts, ct)), ct);
+        }
 
         var rows = JsonSerializer.Serialize(attempts.Select(a => new
         {

@@ -158,7 +158,7 @@ internal sealed partial class RawEventProcessor(
         // Most batches map cleanly, and then need no savepoint per event (two round trips each).
         // When an event cannot be mapped, the batch starts over with one per event, so that event
         // is marked failed with its reason and does not hold back the others.
-        var writer = new DomainWriter(conn, tx, clock) { DefersWrites = true };
+        var writer = new DomainWriter(conn, tx, clock) { DefersWrites = true, MapsAlone = partition.Lane is null };
         foreach (var group in batch.GroupBy(raw => raw.Source))
         {
             if (_mappers.TryGetValue(group.Key, out var mapper))
@@ -241,7 +241,7 @@ internal sealed partial class RawEventProcessor(
     public async Task<(int Mapped, int Failed)> MapAllAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {
         await DomainWriteLock.ForMappingAsync(conn, tx, ct);
-        var writer = new DomainWriter(conn, tx, clock);
+        var writer = new DomainWriter(conn, tx, clock) { MapsAlone = true };
         var (mapped, failed) = (0, 0);
         long after = 0;
         while (true)
