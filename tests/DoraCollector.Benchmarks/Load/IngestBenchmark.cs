@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime;
 using DoraCollector.IntegrationTests.Infrastructure;
 using DoraCollector.Simulator.Sending;
-using DoraCollector.Simulator;
 
 namespace DoraCollector.Benchmarks.Load;
 
@@ -28,18 +27,8 @@ internal static class IngestBenchmark
         Directory.CreateDirectory(work);
 
         output.WriteLine($"ingest: simulating {LoadOrganization.Describe(options)} ...");
-        IReadOnlyList<PreparedDelivery> deliveries;
-        IReadOnlyDictionary<string, string?> settings;
-        await using (var simulation = Simulation.Create(options))
-        {
-            // Started for its settings only (credentials, secrets, catalog): this collector polls nothing.
-            await simulation.StartAsync();
-            var catalog = Path.Combine(work, "catalog.yaml");
-            await File.WriteAllTextAsync(catalog, simulation.CatalogYaml());
-            settings = LoadOrganization.WebhookOnly(simulation.CollectorSettings(catalog));
-            await File.WriteAllTextAsync(Path.Combine(work, "collector.env"), CollectorConfiguration.EnvironmentFile(settings));
-            deliveries = simulation.Backfill.Select(PreparedDelivery.From).ToList();
-        }
+        var (deliveries, settings) = await LoadOrganization.WebhooksAsync(options, work);
+        await File.WriteAllTextAsync(Path.Combine(work, "collector.env"), CollectorConfiguration.EnvironmentFile(settings));
 
         output.WriteLine($"ingest: {deliveries.Count:N0} deliveries ({Mix(deliveries)}), {deliveries.Sum(d => (long)d.Body.Length) / 1024.0 / 1024:0.0} MiB of bodies");
 

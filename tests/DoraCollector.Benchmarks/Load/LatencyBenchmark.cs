@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime;
 using DoraCollector.IntegrationTests.Infrastructure;
-using DoraCollector.Simulator;
 
 namespace DoraCollector.Benchmarks.Load;
 
@@ -36,16 +35,7 @@ internal static class LatencyBenchmark
         output.WriteLine($"latency: load average {File.ReadAllText("/proc/loadavg").Trim()} on {Environment.ProcessorCount} cores");
 
         output.WriteLine($"latency: simulating {LoadOrganization.Describe(options)} ...");
-        IReadOnlyList<PreparedDelivery> deliveries;
-        IReadOnlyDictionary<string, string?> settings;
-        await using (var simulation = Simulation.Create(options))
-        {
-            await simulation.StartAsync();
-            var catalog = Path.Combine(work, "catalog.yaml");
-            await File.WriteAllTextAsync(catalog, simulation.CatalogYaml());
-            settings = LoadOrganization.WebhookOnly(simulation.CollectorSettings(catalog));
-            deliveries = simulation.Backfill.Select(PreparedDelivery.From).ToList();
-        }
+        var (deliveries, settings) = await LoadOrganization.WebhooksAsync(options, work);
 
         output.WriteLine($"latency: {deliveries.Count:N0} deliveries, {deliveries.Sum(d => (long)d.Body.Length) / 1024.0 / 1024:0.0} MiB of bodies (" +
                          string.Join(", ", deliveries.GroupBy(d => d.Kind).Select(g => $"{g.Key} {g.Count():N0}, {g.Sum(d => (long)d.Body.Length) / 1024.0 / 1024:0} MiB")) + ")");
@@ -79,7 +69,8 @@ internal static class LatencyBenchmark
         var sent = new List<PreparedDelivery>();
         var statuses = new List<int>();
         using var collectorSender = new OpenLoopSender(url, connections);
-        var warmup = pool.Take(args.Number("--warmup", 10_000))!;
+        var warmup = pool.Take(args.Number("--warmup", 10_000))
+                     ?? throw new InvalidOperationException($"--warmup asks for more than the {deliveries.Count:N0} deliveries simulated; pass a smaller --warmup or more --days");
         output.WriteLine($"latency: collector warm-up, {warmup.Count:N0} deliveries at {rate / 2:N0}/s ...");
         var warm = await collectorSender.SendAsync(warmup, rate / 2);
         sent.AddRange(warmup);

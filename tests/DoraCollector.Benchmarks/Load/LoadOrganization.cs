@@ -25,6 +25,21 @@ internal static class LoadOrganization
         settings.Where(s => !PollingKeys.Any(k => s.Key.StartsWith(k, StringComparison.Ordinal)))
             .ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
 
+    /// <summary>
+    /// The organisation's past as signed webhook deliveries, and the settings of a collector that
+    /// receives them and polls nothing (its catalog written to <paramref name="work"/>). The
+    /// simulation is started for its settings only (credentials, secrets, catalog).
+    /// </summary>
+    public static async Task<(IReadOnlyList<PreparedDelivery> Deliveries, Dictionary<string, string?> Settings)> WebhooksAsync(
+        SimulationOptions options, string work)
+    {
+        await using var simulation = Simulation.Create(options);
+        await simulation.StartAsync();
+        var catalog = Path.Combine(work, "catalog.yaml");
+        await File.WriteAllTextAsync(catalog, simulation.CatalogYaml());
+        return (simulation.Backfill.Select(PreparedDelivery.From).ToList(), WebhookOnly(simulation.CollectorSettings(catalog)));
+    }
+
     /// <summary>Configuration keys as environment variables (<c>Dora__GitHub__Token</c>).</summary>
     public static Dictionary<string, string?> Environment(IReadOnlyDictionary<string, string?> settings) =>
         settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value, StringComparer.Ordinal);
