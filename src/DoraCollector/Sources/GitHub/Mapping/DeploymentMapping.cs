@@ -149,6 +149,11 @@ internal static class DeploymentMapping
         DomainWriter writer, string repository, long deploymentId, string sha, string? environment, DateTimeOffset createdAt,
         IReadOnlyList<ImageReference> images, long rawEventId, CancellationToken ct)
     {
+        if (!ImageTag.IsFullSha(sha.Trim().ToLowerInvariant()))
+        {
+            return false; // GitHub always names a commit: anything else links nothing
+        }
+
         var repositoryId = await writer.Services.RepositoryAsync(repository, ct);
         var services = await writer.UpsertImageLinkAsync(new ImageLinkRow(
             Source, DeploymentKey(repository, deploymentId), repositoryId, sha, environment, createdAt, images, rawEventId), ct);
