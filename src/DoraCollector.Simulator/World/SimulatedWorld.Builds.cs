@@ -22,7 +22,7 @@ internal sealed record ImageBuild(string Tag, bool IsVersion, bool Deployment);
 /// </summary>
 internal sealed partial class SimulatedWorld
 {
-    private static readonly GitHubUser Ci = new("github-actions[bot]", "GitHub Actions", "41898282+github-actions[bot]@users.noreply.github.com");
+    private static readonly GitHubUser Ci = new("ci-bot", "CI", "ci-bot@users.noreply.github.com");
 
     private readonly Random _buildRandom;
 
