@@ -9,7 +9,10 @@ namespace DoraCollector.Sources.GitHub.Mapping;
 /// GitHub deployments and deployment workflow runs as deployment attempts. Every status that
 /// ends a deployment (success, failure, error) is one attempt: a deployment that failed and then
 /// succeeded is two attempts of one revision, which the projection folds into one deployment.
-/// The attempt key is the same whether the status came by webhook or by polling.
+/// The attempt key is the same whether the status came by webhook or by polling. A deployment
+/// whose payload names images (<see cref="DeploymentImages"/>) is also an image link to its
+/// commit, and only that when Argo CD or Flux rolls those images out (docs/metrics.md, "GitOps
+/// repositories and promotion").
 /// </summary>
 internal static class DeploymentMapping
 {
@@ -31,7 +34,7 @@ internal static class DeploymentMapping
     {
         var d = e.Deployment;
         var images = DeploymentImages.Read(d.Payload);
-        if (images.Count == 0)
+        if (images.Count == 0 || !ImageTag.IsFullSha(d.Sha.Trim().ToLowerInvariant()))
         {
             return false;
         }
