@@ -9,7 +9,7 @@ namespace DoraCollector.Simulator.GitHub;
 /// times): a pull request opened and merged, a review submitted, a push, a deployment status.
 /// Each is the <c>X-GitHub-Event</c> name and the body.
 /// </summary>
-internal static class GitHubEvents
+internal static partial class GitHubEvents
 {
     public static (string Event, string Body) PullRequestOpened(
         Repository repository, int number, string title, GitHubUser author, DateTimeOffset opened, IReadOnlyList<string> labels) =>
@@ -130,7 +130,7 @@ internal static class GitHubEvents
                 ["sha"] = deployment.Sha,
                 ["ref"] = "main",
                 ["task"] = "deploy",
-                ["payload"] = new JsonObject { ["service"] = service },
+                ["payload"] = deployment.Payload is { } payload ? JsonNode.Parse(payload) : new JsonObject { ["service"] = service },
                 ["original_environment"] = deployment.Environment,
                 ["environment"] = deployment.Environment,
                 ["description"] = deployment.Description,

@@ -9,7 +9,11 @@ internal enum GitOpsLink
     /// <summary>Flux's events carry <c>applicationRevision</c> and <c>applicationRepository</c> (method <c>explicit</c>).</summary>
     Explicit,
 
-    /// <summary>Flux's events carry the <c>images</c> the rollout runs, tagged with the commit's first 12 hex digits (<c>image-tag</c>); the commit carries a trailer too.</summary>
+    /// <summary>
+    /// Flux's events carry the <c>images</c> the rollout runs, tagged as CI built them (<see cref="ImageBuild"/>: the
+    /// commit's first 12 hex digits, <c>image-tag</c>; a version, <c>version-tag</c>; either, linked by a GitHub
+    /// deployment CI created, <c>explicit</c>); the commit carries a trailer too.
+    /// </summary>
     Images,
 
     /// <summary>The bump's message ends with <c>Source-Commit: acme/&lt;svc&gt;@&lt;sha&gt;</c> (<c>commit-trailer</c>).</summary>
@@ -51,7 +55,7 @@ internal sealed partial class SimulatedWorld
     /// <summary>Every GitOps bump by its commit: what it rolls out and how the collector should find it.</summary>
     public IReadOnlyDictionary<string, GitOpsBumpFact> GitOpsBumps => _gitOpsBumps;
 
-    private string ImageOf(Service service, string revision) => $"ghcr.io/{Organization.Owner}/{service.Name}:{revision[..12]}";
+    private string ImageOf(Service service, string revision) => $"ghcr.io/{Organization.Owner}/{service.Name}:{TagOf(revision)}";
 
     /// <summary>The GitOps commit that sets the lane's folder to <paramref name="revision"/>: the one that already does, or a new bump.</summary>
     /// <param name="succeeded">Whether Flux's first rollout of a new bump goes live (it then reports the images).</param>
@@ -65,11 +69,12 @@ internal sealed partial class SimulatedWorld
         var service = pipeline.Service;
         var gitOps = Organization.GitOps!;
         var file = $"{service.GitOpsPath(lane.Environment)}/kustomization.yaml";
-        var image = ImageOf(service, revision);
         var engineers = Organization.TeamOf(service).Engineers;
         var pick = _gitOpsRandom.Next(engineers.Count);
         var engineer = engineers[pick];
         var authored = Now - TimeSpan.FromSeconds(_gitOpsRandom.Next(45, 180));
+        var build = BuildImage(service, revision, authored.AddMinutes(-2));
+        var image = ImageOf(service, revision);
         var how = _gitOpsRandom.Next(3);
         var link = (GitOpsLink)_gitOpsRandom.Next(4);
         if (link == GitOpsLink.Diff && !OnlyBumpSinceApplied(service, lane))
@@ -86,7 +91,7 @@ internal sealed partial class SimulatedWorld
             _ => BumpByPullRequest(gitOps, file, $"Promote {service.Name} {revision[..7]} to {lane.Environment}", engineer,
                 engineers[(pick + 1) % engineers.Count], authored),
         };
-        var before = lane.GitOpsBump?.Application[..12] ?? "initial";
+        var before = lane.GitOpsBump is { } previous ? TagOf(previous.Application) : "initial";
         lock (GitHubGate)
         {
             Repositories[gitOps.FullName].Patches[(sha, file)] = $"""
@@ -94,14 +99,14 @@ internal sealed partial class SimulatedWorld
                  images:
                    - name: ghcr.io/{Organization.Owner}/{service.Name}
                 -    newTag: {before}
-                +    newTag: {revision[..12]}
+                +    newTag: {build.Tag}
                 """;
         }
 
         string[] methods = link switch
         {
             GitOpsLink.Explicit => ["explicit"],
-            GitOpsLink.Images => succeeded ? ["image-tag", "commit-trailer"] : ["commit-trailer"],
+            GitOpsLink.Images => succeeded ? [build.Deployment ? "explicit" : build.IsVersion ? "version-tag" : "image-tag", "commit-trailer"] : ["commit-trailer"],
             GitOpsLink.Trailer => ["commit-trailer"],
             _ => ["commit-diff"],
         };

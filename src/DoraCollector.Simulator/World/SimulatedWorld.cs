@@ -36,6 +36,7 @@ internal sealed partial class SimulatedWorld
         _clusterRandom = new Random(unchecked(seed * 31) + 7);
         _fluxClusterRandom = new Random(unchecked(seed * 37) + 11);
         _gitOpsRandom = new Random(unchecked(seed * 41) + 13);
+        _buildRandom = new Random(unchecked(seed * 43) + 17);
         foreach (var service in organization.Services)
         {
             Timeline.Services.Add(new CatalogEntry(service.Name, service.Team, service.Repository.FullName, service.Path,

@@ -17,7 +17,7 @@ internal static class RecomputeCommand
 {
     private const string Clear = """
         TRUNCATE deployment_changes, deployments, deployment_attempts, incidents, incident_signals,
-                 pull_request_commits, pull_requests, commits, projection_queue;
+                 pull_request_commits, pull_requests, commits, image_links, projection_queue;
         UPDATE raw_events SET state = 'pending', error = NULL, processed_at = NULL, attempts = 0;
         """;
 

@@ -101,7 +101,9 @@ internal static class ApplicationResolution
                 break;
             }
 
-            var found = await resolver.ResolveAsync(new ResolutionRequest(facts with { Attempts = attempts }, open, db), ct);
+            // A later resolver sees what the earlier ones decided (a manifest-only revision takes what the one before it ran).
+            var known = attempts.Select(a => decided.GetValueOrDefault(a.Id) ?? a).ToList();
+            var found = await resolver.ResolveAsync(new ResolutionRequest(facts with { Attempts = known }, open, db), ct);
             foreach (var attempt in open)
             {
                 if (found.TryGetValue(attempt.Id, out var resolved) && ResolutionMethods.Found.Contains(resolved.Method)

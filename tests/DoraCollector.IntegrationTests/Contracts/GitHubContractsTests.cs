@@ -193,6 +193,8 @@ public sealed class GitHubContractsTests : IAsyncLifetime
         _withoutMergeCommit = repo.Squash([("plain-1", Ago(24 * 11))], Ago(24 * 11), Ago(24 * 10));
         _withoutMergeCommit.MergeCommit = null;
         repo.Deploy(repo.Head!, "production", Ago(24 * 9), ("in_progress", Ago(24 * 9)), ("success", Ago(24 * 9 - 0.1)));
+        // CI recorded the image it built from the commit (an image link, served with its payload object).
+        repo.Deploy(repo.Head!, "build", Ago(24 * 9 + 0.2), ("success", Ago(24 * 9 + 0.2))).Payload = """{"images":["ghcr.io/acme/storefront:v9.9.9"]}""";
         _forcePushed = repo.Sha("force-pushed-away");
         var issue = repo.Issue("Checkout down", Ago(24 * 8), ["incident"], $"Revision: {repo.Head![..12]}");
         (issue.ClosedAt, issue.UpdatedAt) = (Ago(24 * 8 - 1), Ago(24 * 8 - 1));

@@ -29,7 +29,7 @@ public sealed class SimulatorContractsTests
             deliveries.Add(new JsonObject { ["name"] = $"#{i} {name}", ["event"] = name, ["body"] = JsonNode.Parse(delivery.Body) });
         }
 
-        string[] kinds = ["pull_request", "pull_request_review", "push", "deployment_status"];
+        string[] kinds = ["pull_request", "pull_request_review", "push", "deployment_status", "deployment"];
         Assert.All(kinds, kind => Assert.Contains(deliveries, d => d!["event"]!.GetValue<string>() == kind));
         await UpstreamContract.AssertConformsAsync("webhooks", new JsonObject { ["deliveries"] = deliveries }, "the simulator's GitHub deliveries");
     }
@@ -86,6 +86,6 @@ public sealed class SimulatorContractsTests
 
     private static SimulationRun Simulation() => SimulationRun.Create(new SimulationOptions
     {
-        Seed = 7, Days = 20, Teams = 3, Services = 6, MonorepoServices = 2, Now = Now, Clock = new FakeTimeProvider(Now),
+        Seed = 7, Days = 20, Teams = 3, Services = 7, MonorepoServices = 2, GitOpsServices = 1, Now = Now, Clock = new FakeTimeProvider(Now),
     });
 }

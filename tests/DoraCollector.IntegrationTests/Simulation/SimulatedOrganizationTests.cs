@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using DoraCollector.IntegrationTests.Infrastructure;
 using DoraCollector.Simulator;
+using DoraCollector.Simulator.World;
 using DoraCollector.Sources.ArgoCd;
 using DoraCollector.Sources.GitHub.Polling;
 using Microsoft.Extensions.Time.Testing;
@@ -103,7 +104,9 @@ public sealed class SimulatedOrganizationTests
                 $"{bump.Environment} {d.Revision[..8]} ({bump.Link}): resolved {d.Resolution} to {d.Application?[..8]} in {d.Repository}, expected {bump.Application[..8]} by {string.Join(" or ", bump.Methods)}");
         });
 
-        Assert.Equal(["commit-diff", "commit-trailer", "explicit", "image-tag"], gitOps.Select(d => d.Resolution).Distinct().Order(StringComparer.Ordinal));
+        // Every link kind occurs: an image bump resolved explicit was linked by the GitHub deployment CI created.
+        var kinds = gitOps.Select(d => d.Resolution == "explicit" && bumps[d.Revision].Link == GitOpsLink.Images ? "github-deployment" : d.Resolution);
+        Assert.Equal(["commit-diff", "commit-trailer", "explicit", "github-deployment", "image-tag", "version-tag"], kinds.Distinct().Order(StringComparer.Ordinal));
 
         using var api = JsonDocument.Parse(await host.Client.GetStringAsync("/api/v1/metrics"));
         var differences = PublishedMetrics.CompareApi(api.RootElement, expected);

@@ -69,6 +69,34 @@ public sealed class ApplicationResolutionTests
         Assert.Equal(("c9", ResolutionMethods.CommitTrailer), (d[1].ApplicationRevision, d[1].Resolution));
     }
 
+    [Fact]
+    public async Task A_later_resolver_sees_what_the_earlier_ones_decided()
+    {
+        var s = new Scenario();
+        var first = new FixedResolver(ResolutionMethods.Explicit, a => a.Revision == "g1" ? "c1" : null);
+        // A manifest-only revision runs what the one before it ran: the second reads it from the facts.
+        var second = new ContextResolver(request => request.Facts.Attempts.Single(a => a.Revision == "g1").ApplicationRevision);
+        s.Resolvers.AddRange([first, second]);
+        s.DeployGitOps("g1", 10).DeployGitOps("g2", 20);
+
+        var d = (await s.ProjectAsync()).Deployments;
+
+        Assert.Equal(("c1", ResolutionMethods.Explicit), (d[0].ApplicationRevision, d[0].Resolution));
+        Assert.Equal(("c1", ResolutionMethods.CommitDiff), (d[1].ApplicationRevision, d[1].Resolution));
+    }
+
+    /// <summary>Answers every open attempt with what <paramref name="answer"/> reads from the whole request, as <c>commit-diff</c>.</summary>
+    private sealed class ContextResolver(Func<ResolutionRequest, string?> answer) : IApplicationRevisionResolver
+    {
+        public Task<IReadOnlyDictionary<long, ResolvedRevision>> ResolveAsync(ResolutionRequest request, CancellationToken ct)
+        {
+            IReadOnlyDictionary<long, ResolvedRevision> found = answer(request) is { } revision
+                ? request.Attempts.ToDictionary(a => a.Id, _ => new ResolvedRevision(revision, null, ResolutionMethods.CommitDiff))
+                : new Dictionary<long, ResolvedRevision>();
+            return Task.FromResult(found);
+        }
+    }
+
     /// <summary>Answers every attempt it is asked about with what <paramref name="answer"/> says, by one method.</summary>
     internal sealed class FixedResolver(string method, Func<AttemptFact, string?> answer) : IApplicationRevisionResolver
     {

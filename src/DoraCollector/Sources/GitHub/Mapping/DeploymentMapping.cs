@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using DoraCollector.Ingestion;
+using DoraCollector.Sources.GitOps;
 
 namespace DoraCollector.Sources.GitHub.Mapping;
 
@@ -8,7 +9,10 @@ namespace DoraCollector.Sources.GitHub.Mapping;
 /// GitHub deployments and deployment workflow runs as deployment attempts. Every status that
 /// ends a deployment (success, failure, error) is one attempt: a deployment that failed and then
 /// succeeded is two attempts of one revision, which the projection folds into one deployment.
-/// The attempt key is the same whether the status came by webhook or by polling.
+/// The attempt key is the same whether the status came by webhook or by polling. A deployment
+/// whose payload names images (<see cref="DeploymentImages"/>) is also an image link to its
+/// commit, and only that when Argo CD or Flux rolls those images out (docs/metrics.md, "GitOps
+/// repositories and promotion").
 /// </summary>
 internal static class DeploymentMapping
 {
@@ -25,14 +29,31 @@ internal static class DeploymentMapping
     public static string AttemptId(string repository, long deploymentId, string state, DateTimeOffset at) =>
         $"{repository.ToLowerInvariant()}/deployments/{deploymentId.ToString(CultureInfo.InvariantCulture)}/{state.ToLowerInvariant()}@{at.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ}";
 
-    public static async Task<bool> MapStatusEventAsync(DeploymentStatusEvent e, long rawEventId, DomainWriter writer, CancellationToken ct)
+    /// <summary>A <c>deployment</c> delivery: an image link when its payload names images, else nothing (its statuses carry the outcome).</summary>
+    public static async Task<bool> MapDeploymentEventAsync(DeploymentEvent e, long rawEventId, DomainWriter writer, CancellationToken ct)
     {
-        if (Outcome(e.DeploymentStatus.State) is not { } succeeded)
+        var d = e.Deployment;
+        var images = DeploymentImages.Read(d.Payload);
+        if (images.Count == 0 || !ImageTag.IsFullSha(d.Sha.Trim().ToLowerInvariant()))
         {
             return false;
         }
 
+        await LinkAsync(writer, e.Repository.FullName, d.Id, d.Sha, d.Environment, d.CreatedAt, images, rawEventId, ct);
+        return true;
+    }
+
+    public static async Task<bool> MapStatusEventAsync(DeploymentStatusEvent e, long rawEventId, DomainWriter writer, CancellationToken ct)
+    {
         var d = e.Deployment;
+        var images = DeploymentImages.Read(d.Payload);
+        var linkOnly = images.Count > 0
+                       && await LinkAsync(writer, e.Repository.FullName, d.Id, d.Sha, d.Environment, d.CreatedAt, images, rawEventId, ct);
+        if (linkOnly || Outcome(e.DeploymentStatus.State) is not { } succeeded)
+        {
+            return images.Count > 0;
+        }
+
         await WriteAsync(writer, e.Repository.FullName, d.Id, d.Sha, d.Environment ?? e.DeploymentStatus.Environment, ServiceHint(d.Payload, d.Task),
             e.DeploymentStatus.State, succeeded, d.CreatedAt, e.DeploymentStatus.CreatedAt,
             Details(d.Id, d.Ref, d.Task, d.Description ?? e.DeploymentStatus.Description, e.DeploymentStatus.LogUrl ?? e.DeploymentStatus.TargetUrl, d.Creator?.Login),
@@ -46,6 +67,12 @@ internal static class DeploymentMapping
         if (d.CommitOid is null)
         {
             return false;
+        }
+
+        var images = DeploymentImages.ReadText(d.Payload);
+        if (images.Count > 0 && await LinkAsync(writer, repository, d.DatabaseId, d.CommitOid, d.Environment, d.CreatedAt, images, rawEventId, ct))
+        {
+            return true;
         }
 
         foreach (var status in (d.Statuses?.Nodes ?? []).OfType<GqlDeploymentStatus>())
@@ -114,6 +141,31 @@ internal static class DeploymentMapping
             string.Equals(w.Trim(), run.Name, StringComparison.OrdinalIgnoreCase)
             || (run.Path is not null && string.Equals(w.Trim(), Path.GetFileName(run.Path), StringComparison.OrdinalIgnoreCase))
             || string.Equals(w.Trim(), run.Path, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Stores the deployment's images as links to its commit (docs/metrics.md, "GitOps repositories
+    /// and promotion"). True when the catalog lists one of them for a service of the repository:
+    /// Argo CD or Flux reports that service's rollouts, so the deployment is the link, not an
+    /// attempt (otherwise the service would count the CI's deployment and the rollout).
+    /// </summary>
+    private static async Task<bool> LinkAsync(
+        DomainWriter writer, string repository, long deploymentId, string sha, string? environment, DateTimeOffset createdAt,
+        IReadOnlyList<ImageReference> images, long rawEventId, CancellationToken ct)
+    {
+        if (!ImageTag.IsFullSha(sha.Trim().ToLowerInvariant()))
+        {
+            return false; // GitHub always names a commit: anything else links nothing
+        }
+
+        var repositoryId = await writer.Services.RepositoryAsync(repository, ct);
+        var services = await writer.UpsertImageLinkAsync(new ImageLinkRow(
+            Source, DeploymentKey(repository, deploymentId), repositoryId, sha, environment, createdAt, images, rawEventId), ct);
+        return services.Count > 0;
+    }
+
+    /// <summary>The deployment, whichever delivery or poll names it: <c>owner/name/deployments/&lt;id&gt;</c>.</summary>
+    public static string DeploymentKey(string repository, long deploymentId) =>
+        $"{repository.ToLowerInvariant()}/deployments/{deploymentId.ToString(CultureInfo.InvariantCulture)}";
 
     private static async Task WriteAsync(
         DomainWriter writer, string repository, long deploymentId, string sha, string? environment, string? hint, string state, bool succeeded,

@@ -41,6 +41,9 @@ internal static class GitHubKinds
     public const string PullRequest = "pull_request";
     public const string PullRequestReview = "pull_request_review";
     public const string DeploymentStatus = "deployment_status";
+
+    /// <summary>A deployment created; stored only when its payload names images (an image link, see <see cref="DeploymentImages"/>).</summary>
+    public const string Deployment = "deployment";
     public const string WorkflowRun = "workflow_run";
     public const string Issues = "issues";
 
@@ -68,6 +71,6 @@ internal static class GitHubKinds
     /// <summary>Webhook events the receiver stores; anything else is acknowledged and dropped.</summary>
     public static readonly IReadOnlySet<string> WebhookEvents = new HashSet<string>(StringComparer.Ordinal)
     {
-        PullRequest, PullRequestReview, DeploymentStatus, WorkflowRun, Issues,
+        PullRequest, PullRequestReview, DeploymentStatus, Deployment, WorkflowRun, Issues,
     };
 }

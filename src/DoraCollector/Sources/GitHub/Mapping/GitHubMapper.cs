@@ -26,6 +26,9 @@ internal sealed class GitHubMapper(IOptionsMonitor<GitHubOptions> options) : IRa
             case GitHubKinds.DeploymentStatus:
                 return await DeploymentMapping.MapStatusEventAsync(
                     GitHubJson.Read<DeploymentStatusEvent>(raw.Payload, GitHubJson.Rest, raw.Kind), raw.Id, writer, ct);
+            case GitHubKinds.Deployment:
+                return await DeploymentMapping.MapDeploymentEventAsync(
+                    GitHubJson.Read<DeploymentEvent>(raw.Payload, GitHubJson.Rest, raw.Kind), raw.Id, writer, ct);
             case GitHubKinds.WorkflowRun:
                 var run = GitHubJson.Read<WorkflowRunEvent>(raw.Payload, GitHubJson.Rest, raw.Kind);
                 return await DeploymentMapping.MapWorkflowRunAsync(run.Repository.FullName, run.WorkflowRun, options.CurrentValue, raw.Id, writer, ct);

@@ -63,6 +63,9 @@ internal sealed record RestDeploymentStatus(
     string? TargetUrl,
     [property: JsonRequired] DateTimeOffset CreatedAt);
 
+/// <summary>A <c>deployment</c> delivery (<c>action: created</c>): the deployment before any status.</summary>
+internal sealed record DeploymentEvent(string? Action, [property: JsonRequired] RestDeployment Deployment, [property: JsonRequired] RestRepository Repository);
+
 internal sealed record DeploymentStatusEvent(string? Action, [property: JsonRequired] RestDeploymentStatus DeploymentStatus, [property: JsonRequired] RestDeployment Deployment, [property: JsonRequired] RestRepository Repository);
 
 /// <summary>A GitHub Actions run; a re-run keeps the id and raises <c>run_attempt</c>.</summary>

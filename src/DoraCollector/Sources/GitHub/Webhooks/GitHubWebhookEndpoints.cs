@@ -12,8 +12,9 @@ namespace DoraCollector.Sources.GitHub.Webhooks;
 /// HMAC-SHA256 of the raw body with the webhook secret before looking at anything else; stores
 /// the delivery verbatim under its <c>X-GitHub-Delivery</c> id (a redelivery is a duplicate) and answers at once; mapping follows
 /// in the background. A <c>push</c> to a polled repository's default branch requests its sync
-/// (<see cref="GitHubSyncRequests"/>); <c>ping</c>, other pushes and events the collector does not
-/// use (<c>deployment</c>: its statuses carry the outcome) are acknowledged, not stored.
+/// (<see cref="GitHubSyncRequests"/>); <c>ping</c>, other pushes, a <c>deployment</c> whose payload
+/// names no image (its statuses carry the outcome) and events the collector does not use are
+/// acknowledged, not stored.
 /// </summary>
 internal static class GitHubWebhookEndpoints
 {
@@ -84,6 +85,7 @@ internal static class GitHubWebhookEndpoints
 
         string? repository;
         bool movesDefaultBranch;
+        bool namesImages;
         try
         {
             using var document = JsonDocument.Parse(body);
@@ -102,6 +104,9 @@ internal static class GitHubWebhookEndpoints
                                  && r.ValueKind == JsonValueKind.Object
                                  && r.TryGetProperty("default_branch", out var branch) && branch.ValueKind == JsonValueKind.String
                                  && pushed.GetString() == "refs/heads/" + branch.GetString();
+            namesImages = name == GitHubKinds.Deployment
+                          && root.TryGetProperty("deployment", out var deployment) && deployment.ValueKind == JsonValueKind.Object
+                          && deployment.TryGetProperty("payload", out var payload) && DeploymentImages.Read(payload).Count > 0;
         }
         // A string that is not UTF-8 where a name is read cannot be read at all (no sender
         // writes one): it is as malformed as bad JSON.
@@ -129,6 +134,13 @@ internal static class GitHubWebhookEndpoints
             return movesDefaultBranch && options.CurrentValue.Polls && await syncs.RequestAsync(repository, ct)
                 ? TypedResults.Accepted((string?)null, new WebhookReceipt("sync_requested", delivery))
                 : TypedResults.Ok(new WebhookReceipt("ignored", delivery));
+        }
+
+        // A deployment has no outcome until its statuses arrive: only one whose payload names the
+        // images it deploys is kept, as the link from those images to its commit.
+        if (name == GitHubKinds.Deployment && !namesImages)
+        {
+            return TypedResults.Ok(new WebhookReceipt("ignored", delivery));
         }
 
         return await inbox.StoreAsync(new NewRawEvent(Source, name, delivery, body, clock.GetUtcNow()), ct);
