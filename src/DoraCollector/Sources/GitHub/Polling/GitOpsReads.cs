@@ -46,6 +46,15 @@ internal sealed partial class GitOpsReads(GitHubClient client, GitOpsStore store
             {
                 var facts = range is null ? GitOpsRevisionFacts.None
                     : range.Facts(revision.Folder.Length == 0 ? null : revision.Folder, touching?.GetValueOrDefault(revision.Folder));
+                if (range is not null && revision.BaseSha is null && revision.Folder.Length > 0
+                    && !range.Files.Any(f => GitOpsFolder.Contains(revision.Folder, f.Path))
+                    && await LastTouchingAsync(owner, name, revision.Sha, revision.Folder, ct) is { } last && last != revision.Sha
+                    && await ReadRangeAsync(owner, name, last, null, ct) is { } setBy)
+                {
+                    // A first sync whose commit leaves the folder alone runs what the folder's last commit set.
+                    facts = setBy.Facts(revision.Folder);
+                }
+
                 await store.SaveRevisionAsync(revision, facts, clock.GetUtcNow(), ct);
             }
         }
@@ -153,6 +162,24 @@ internal sealed partial class GitOpsReads(GitHubClient client, GitOpsStore store
         }
 
         return touching.ToDictionary(t => t.Key, t => (IReadOnlySet<string>)t.Value, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The newest commit reachable from <paramref name="sha"/> that touches <paramref name="folder"/>
+    /// (GraphQL <c>history(path:)</c>, its first node): for the first sync of a stream, whose commit
+    /// alone may be another folder's, what set the folder it deploys. Null when none does.
+    /// </summary>
+    private async Task<string?> LastTouchingAsync(string owner, string name, string sha, string folder, CancellationToken ct)
+    {
+        var data = await client.GraphQLAsync(owner, GitHubQueries.PathHistory([0]), new Dictionary<string, object?>
+        {
+            ["owner"] = owner, ["name"] = name, ["head"] = sha, ["since"] = null, ["path0"] = folder, ["after0"] = null,
+        }, ct);
+        return data.TryGetProperty("repository", out var repository) && repository.ValueKind == JsonValueKind.Object
+               && repository.TryGetProperty("object", out var target) && target.ValueKind == JsonValueKind.Object
+               && target.GetProperty("p0").GetProperty("nodes") is { ValueKind: JsonValueKind.Array } nodes && nodes.GetArrayLength() > 0
+            ? nodes[0].GetProperty("oid").GetString()?.ToLowerInvariant()
+            : null;
     }
 
     private static RangeCommit? Commit(JsonElement commit)
