@@ -111,6 +111,24 @@ public sealed class GitOpsFolderTests
     }
 
     [Fact]
+    public async Task A_first_sync_of_another_folders_commit_runs_what_its_own_folders_last_commit_set()
+    {
+        Layout l = null!;
+        await using var host = await GitHubHost.StartAsync(Now, [Shop, GitOps], Settings, github => l = Build(github, trailers: false));
+
+        // Production's first sync is the head, staging's bump s2: read alone, it leaves production's folder alone.
+        var production = new ArgoCdApplication("checkout-production")
+            .WithSource("https://github.com/acme/gitops.git", "apps/checkout/production")
+            .Synced(Ago(12).AddMinutes(-1), Ago(12), l.S2)
+            .Running("ghcr.io/acme/other:latest");
+        await SettleAndPollAsync(host, production);
+
+        var deployments = await host.QueryAsync<(string Revision, string? Application, string Resolution)>(
+            "SELECT revision, application_revision, resolution FROM deployments");
+        Assert.Equal([(l.S2, l.Feature, "commit-diff")], deployments);
+    }
+
+    [Fact]
     public async Task Without_a_folder_the_whole_range_is_read_as_before_and_its_newest_trailer_answers()
     {
         Layout l = null!;
