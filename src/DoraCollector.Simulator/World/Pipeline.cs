@@ -59,6 +59,9 @@ internal sealed class Lane(string environment)
 
     /// <summary>In the GitOps layout: the GitOps commit Flux last applied successfully in this lane.</summary>
     public string? GitOpsApplied { get; set; }
+
+    /// <summary>In the GitOps layout: the repository's head Flux applies for <see cref="GitOpsBump"/> when another folder's bump landed after it.</summary>
+    public (string Application, string Commit)? GitOpsHead { get; set; }
 }
 
 /// <summary>

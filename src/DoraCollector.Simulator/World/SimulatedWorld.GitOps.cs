@@ -59,7 +59,8 @@ internal sealed partial class SimulatedWorld
 
     /// <summary>The GitOps commit that sets the lane's folder to <paramref name="revision"/>: the one that already does, or a new bump.</summary>
     /// <param name="succeeded">Whether Flux's first rollout of a new bump goes live (it then reports the images).</param>
-    private (string Commit, GitOpsLink Link) GitOpsCommit(Pipeline pipeline, Lane lane, string revision, bool succeeded)
+    /// <param name="inMessage">The link is in the commit only (its trailer or diff), for a bump no rollout of which is known yet.</param>
+    private (string Commit, GitOpsLink Link) GitOpsCommit(Pipeline pipeline, Lane lane, string revision, bool succeeded, bool inMessage = false)
     {
         if (lane.GitOpsBump is { } bump && bump.Application == revision)
         {
@@ -77,6 +78,11 @@ internal sealed partial class SimulatedWorld
         var image = ImageOf(service, revision);
         var how = _gitOpsRandom.Next(3);
         var link = (GitOpsLink)_gitOpsRandom.Next(4);
+        if (inMessage && link is GitOpsLink.Explicit or GitOpsLink.Images)
+        {
+            link = GitOpsLink.Trailer;
+        }
+
         if (link == GitOpsLink.Diff && !OnlyBumpSinceApplied(service, lane))
         {
             link = GitOpsLink.Trailer;
@@ -112,12 +118,14 @@ internal sealed partial class SimulatedWorld
         };
         _gitOpsBumps[sha] = new GitOpsBumpFact(service.Name, lane.Environment, revision, link, methods);
         lane.GitOpsBump = (revision, sha, link);
+        lane.GitOpsHead = null;
         return (sha, link);
     }
 
-    // Whether the GitOps commits since the lane's last applied one touch none of the service's
-    // folders: the collector reads a bump against that commit, and another bump of the service
-    // in between would name a second tag (or its trailer) beside this one's.
+    // Whether the GitOps commits since the lane's last applied one touch none of the lane's
+    // folder: the collector reads a bump against that commit, only the commits and files under
+    // the folder Flux applies (its sourcePath), and another bump of the folder in between would
+    // name a second tag beside this one's. Other environments' bumps of the service do not count.
     private bool OnlyBumpSinceApplied(Service service, Lane lane)
     {
         if (lane.GitOpsApplied is not { } applied)
@@ -125,7 +133,7 @@ internal sealed partial class SimulatedWorld
             return true; // the lane's first: read alone
         }
 
-        var folder = $"apps/{service.Name}/";
+        var folder = $"{service.GitOpsPath(lane.Environment)}/";
         lock (GitHubGate)
         {
             var repository = Repositories[Organization.GitOps!.FullName];

@@ -375,7 +375,7 @@ internal sealed partial class SimulatedWorld
         lane.LastFlux = (revision, succeeded, at);
         if (succeeded && pipeline.Service.InGitOps)
         {
-            lane.GitOpsApplied = lane.GitOpsBump?.Commit;
+            lane.GitOpsApplied = lane.GitOpsHead?.Commit ?? lane.GitOpsBump?.Commit;
         }
 
         // kustomize-controller repeats itself: a success after every reconcile, a failure at every
@@ -403,8 +403,11 @@ internal sealed partial class SimulatedWorld
         {
             // Flux applies the GitOps commit; its event annotations name the GitOps repository and,
             // as the bump chose, the application's commit or the image it runs, or nothing more.
+            var bumped = lane.GitOpsBump?.Commit;
             (applied, var link) = GitOpsCommit(pipeline, lane, revision, succeeded);
+            applied = GitOpsApplied(pipeline, lane, applied, fresh: applied != bumped, leads: cluster == lane.Cluster);
             metadata["configurationRepository"] = Organization.GitOps!.FullName;
+            metadata["sourcePath"] = $"./{service.GitOpsPath(lane.Environment)}";
             switch (link)
             {
                 case GitOpsLink.Explicit:

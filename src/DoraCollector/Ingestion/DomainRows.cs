@@ -38,6 +38,10 @@ internal sealed record PullRequestRow(
 /// same attempt is reported again without one (a poll after the notification that carried it).
 /// </param>
 /// <param name="ApplicationRepositoryId">The repository of <paramref name="ApplicationRevision"/>; null: the service's own.</param>
+/// <param name="SourcePath">
+/// The folder of the configuration repository it deployed (Argo CD's <c>spec.source.path</c>, a Flux
+/// Kustomization's <c>spec.path</c>); null when the source does not say, which keeps a stored one.
+/// </param>
 /// <param name="Resolution">How the source found the link (<c>Projection.ResolutionMethods.Found</c>); null: <c>explicit</c>.</param>
 internal sealed record AttemptRow(
     string Source,
@@ -57,7 +61,8 @@ internal sealed record AttemptRow(
     string Cluster = "",
     string? ApplicationRevision = null,
     int? ApplicationRepositoryId = null,
-    string? Resolution = null);
+    string? Resolution = null,
+    string? SourcePath = null);
 
 /// <summary>An alert, incident issue or posted incident; <paramref name="ServiceId"/> null when no service matched.</summary>
 /// <param name="Cluster">The cluster it was seen on; empty when the source names none.</param>
@@ -91,6 +96,7 @@ internal sealed record StoredAttempt
     public string Revision { get; init; } = "";
     public bool Succeeded { get; init; }
     public bool RollbackHint { get; init; }
+    public string? SourcePath { get; init; }
 }
 
 /// <summary>An incident signal as stored while it is open.</summary>

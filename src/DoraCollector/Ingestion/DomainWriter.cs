@@ -73,15 +73,15 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
     private const string UpsertAttempts = """
         INSERT INTO deployment_attempts AS a (source, external_id, service_id, environment, cluster, repository_id, revision, outcome,
                                               started_at, finished_at, rollback_hint, explicit_commits, details, raw_event_id, updated_at,
-                                              application_revision, application_repository_id, resolution)
+                                              application_revision, application_repository_id, resolution, source_path)
         SELECT r.source, r.external_id, r.service_id, r.environment, r.cluster, r.repository_id, r.revision, r.outcome,
                r.started_at, r.finished_at, r.rollback_hint, r.explicit_commits, r.details::jsonb, r.raw_event_id, @now,
-               r.application_revision, r.application_repository_id, r.resolution
+               r.application_revision, r.application_repository_id, r.resolution, r.source_path
         FROM jsonb_to_recordset(@rows::jsonb) AS r(source text, external_id text, service_id int, environment text, cluster text,
                                                     repository_id int, revision text, outcome text, started_at timestamptz,
                                                     finished_at timestamptz, rollback_hint boolean, explicit_commits text[], details text,
                                                     raw_event_id bigint, application_revision text, application_repository_id int,
-                                                    resolution text)
+                                                    resolution text, source_path text)
         ORDER BY r.source, r.external_id
         ON CONFLICT (source, external_id) DO UPDATE
            SET service_id = EXCLUDED.service_id, environment = EXCLUDED.environment, cluster = EXCLUDED.cluster,
@@ -94,9 +94,11 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
                application_revision = COALESCE(EXCLUDED.application_revision, a.application_revision),
                application_repository_id = CASE WHEN EXCLUDED.application_revision IS NULL THEN a.application_repository_id
                                                 ELSE EXCLUDED.application_repository_id END,
-               resolution = CASE WHEN EXCLUDED.application_revision IS NULL THEN a.resolution ELSE EXCLUDED.resolution END
+               resolution = CASE WHEN EXCLUDED.application_revision IS NULL THEN a.resolution ELSE EXCLUDED.resolution END,
+               source_path = COALESCE(EXCLUDED.source_path, a.source_path)
          WHERE (a.service_id, a.environment, a.cluster, a.repository_id, a.revision, a.outcome, a.started_at, a.finished_at,
-                a.rollback_hint, a.explicit_commits, a.details, a.application_revision, a.application_repository_id, a.resolution)
+                a.rollback_hint, a.explicit_commits, a.details, a.application_revision, a.application_repository_id, a.resolution,
+                a.source_path)
                IS DISTINCT FROM
                (EXCLUDED.service_id, EXCLUDED.environment, EXCLUDED.cluster, EXCLUDED.repository_id, EXCLUDED.revision, EXCLUDED.outcome,
                 EXCLUDED.started_at, EXCLUDED.finished_at,
@@ -104,7 +106,8 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
                 EXCLUDED.explicit_commits, EXCLUDED.details,
                 COALESCE(EXCLUDED.application_revision, a.application_revision),
                 CASE WHEN EXCLUDED.application_revision IS NULL THEN a.application_repository_id ELSE EXCLUDED.application_repository_id END,
-                CASE WHEN EXCLUDED.application_revision IS NULL THEN a.resolution ELSE EXCLUDED.resolution END)
+                CASE WHEN EXCLUDED.application_revision IS NULL THEN a.resolution ELSE EXCLUDED.resolution END,
+                COALESCE(EXCLUDED.source_path, a.source_path))
         RETURNING a.service_id AS Service,
                   (SELECT d.service_id FROM deployment_attempts d WHERE d.source = a.source AND d.external_id = a.external_id) AS Previous
         """;
@@ -160,15 +163,15 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
     // time order): all a fold over the stream needs, however long its history.
     private const string Neighbours = """
         WITH stream AS (
-            SELECT id, external_id, revision, outcome, finished_at, rollback_hint
+            SELECT id, external_id, revision, outcome, finished_at, rollback_hint, source_path
             FROM deployment_attempts
             WHERE service_id = @serviceId AND environment = @environment AND cluster = @cluster AND source = @source
               AND details ->> 'object' = @object)
         (SELECT false AS After, external_id AS ExternalId, revision AS Revision, outcome = 'success' AS Succeeded,
-                rollback_hint AS RollbackHint
+                rollback_hint AS RollbackHint, source_path AS SourcePath
          FROM stream WHERE finished_at <= @at ORDER BY finished_at DESC, id DESC LIMIT 1)
         UNION ALL
-        (SELECT true, external_id, revision, outcome = 'success', rollback_hint
+        (SELECT true, external_id, revision, outcome = 'success', rollback_hint, source_path
          FROM stream WHERE finished_at > @at ORDER BY finished_at, id LIMIT 1)
         """;
 
@@ -442,6 +445,7 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
             application_revision = a.ApplicationRevision?.Trim().ToLowerInvariant(),
             application_repository_id = a.ApplicationRevision is null ? null : a.ApplicationRepositoryId,
             resolution = a.ApplicationRevision is null ? null : a.Resolution ?? Projection.ResolutionMethods.Explicit,
+            source_path = Sources.GitOps.GitOpsFolder.Normalize(a.SourcePath),
         }), RowJson);
         foreach (var repositoryId in attempts.Select(a => a.RepositoryId).OfType<int>())
         {

@@ -86,26 +86,29 @@ public sealed class SimulatedOrganizationTests
         Assert.Contains(expected.Latest, l => l.IncidentStartedAt is not null);
 
         // The GitOps service's deployments synced commits of the GitOps repository, each resolved
-        // to the application's commit the bump rolled out, by the method the bump's link allows
-        // (an explicit link, the images, the commit's trailer, its diff); none is left unresolved.
-        var gitOps = await host.QueryAsync<(string Revision, string? Application, string Resolution, string? Repository)>(
+        // to the application's commit the bump of its environment's folder rolled out, by the
+        // method the bump's link allows (an explicit link, the images, the commit's trailer, its
+        // diff); none is left unresolved, though some production syncs applied a head whose newest
+        // commit is a staging bump of a newer build.
+        var gitOps = await host.QueryAsync<(string Revision, string Environment, string? Application, string Resolution, string? Repository)>(
             """
-            SELECT d.revision, d.application_revision, d.resolution, r.full_name FROM deployments d
+            SELECT d.revision, d.environment, d.application_revision, d.resolution, r.full_name FROM deployments d
             JOIN repositories c ON c.id = d.repository_id LEFT JOIN repositories r ON r.id = d.application_repository_id
             WHERE c.full_name = @gitOps
             """, new { gitOps = simulation.World.Organization.GitOps!.FullName });
-        var bumps = simulation.World.GitOpsBumps;
+        var syncs = simulation.World.GitOpsSyncs;
         var service = simulation.World.Organization.Services.Single(s => s.InGitOps);
         Assert.NotEmpty(gitOps);
+        Assert.Contains(gitOps, d => d.Environment == "production" && simulation.World.GitOpsBumps[d.Revision].Environment == "staging");
         Assert.All(gitOps, d =>
         {
-            var bump = bumps[d.Revision];
+            var bump = syncs[(d.Revision, d.Environment)];
             Assert.True(d.Application == bump.Application && d.Repository == service.Repository.FullName && bump.Methods.Contains(d.Resolution),
                 $"{bump.Environment} {d.Revision[..8]} ({bump.Link}): resolved {d.Resolution} to {d.Application?[..8]} in {d.Repository}, expected {bump.Application[..8]} by {string.Join(" or ", bump.Methods)}");
         });
 
         // Every link kind occurs: an image bump resolved explicit was linked by the GitHub deployment CI created.
-        var kinds = gitOps.Select(d => d.Resolution == "explicit" && bumps[d.Revision].Link == GitOpsLink.Images ? "github-deployment" : d.Resolution);
+        var kinds = gitOps.Select(d => d.Resolution == "explicit" && syncs[(d.Revision, d.Environment)].Link == GitOpsLink.Images ? "github-deployment" : d.Resolution);
         Assert.Equal(["commit-diff", "commit-trailer", "explicit", "github-deployment", "image-tag", "version-tag"], kinds.Distinct().Order(StringComparer.Ordinal));
 
         using var api = JsonDocument.Parse(await host.Client.GetStringAsync("/api/v1/metrics"));

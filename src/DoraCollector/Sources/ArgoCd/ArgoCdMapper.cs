@@ -66,7 +66,8 @@ internal sealed class ArgoCdMapper(IOptionsMonitor<ArgoCdOptions> options) : IRa
                 rollout.StartedAt, rollout.FinishedAt, rollout.IsCurrentOperation && rollout.RollbackHint, DetailsJson: Details(app, rollout),
                 RawEventId: raw.Id, KeepStoredHint: !rollout.IsCurrentOperation, Cluster: cluster,
                 ApplicationRevision: rollout.IsCurrentOperation ? applicationRevision : null,
-                ApplicationRepositoryId: rollout.IsCurrentOperation ? applicationRepositoryId : null));
+                ApplicationRepositoryId: rollout.IsCurrentOperation ? applicationRepositoryId : null,
+                SourcePath: SourcePath(rollout.Source)));
         }
 
         // The whole history at once: a snapshot repeats the entries stored before, which change nothing.
@@ -114,6 +115,14 @@ internal sealed class ArgoCdMapper(IOptionsMonitor<ArgoCdOptions> options) : IRa
             : null;
         return (revision.ToLowerInvariant(), repository is null ? null : await writer.Services.RepositoryAsync(repository, ct));
     }
+
+    /// <summary>
+    /// The folder the rollout deployed: the <c>path</c> of the source it synced (a history entry's
+    /// <c>source</c>/<c>sources</c>, else the spec's), for a Git source; a Helm chart repository's
+    /// source has none.
+    /// </summary>
+    public static string? SourcePath(ArgoSource? source) =>
+        source is not null && RepositoryUrls.IsGit(source) ? GitOps.GitOpsFolder.Normalize(source.Path) : null;
 
     private static string Details(ArgoApplication app, ArgoRollout rollout) => JsonSerializer.Serialize(new
     {

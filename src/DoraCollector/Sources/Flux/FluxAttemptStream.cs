@@ -25,16 +25,28 @@ internal static class FluxAttemptStream
 
     /// <param name="link">The application's commit (and its repository) the event metadata names, for a new rollout.</param>
     /// <param name="configurationRepositoryId">The repository the synced revision is a commit of, when the event metadata names it.</param>
+    /// <param name="sourcePath">
+    /// The folder the object applies, when the observation says (a Kustomization's <c>spec.path</c>,
+    /// the <c>sourcePath</c> event metadata key); else the one stored on the object's neighbouring
+    /// attempts (what an earlier poll read): an event does not carry it.
+    /// </param>
     /// <returns>The external id of the attempt the observation is (a repeat: the attempt it repeats).</returns>
     public static async Task<string> WriteAsync(
         FluxObservation o, int serviceId, string environment, string cluster, long rawEventId, DomainWriter writer, CancellationToken ct,
-        (string Revision, int? RepositoryId)? link = null, int? configurationRepositoryId = null)
+        (string Revision, int? RepositoryId)? link = null, int? configurationRepositoryId = null, string? sourcePath = null)
     {
         // The object's stored attempt at or just before the observation, and the one just after it:
         // all the fold needs, however long the object's history.
         var (before, after) = await writer.NeighbouringAttemptsAsync(SourceName, serviceId, environment, cluster, o.Object, o.At, ct);
+        var path = GitOps.GitOpsFolder.Normalize(sourcePath);
         if (before is not null && Continues(before, o))
         {
+            // A poll repeating what a webhook reported first knows the folder the event did not carry.
+            if (path is not null && path != before.SourcePath)
+            {
+                await writer.SetAttemptSourcePathAsync(SourceName, before.ExternalId, path, ct);
+            }
+
             return before.ExternalId;
         }
 
@@ -44,7 +56,8 @@ internal static class FluxAttemptStream
         await writer.UpsertAttemptAsync(new AttemptRow(
             SourceName, externalId, serviceId, environment, configurationRepositoryId, o.Revision, o.Succeeded, null, o.At, hint,
             DetailsJson: Details(o), RawEventId: rawEventId, Cluster: cluster,
-            ApplicationRevision: link?.Revision, ApplicationRepositoryId: link?.RepositoryId), ct);
+            ApplicationRevision: link?.Revision, ApplicationRepositoryId: link?.RepositoryId,
+            SourcePath: path ?? before?.SourcePath ?? after?.SourcePath), ct);
         return externalId;
     }
 

@@ -26,6 +26,9 @@ internal sealed class FluxMapper(IOptionsMonitor<FluxOptions> options, IOptionsM
     /// <summary>Event metadata key of the images the object's workloads run, as references separated by commas or spaces.</summary>
     public const string ImagesKey = "images";
 
+    /// <summary>Event metadata key of the folder of the source the object applies (a Kustomization's <c>spec.path</c>, a Git chart's path).</summary>
+    public const string SourcePathKey = "sourcePath";
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
@@ -38,6 +41,7 @@ internal sealed class FluxMapper(IOptionsMonitor<FluxOptions> options, IOptionsM
         IReadOnlyList<FluxObservation> observed;
         IReadOnlyDictionary<string, string>? keys;
         IReadOnlyList<string>? read = null;
+        string? path = null;
         string cluster;
         switch (raw.Kind)
         {
@@ -57,6 +61,7 @@ internal sealed class FluxMapper(IOptionsMonitor<FluxOptions> options, IOptionsM
                     .DistinctBy(a => a.Key).ToDictionary();
                 cluster = FluxClusters.OfSnapshot(k);
                 read = k.Images;
+                path = k.Spec?.Path;
                 break;
             default:
                 return false;
@@ -73,12 +78,15 @@ internal sealed class FluxMapper(IOptionsMonitor<FluxOptions> options, IOptionsM
         // The explicit link names the rollout the event is about, or the newest of a snapshot (what the object applies now).
         var link = await LinkAsync(keys, writer, ct);
         var configuration = await ConfigurationRepositoryAsync(keys, writer, ct);
+        // The folder: what the object's spec says, else the metadata key a user set (an Alert's
+        // eventMetadata, the object's event.toolkit.fluxcd.io/sourcePath annotation).
+        path ??= keys?.GetValueOrDefault(SourcePathKey);
         var newest = observed[^1];
         foreach (var observation in observed)
         {
             var isNewest = ReferenceEquals(observation, newest);
             var externalId = await FluxAttemptStream.WriteAsync(observation, serviceId, environment, cluster, raw.Id, writer, ct,
-                isNewest ? link : null, configuration);
+                isNewest ? link : null, configuration, path);
             // The images run now belong to the newest rollout only if it went live.
             // Read from its workloads when they were, else from the metadata key.
             if (isNewest && observation.Succeeded && (read is { Count: > 0 } ? read : Images(keys)) is { Count: > 0 } images)

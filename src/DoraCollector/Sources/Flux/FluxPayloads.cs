@@ -26,7 +26,14 @@ internal sealed record FluxObjectReference(string? Kind, string? Namespace, stri
 /// by <see cref="FluxWorkloadImages"/>; null when they were not read.
 /// </param>
 internal sealed record FluxKustomization(
-    FluxObjectMeta? Metadata, FluxKustomizationStatus? Status, string? Cluster = null, List<string>? Images = null);
+    FluxObjectMeta? Metadata, FluxKustomizationStatus? Status, string? Cluster = null, List<string>? Images = null)
+{
+    /// <summary>Only <c>spec.path</c> is kept.</summary>
+    public FluxKustomizationSpec? Spec { get; init; }
+}
+
+/// <param name="Path">The folder of the source's artifact it applies (<c>./apps/checkout/production</c>); the root when empty.</param>
+internal sealed record FluxKustomizationSpec(string? Path);
 
 /// <param name="Annotations">Only <c>event.toolkit.fluxcd.io/*</c> are kept: Flux adds them to the object's events as metadata.</param>
 internal sealed record FluxObjectMeta(string? Name, string? Namespace, Dictionary<string, string>? Labels, Dictionary<string, string>? Annotations);

@@ -6,7 +6,7 @@ namespace DoraCollector.Sources.Flux;
 
 /// <summary>
 /// What the inbox keeps of a Kustomization read from the Kubernetes API: revisions, the Ready
-/// condition and the history, without what moves at every reconcile (last reconcile times and
+/// condition and the history, the folder it applies (<c>spec.path</c>), without what moves at every reconcile (last reconcile times and
 /// counts, messages, inventory). Each distinct snapshot is kept under its own key, in the order
 /// it was first seen, so <c>recompute</c> replays them in the order they happened.
 /// </summary>
@@ -20,6 +20,8 @@ internal static class FluxSnapshot
         var k = item.Deserialize<FluxKustomization>(FluxMapper.Json) ?? throw new JsonException("a Kustomization is null");
         return k with
         {
+            // Only the folder: an empty path (the artifact's root) is no folder.
+            Spec = GitOps.GitOpsFolder.Normalize(k.Spec?.Path) is { } path ? new FluxKustomizationSpec(path) : null,
             Metadata = k.Metadata is null ? null : k.Metadata with
             {
                 Annotations = k.Metadata.Annotations?.Where(a => a.Key.StartsWith(EventAnnotationPrefix, StringComparison.Ordinal))

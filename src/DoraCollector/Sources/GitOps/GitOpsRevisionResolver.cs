@@ -9,8 +9,9 @@ namespace DoraCollector.Sources.GitOps;
 /// Resolves the application revision of GitOps attempts (those that synced a repository other
 /// than the service's own) from stored facts, in the order of docs/metrics.md ("GitOps
 /// repositories and promotion"): the images the rollout ran (recorded by the Argo CD and Flux
-/// sources), then what the synced GitOps revision says (read by the GitHub source). A synced
-/// revision whose commits, read against the revision its stream synced before, change none of
+/// sources), then what the synced GitOps revision says (read by the GitHub source) about the
+/// folder the attempt deployed (its <c>source_path</c>: only the commits and files under it; the
+/// whole repository when no folder is known). A synced revision whose commits, read against the revision its stream synced before, change none of
 /// the service's images runs what that one ran (<c>commit-diff</c>: a manifest-only change).
 /// Answers nothing without the catalog's repository and images for the service.
 /// </summary>
@@ -18,12 +19,16 @@ internal sealed class GitOpsRevisionResolver : IApplicationRevisionResolver
 {
     private const string Images = "SELECT value FROM service_aliases WHERE kind = @kind AND service_id = @serviceId";
 
-    private const string AttemptImages = "SELECT id AS Id, images AS Images FROM deployment_attempts WHERE id = ANY(@ids) AND images IS NOT NULL";
+    private const string AttemptReads = """
+        SELECT id AS Id, images AS Images, COALESCE(source_path, '') AS Folder FROM deployment_attempts
+        WHERE id = ANY(@ids) AND (images IS NOT NULL OR source_path IS NOT NULL)
+        """;
 
     private const string Revisions = """
         SELECT g.repository_id AS RepositoryId, g.sha AS Sha, g.base_sha AS BaseSha, g.source_commits::text AS SourceCommits,
-               g.message_images::text AS MessageImages, g.diff_images::text AS DiffImages
-        FROM gitops_revisions g JOIN unnest(@repositoryIds::int[], @shas::text[]) AS t (r, s) ON g.repository_id = t.r AND g.sha = t.s
+               g.message_images::text AS MessageImages, g.diff_images::text AS DiffImages, g.folder AS Folder
+        FROM gitops_revisions g JOIN unnest(@repositoryIds::int[], @shas::text[], @folders::text[]) AS t (r, s, f)
+          ON g.repository_id = t.r AND g.sha = t.s AND g.folder = t.f
         """;
 
     public async Task<IReadOnlyDictionary<long, ResolvedRevision>> ResolveAsync(ResolutionRequest request, CancellationToken ct)
@@ -41,14 +46,19 @@ internal sealed class GitOpsRevisionResolver : IApplicationRevisionResolver
         var repository = await conn.ExecuteScalarAsync<string>(new CommandDefinition(
             "SELECT full_name FROM repositories WHERE id = @repositoryId", new { repositoryId }, db.Transaction, cancellationToken: ct));
         var app = new ApplicationSide(repositoryId, repository ?? "", images);
-        var running = (await conn.QueryAsync<(long Id, string[] Images)>(new CommandDefinition(AttemptImages,
-            new { ids = open.Select(a => a.Id).ToArray() }, db.Transaction, cancellationToken: ct))).ToDictionary(r => r.Id, r => r.Images);
-        // Several attempts (environments, clusters) sync one revision: each pair is asked once.
-        var synced = open.Select(a => (RepositoryId: a.RepositoryId ?? repositoryId, a.Revision)).Distinct().ToList();
+        var read = (await conn.QueryAsync<(long Id, string[]? Images, string Folder)>(new CommandDefinition(AttemptReads,
+            new { ids = open.Select(a => a.Id).ToArray() }, db.Transaction, cancellationToken: ct))).ToDictionary(r => r.Id);
+        string FolderOf(AttemptFact a) => read.TryGetValue(a.Id, out var r) ? r.Folder : "";
+        // Several attempts (environments, clusters) sync one revision: each revision and folder is asked once.
+        var synced = open.Select(a => (RepositoryId: a.RepositoryId ?? repositoryId, a.Revision, Folder: FolderOf(a))).Distinct().ToList();
         var revisions = (await conn.QueryAsync<StoredRevision>(new CommandDefinition(Revisions,
-                new { repositoryIds = synced.Select(s => s.RepositoryId).ToArray(), shas = synced.Select(s => s.Revision).ToArray() },
+                new
+                {
+                    repositoryIds = synced.Select(s => s.RepositoryId).ToArray(), shas = synced.Select(s => s.Revision).ToArray(),
+                    folders = synced.Select(s => s.Folder).ToArray(),
+                },
                 db.Transaction, cancellationToken: ct)))
-            .ToDictionary(r => (r.RepositoryId, r.Sha));
+            .ToDictionary(r => (r.RepositoryId, r.Sha, r.Folder));
 
         var finder = new ApplicationRevisionFinder(new SqlRevisionFacts(db));
         var openIds = open.Select(a => a.Id).ToHashSet();
@@ -63,8 +73,8 @@ internal sealed class GitOpsRevisionResolver : IApplicationRevisionResolver
                 var found = attempt.ApplicationRevision;
                 if (openIds.Contains(attempt.Id))
                 {
-                    var stored = revisions.GetValueOrDefault((attempt.RepositoryId ?? repositoryId, attempt.Revision));
-                    var result = await finder.FromImagesAsync(app, running.GetValueOrDefault(attempt.Id), ct)
+                    var stored = revisions.GetValueOrDefault((attempt.RepositoryId ?? repositoryId, attempt.Revision, FolderOf(attempt)));
+                    var result = await finder.FromImagesAsync(app, read.TryGetValue(attempt.Id, out var r) ? r.Images : null, ct)
                                  ?? (stored is null ? null : await finder.FromGitOpsAsync(app, stored.Facts, ct))
                                  ?? Unchanged(app, stored, previous, previousRevision);
                     if (result is not null)
@@ -107,6 +117,7 @@ internal sealed class GitOpsRevisionResolver : IApplicationRevisionResolver
         public string SourceCommits { get; init; } = "[]";
         public string MessageImages { get; init; } = "[]";
         public string DiffImages { get; init; } = "[]";
+        public string Folder { get; init; } = "";
 
         public GitOpsRevisionFacts Facts => new(
             JsonSerializer.Deserialize<List<SourceCommitLink>>(SourceCommits, GitOpsStore.Json) ?? [],

@@ -5,7 +5,8 @@ using Npgsql;
 namespace DoraCollector.Sources.GitOps;
 
 /// <summary>A synced GitOps revision to read: its repository, the commit, and the revision synced before it in the same stream.</summary>
-internal sealed record GitOpsRevisionToRead(int RepositoryId, string Sha, string? BaseSha);
+/// <param name="Folder">The folder a rollout of it deployed (<see cref="GitOpsFolder"/>); empty: the whole repository.</param>
+internal sealed record GitOpsRevisionToRead(int RepositoryId, string Sha, string? BaseSha, string Folder = "");
 
 /// <summary>What a GitOps revision's commits say: the source commits their messages name and the image tags their messages and diff set.</summary>
 internal sealed record GitOpsRevisionFacts(
@@ -24,26 +25,29 @@ internal sealed class GitOpsStore(NpgsqlDataSource db)
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     // Attempts that synced this repository for a service of another repository (a GitOps
-    // deployment) whose revision is not read yet; with the revision its stream synced before.
+    // deployment) whose revision is not read yet for the folder they deployed; with the revision
+    // its stream synced before.
     private const string Unread = """
         SELECT a.repository_id AS RepositoryId, a.revision AS Sha,
                (SELECT p.revision FROM deployment_attempts p
                 WHERE p.service_id = a.service_id AND p.environment = a.environment AND p.repository_id = a.repository_id
                   AND p.finished_at < a.finished_at AND p.revision <> a.revision AND p.outcome = 'success'
-                ORDER BY p.finished_at DESC LIMIT 1) AS BaseSha
+                ORDER BY p.finished_at DESC LIMIT 1) AS BaseSha,
+               COALESCE(a.source_path, '') AS Folder
         FROM deployment_attempts a
         JOIN services s ON s.id = a.service_id
         WHERE a.repository_id = @repositoryId AND s.repository_id IS NOT NULL AND s.repository_id <> a.repository_id
           AND a.revision ~ '^[0-9a-f]{40}$'
-          AND NOT EXISTS (SELECT 1 FROM gitops_revisions g WHERE g.repository_id = a.repository_id AND g.sha = a.revision)
+          AND NOT EXISTS (SELECT 1 FROM gitops_revisions g
+                          WHERE g.repository_id = a.repository_id AND g.sha = a.revision AND g.folder = COALESCE(a.source_path, ''))
         ORDER BY a.finished_at DESC
         LIMIT @limit
         """;
 
     private const string SaveRevision = """
-        INSERT INTO gitops_revisions (repository_id, sha, base_sha, source_commits, message_images, diff_images, read_at)
-        VALUES (@repositoryId, @sha, @baseSha, @sourceCommits::jsonb, @messageImages::jsonb, @diffImages::jsonb, @now)
-        ON CONFLICT (repository_id, sha) DO NOTHING
+        INSERT INTO gitops_revisions (repository_id, sha, folder, base_sha, source_commits, message_images, diff_images, read_at)
+        VALUES (@repositoryId, @sha, @folder, @baseSha, @sourceCommits::jsonb, @messageImages::jsonb, @diffImages::jsonb, @now)
+        ON CONFLICT (repository_id, sha, folder) DO NOTHING
         """;
 
     // The services whose attempts synced the revision, or whose repository a tag belongs to: their
@@ -68,7 +72,7 @@ internal sealed class GitOpsStore(NpgsqlDataSource db)
         WHERE s.repository_id = @repositoryId AND a.images IS NOT NULL
         UNION
         SELECT DISTINCT x ->> 'image', x ->> 'newTag' FROM deployment_attempts a JOIN services s ON s.id = a.service_id
-        JOIN gitops_revisions g ON g.repository_id = a.repository_id AND g.sha = a.revision
+        JOIN gitops_revisions g ON g.repository_id = a.repository_id AND g.sha = a.revision AND g.folder = COALESCE(a.source_path, '')
         CROSS JOIN LATERAL jsonb_array_elements(g.message_images || g.diff_images) AS x
         WHERE s.repository_id = @repositoryId
         """;
@@ -82,7 +86,7 @@ internal sealed class GitOpsStore(NpgsqlDataSource db)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         return (await conn.QueryAsync<GitOpsRevisionToRead>(new CommandDefinition(Unread, new { repositoryId, limit }, cancellationToken: ct)))
-            .DistinctBy(r => r.Sha).ToList();
+            .DistinctBy(r => (r.Sha, r.Folder)).ToList();
     }
 
     public async Task SaveRevisionAsync(GitOpsRevisionToRead revision, GitOpsRevisionFacts facts, DateTimeOffset now, CancellationToken ct)
@@ -93,6 +97,7 @@ internal sealed class GitOpsStore(NpgsqlDataSource db)
         {
             repositoryId = revision.RepositoryId,
             sha = revision.Sha,
+            folder = revision.Folder,
             baseSha = revision.BaseSha,
             sourceCommits = JsonSerializer.Serialize(facts.SourceCommits, Json),
             messageImages = JsonSerializer.Serialize(facts.MessageImages, Json),

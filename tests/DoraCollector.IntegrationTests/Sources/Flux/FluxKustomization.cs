@@ -18,6 +18,7 @@ internal sealed class FluxKustomization(string name, string @namespace = "flux-s
     private string? _attempted;
     private int _reconciles;
     private string[] _inventory = ["apps_podinfo_apps_Deployment"];
+    private string _path = $"./apps/{name}";
 
     public FluxKustomization Label(string key, string value)
     {
@@ -28,6 +29,13 @@ internal sealed class FluxKustomization(string name, string @namespace = "flux-s
     public FluxKustomization Annotate(string key, string value)
     {
         _annotations[key] = value;
+        return this;
+    }
+
+    /// <summary>The folder of its source it applies (<c>spec.path</c>); <c>./apps/&lt;name&gt;</c> unless set.</summary>
+    public FluxKustomization Path(string path)
+    {
+        _path = path;
         return this;
     }
 
@@ -95,7 +103,7 @@ internal sealed class FluxKustomization(string name, string @namespace = "flux-s
         },
         ["spec"] = new JsonObject
         {
-            ["interval"] = "10m0s", ["path"] = "./apps/podinfo", ["prune"] = true,
+            ["interval"] = "10m0s", ["path"] = _path, ["prune"] = true,
             ["sourceRef"] = new JsonObject { ["kind"] = "GitRepository", ["name"] = "flux-system" },
         },
         ["status"] = new JsonObject
