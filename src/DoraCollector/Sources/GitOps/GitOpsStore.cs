@@ -26,11 +26,11 @@ internal sealed class GitOpsStore(NpgsqlDataSource db)
 
     // Attempts that synced this repository for a service of another repository (a GitOps
     // deployment) whose revision is not read yet for the folder they deployed; with the revision
-    // its stream synced before.
+    // its stream (the same environment on the same cluster) synced before.
     private const string Unread = """
         SELECT a.repository_id AS RepositoryId, a.revision AS Sha,
                (SELECT p.revision FROM deployment_attempts p
-                WHERE p.service_id = a.service_id AND p.environment = a.environment AND p.repository_id = a.repository_id
+                WHERE p.service_id = a.service_id AND p.environment = a.environment AND p.cluster = a.cluster AND p.repository_id = a.repository_id
                   AND p.finished_at < a.finished_at AND p.revision <> a.revision AND p.outcome = 'success'
                 ORDER BY p.finished_at DESC LIMIT 1) AS BaseSha,
                COALESCE(a.source_path, '') AS Folder

@@ -170,6 +170,39 @@ public sealed class GitOpsFolderTests
         Assert.Equal([(l.P0, l.Initial, "commit-trailer"), (l.S2, l.Feature, "commit-trailer")], deployments);
     }
 
+    [Fact]
+    public async Task A_lagging_cluster_reads_each_sync_against_what_the_same_cluster_synced_before()
+    {
+        Layout l = null!;
+        await using var host = await GitHubHost.StartAsync(Now, [Shop, GitOps], Settings, github => l = Build(github, trailers: true));
+
+        // Production runs on eu and us; us applies each commit after eu has moved on. Read against
+        // eu's later sync, us's sync of p1 would compare backwards and find no bump at all.
+        var metadata = new Dictionary<string, string>
+        {
+            ["configurationRepository"] = "acme/gitops", ["environment"] = "production", ["sourcePath"] = "./apps/checkout/production",
+        };
+        foreach (var (cluster, revision, hoursAgo) in new[]
+                 {
+                     ("eu", l.P0, 24 * 9.0), ("us", l.P0, 24 * 9 - 1.0), ("eu", l.P1, 14.0), ("eu", l.S2, 12.0), ("us", l.P1, 11.0),
+                 })
+        {
+            await PostFluxAsync(host, FluxEvents.Event("checkout-production", $"main@sha1:{revision}", Ago(hoursAgo), metadata: metadata), cluster);
+        }
+
+        await host.SettleAsync();
+        await host.PollAsync();
+        await host.SettleAsync();
+
+        var deployments = await host.QueryAsync<(string Revision, string? Application, string Resolution)>(
+            "SELECT revision, application_revision, resolution FROM deployments ORDER BY finished_at");
+        var bases = (await host.QueryAsync<(string Sha, string? Base)>("SELECT sha, base_sha FROM gitops_revisions")).ToDictionary(b => b.Sha, b => b.Base);
+        // p1 is read against p0 (each cluster's sync before it), never against eu's later s2.
+        Assert.Equal(l.P0, bases[l.P1]);
+        Assert.Equal(l.P1, bases[l.S2]);
+        Assert.Equal([(l.P0, l.Initial, "commit-trailer"), (l.P1, l.Feature, "commit-trailer"), (l.S2, l.Feature, "commit-diff")], deployments);
+    }
+
     private static async Task SettleAndPollAsync(GitHubHost host, params ArgoCdApplication[] apps)
     {
         foreach (var app in apps)
@@ -188,9 +221,9 @@ public sealed class GitOpsFolderTests
         await host.SettleAsync();
     }
 
-    private static async Task PostFluxAsync(GitHubHost host, System.Text.Json.Nodes.JsonObject e)
+    private static async Task PostFluxAsync(GitHubHost host, System.Text.Json.Nodes.JsonObject e, string? cluster = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/flux") { Content = new StringContent(e.ToJsonString(), Encoding.UTF8) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, cluster is null ? "/webhooks/flux" : $"/webhooks/flux?cluster={cluster}") { Content = new StringContent(e.ToJsonString(), Encoding.UTF8) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", FluxToken);
         Assert.True((await host.Client.SendAsync(request)).IsSuccessStatusCode);
