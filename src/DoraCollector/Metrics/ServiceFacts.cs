@@ -68,30 +68,35 @@ internal static class ServiceFactsLoader
             WHERE (resolved_at IS NULL OR resolved_at > @from OR started_at > @from){only}
             """, from, ids, r => ListsOf(r.GetInt32(0), Intern(r.GetString(1))).I.Add(
                 new IncidentEntry(Ticks(r, 2), r.IsDBNull(3) ? IncidentEntry.Open : Ticks(r, 3))), ct);
+        // One pass over all deployments for both the all-time counts and the latest before @from.
         await ReadAsync(conn, tx, $"""
             SELECT service_id, environment,
                    count(*) FILTER (WHERE NOT is_redeploy AND outcome = 'success' AND NOT is_failed)::int,
                    count(*) FILTER (WHERE NOT is_redeploy AND outcome = 'success' AND is_failed)::int,
                    count(*) FILTER (WHERE NOT is_redeploy AND outcome = 'failure')::int,
-                   count(*) FILTER (WHERE is_redeploy)::int
+                   count(*) FILTER (WHERE is_redeploy)::int,
+                   max(finished_at) FILTER (WHERE outcome = 'success' AND NOT is_redeploy AND finished_at <= @from)
             FROM deployments WHERE true{only} GROUP BY service_id, environment
             """, from, ids, r =>
             {
-                var environment = Intern(r.GetString(1));
-                Of(r.GetInt32(0)).Totals[environment] = new DeploymentCounts(r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), r.GetInt32(5));
-                ListsOf(r.GetInt32(0), environment);
+                var (id, environment) = (r.GetInt32(0), Intern(r.GetString(1)));
+                var service = Of(id);
+                service.Totals[environment] = new DeploymentCounts(r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), r.GetInt32(5));
+                if (!r.IsDBNull(6))
+                {
+                    service.LatestBefore[environment] = (Ticks(r, 6), 0);
+                }
+
+                ListsOf(id, environment);
             }, ct);
         await ReadAsync(conn, tx, $"""
-            SELECT service_id, environment, max(deployed), max(started)
-            FROM (
-                SELECT service_id, environment, finished_at AS deployed, NULL::timestamptz AS started
-                FROM deployments WHERE outcome = 'success' AND NOT is_redeploy AND finished_at <= @from{only}
-                UNION ALL
-                SELECT service_id, environment, NULL, started_at FROM incidents WHERE started_at <= @from{only}
-            ) e
-            GROUP BY service_id, environment
-            """, from, ids, r => Of(r.GetInt32(0)).LatestBefore[Intern(r.GetString(1))] =
-                (r.IsDBNull(2) ? 0 : Ticks(r, 2), r.IsDBNull(3) ? 0 : Ticks(r, 3)), ct);
+            SELECT service_id, environment, max(started_at) FROM incidents WHERE started_at <= @from{only} GROUP BY service_id, environment
+            """, from, ids, r =>
+            {
+                var service = Of(r.GetInt32(0));
+                var environment = Intern(r.GetString(1));
+                service.LatestBefore[environment] = (service.LatestBefore.GetValueOrDefault(environment).Deployed, Ticks(r, 2));
+            }, ct);
 
         foreach (var ((id, environment), l) in lists)
         {
