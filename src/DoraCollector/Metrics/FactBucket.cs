@@ -94,6 +94,9 @@ internal readonly record struct DeploymentEntry(long Finished, long Recovered, D
     public bool IsFailed => (Flags & DeploymentFlags.Failed) != 0;
     public bool IsRework => (Flags & DeploymentFlags.Rework) != 0;
 
+    /// <summary>Its application revision is unresolved (docs/metrics.md, "Data quality"); set only by the snapshot's loader.</summary>
+    public bool IsUnresolved => (Flags & DeploymentFlags.Unresolved) != 0;
+
     /// <summary>Counts for frequency and for the latest-deployment marker: went live, not a redeploy.</summary>
     public bool IsLive => Succeeded && !IsRedeploy;
 
@@ -112,6 +115,7 @@ internal enum DeploymentFlags : byte
     Redeploy = 2,
     Failed = 4,
     Rework = 8,
+    Unresolved = 16,
 }
 
 /// <summary>A <see cref="ChangeFact"/> in ticks.</summary>

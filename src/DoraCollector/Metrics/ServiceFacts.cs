@@ -45,11 +45,13 @@ internal static class ServiceFactsLoader
         }
 
         await ReadAsync(conn, tx, $"""
-            SELECT service_id, environment, finished_at, outcome = 'success', is_redeploy, is_failed, is_rework, recovered_at
+            SELECT service_id, environment, finished_at, outcome = 'success', is_redeploy, is_failed, is_rework, recovered_at,
+                   resolution = 'unresolved'
             FROM deployments WHERE finished_at > @from{only}
             """, from, ids, r => ListsOf(r.GetInt32(0), Intern(r.GetString(1))).D.Add(new DeploymentEntry(
                 Ticks(r, 2), r.IsDBNull(7) ? long.MinValue : Ticks(r, 7),
-                DeploymentEntry.FlagsOf(r.GetBoolean(3), r.GetBoolean(4), r.GetBoolean(5), r.GetBoolean(6)))), ct);
+                DeploymentEntry.FlagsOf(r.GetBoolean(3), r.GetBoolean(4), r.GetBoolean(5), r.GetBoolean(6))
+                | (r.GetBoolean(8) ? DeploymentFlags.Unresolved : 0))), ct);
         await ReadAsync(conn, tx, $"""
             SELECT d.service_id, d.environment, d.finished_at, c.first_commit_at, c.opened_at, c.merged_at
             FROM deployment_changes c JOIN deployments d ON d.id = c.deployment_id

@@ -78,13 +78,13 @@ internal sealed class SnapshotBuilder(NpgsqlDataSource db, MetricsEngine engine,
         }
 
         var unattributed = await MetricFactsLoader.UnattributedAsync(conn, from, now, ct);
-        var unresolved = await MetricFactsLoader.UnresolvedAsync(conn, from, now, ct);
         await tx.CommitAsync(ct);
 
         var calculator = new DoraCalculator(current);
         var buckets = facts.Where(f => services.ContainsKey(f.Key))
             .SelectMany(f => f.Value.Buckets.Values.Where(b => f.Value.Totals.ContainsKey(b.Environment) || HasIncidentIn(b, from.UtcTicks, now.UtcTicks)))
             .ToList();
+        var unresolved = buckets.Sum(b => Unresolved(b, from.UtcTicks, now.UtcTicks));
         var reuse = dirty is null ? null : Reuse(state!, services, dirty);
         var series = calculator.Compute(buckets, services, windows, reuse);
 
@@ -176,6 +176,18 @@ internal sealed class SnapshotBuilder(NpgsqlDataSource db, MetricsEngine engine,
         }
 
         return false;
+    }
+
+    // MetricFactsLoader.UnresolvedCondition over (from, now].
+    private static int Unresolved(FactBucket bucket, long from, long now)
+    {
+        var count = 0;
+        for (int at = FactBucket.After(bucket.Deployments, from, static d => d.Finished), end = FactBucket.After(bucket.Deployments, now, static d => d.Finished); at < end; at++)
+        {
+            count += bucket.Deployments[at].IsUnresolved && !bucket.Deployments[at].IsRedeploy ? 1 : 0;
+        }
+
+        return count;
     }
 
     // The condition of MetricFactsLoader's incidents over (from, now].

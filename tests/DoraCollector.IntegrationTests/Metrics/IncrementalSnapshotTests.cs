@@ -221,14 +221,16 @@ public sealed class IncrementalSnapshotTests
             var deployment = await conn.ExecuteScalarAsync<long>(
                 """
                 INSERT INTO deployments (key, service_id, environment, revision, started_at, finished_at, outcome, attempt_count,
-                                         is_redeploy, is_rollback, is_failed, is_rework, recovered_at, changes_state)
-                VALUES (@key, @service, @environment, @revision, @started, @finished, @outcome, 1, @redeploy, false, @failed, @rework, @recovered, 'resolved')
+                                         is_redeploy, is_rollback, is_failed, is_rework, recovered_at, changes_state, resolution)
+                VALUES (@key, @service, @environment, @revision, @started, @finished, @outcome, 1, @redeploy, false, @failed, @rework, @recovered, 'resolved',
+                        @resolution)
                 RETURNING id
                 """,
                 new
                 {
                     key = $"test:{n}", service, environment, revision = $"r{n}", started = finished.AddMinutes(-3), finished,
                     outcome = succeeded ? "success" : "failure", redeploy, failed, rework, recovered,
+                    resolution = random.Next(8) == 0 ? "unresolved" : "same-repository",
                 }, tx);
             for (var c = 0; c < random.Next(0, 4); c++)
             {
