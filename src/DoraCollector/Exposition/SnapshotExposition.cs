@@ -19,8 +19,16 @@ internal sealed class SnapshotExposition
         _text = text;
 
         // No member at all for no text: the scrape's own tail member still makes the body valid gzip.
-        _gzip = new Lazy<byte[]>(() => text.Length == 0 ? [] : GzipMember.Compress(text, CompressionLevel.Optimal));
+        _gzip = new Lazy<byte[]>(() => text.Length == 0 ? [] : GzipMember.Compress(text, LevelFor(text.Length)));
     }
+
+    /// <summary>
+    /// Beyond this much text (thousands of services), the fastest level: the optimal one would take
+    /// seconds per snapshot, and every delivery would wait for them before a scrape shows it.
+    /// </summary>
+    public const int FastestAbove = 32 * 1024 * 1024;
+
+    public static CompressionLevel LevelFor(int length) => length > FastestAbove ? CompressionLevel.Fastest : CompressionLevel.Optimal;
 
     public static SnapshotExposition Empty { get; } = new(DoraSnapshot.Empty, []);
 
