@@ -25,6 +25,7 @@ internal static class ServiceRun
 
     public static async Task<Figures> RunAsync(string connection, string collector, int deliveries, TextWriter output)
     {
+        await AsProjectedAsync(connection);
         var url = new Uri($"http://127.0.0.1:{LoopbackProcess.FreePort()}/");
         var environment = new Dictionary<string, string?>
         {
@@ -105,6 +106,25 @@ internal static class ServiceRun
         peak.Sample();
         output.WriteLine($"service: peak RSS {peak.MiB:N0} MiB through the first snapshot, {deliveries} incremental ones and the scrapes");
         return new Figures(first, delivery, scrape, peak.MiB, bytes, gzipBytes);
+    }
+
+    /// <summary>
+    /// The history is what projection under the default rules writes, so the collector must not
+    /// project it again at start (with no raw events behind it, that would delete it): its rules
+    /// are recorded as the ones in force, and the probes of an earlier run are removed.
+    /// </summary>
+    internal static async Task AsProjectedAsync(string connection)
+    {
+        await using var db = Npgsql.NpgsqlDataSource.Create(connection);
+        await using var cmd = db.CreateCommand(
+            """
+            DELETE FROM projection_queue;
+            DELETE FROM services WHERE name LIKE 'probe-%';
+            INSERT INTO collector_state (key, value, updated_at) VALUES ('projection_rules', @rules, now())
+            ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value;
+            """);
+        cmd.Parameters.AddWithValue("rules", DoraCollector.Projection.ProjectionRules.From(new DoraCollector.Metrics.MetricsOptions()).Fingerprint);
+        await cmd.ExecuteNonQueryAsync();
     }
 
     private static string Delivery(string service)
