@@ -10,16 +10,17 @@ namespace DoraCollector.Exposition;
 /// </summary>
 internal sealed class SnapshotExposition
 {
-    private readonly byte[] _text;
+    private readonly ReadOnlyMemory<byte> _text;
     private readonly Lazy<byte[]> _gzip;
 
-    public SnapshotExposition(DoraSnapshot snapshot, byte[] text)
+    /// <param name="text">The rendered families; kept as given, never copied.</param>
+    public SnapshotExposition(DoraSnapshot snapshot, ReadOnlyMemory<byte> text)
     {
         Snapshot = snapshot;
         _text = text;
 
         // No member at all for no text: the scrape's own tail member still makes the body valid gzip.
-        _gzip = new Lazy<byte[]>(() => text.Length == 0 ? [] : GzipMember.Compress(text, LevelFor(text.Length)));
+        _gzip = new Lazy<byte[]>(() => text.Length == 0 ? [] : GzipMember.Compress(text.Span, LevelFor(text.Length)));
     }
 
     /// <summary>
@@ -30,7 +31,7 @@ internal sealed class SnapshotExposition
 
     public static CompressionLevel LevelFor(int length) => length > FastestAbove ? CompressionLevel.Fastest : CompressionLevel.Optimal;
 
-    public static SnapshotExposition Empty { get; } = new(DoraSnapshot.Empty, []);
+    public static SnapshotExposition Empty { get; } = new(DoraSnapshot.Empty, ReadOnlyMemory<byte>.Empty);
 
     public DoraSnapshot Snapshot { get; }
 
