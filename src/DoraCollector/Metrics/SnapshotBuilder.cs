@@ -51,6 +51,9 @@ internal sealed class SnapshotBuilder(NpgsqlDataSource db, MetricsEngine engine,
         HashSet<int>? dirty = null;
         if (full)
         {
+            // What was kept goes before the new facts come: at thousands of services, both at once
+            // would double the memory the facts take.
+            (_state, state) = (null, null);
             facts = await ServiceFactsLoader.LoadAsync(conn, tx, from, current.LeadTimeStart, ids: null, ct);
         }
         else

@@ -1,3 +1,4 @@
+using DoraCollector.Exposition;
 using DoraCollector.Metrics;
 using Dapper;
 using DoraCollector.Hosting;
@@ -74,6 +75,14 @@ internal sealed partial class SnapshotRefresher(
 
             // Prometheus always asks for gzip: compress here, in the background, so no scrape pays for it.
             _ = holder.Exposition.Gzip;
+
+            // The previous snapshot's rendering (tens of megabytes at thousands of services) lies in
+            // the large object heap until a full collection: without one after each snapshot,
+            // several of them pile up. A background collection, so nothing stops for it.
+            if (holder.Exposition.Text.Length > SnapshotExposition.FastestAbove / 4)
+            {
+                GC.Collect(2, GCCollectionMode.Forced, blocking: false);
+            }
             telemetry.JobFinished("snapshot", clock.GetElapsedTime(started), succeeded: true);
             LogComputed(snapshot.Series.Count, snapshot.ComputeDuration.TotalMilliseconds, builder.LastWasIncremental, builder.LastRemeasured);
         }
