@@ -39,6 +39,13 @@ internal static class SnapshotBenchmark
             output.WriteLine($"history: {reader.GetInt64(0):N0} deployments, {reader.GetInt64(1):N0} changes, {reader.GetInt64(2):N0} commits, {reader.GetInt64(3):N0} incidents");
         }
 
+        if (args.Has("--service-only") && args.Value("--collector") is { Length: > 0 } only)
+        {
+            var figures = await ServiceRun.RunAsync(connection, only, args.Number("--deliveries", 7), output);
+            output.WriteLine($"a delivery to /metrics: p50 {figures.Delivery.Percentile(0.5) / 1000:0.00} s, max {figures.Delivery.Percentile(1) / 1000:0.00} s");
+            return 0;
+        }
+
         var clock = new FixedClock(now);
         var container = new ServiceCollection()
             .AddLogging()
