@@ -16,9 +16,11 @@ test:
 build:
 	dotnet build DoraCollector.sln -c Release -warnaserror
 
-# Measures snapshot compute and /metrics render on a synthetic year (docs/benchmarks.md).
+# Measures snapshot compute and /metrics render on synthetic years of 500 and 5,000 services, the
+# latter with full and incremental snapshots, a delivery's time to /metrics and peak RSS beside
+# their goals (docs/benchmarks.md). ARGS="500" or ARGS="5000" runs one of them.
 bench:
-	scripts/bench.sh
+	scripts/bench.sh $(ARGS)
 
 # Webhook ingest at 2,000/s and a first backfill, for a simulated 200-service organisation (docs/benchmarks.md).
 load:

@@ -19,6 +19,7 @@ internal static partial class HttpScrapes
         }
 
         const string url = "http://127.0.0.1:18099";
+        await ServiceRun.AsProjectedAsync(connection);
         await using var app = CollectorApp.Build(["--urls", url, $"--ConnectionStrings:Dora={connection}", "--Logging:LogLevel:Default=Warning"]);
         await app.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri(url) };

@@ -7,13 +7,15 @@ using NpgsqlTypes;
 namespace DoraCollector.Benchmarks;
 
 /// <summary>
-/// A deterministic year of history written straight into the domain tables with COPY: teams of
-/// ten services, each with a linear commit history, production and staging deployment streams
+/// A deterministic year of history written straight into the domain tables with COPY: services
+/// spread evenly over teams (ten a team unless told), each with a linear commit history,
+/// production and staging deployment streams
 /// with failures, redeploys, rollbacks, rework and recoveries, changes with pull-request times,
 /// and production incidents. Sizes follow the benchmark's brief (500 services ≈ 250,000
-/// deployments, 2,000,000 commits, 20,000 incidents).
+/// deployments, 2,000,000 commits, 20,000 incidents; 5,000 services in 200 teams ≈ 2,500,000
+/// deployments, 20,000,000 commits).
 /// </summary>
-internal sealed class SyntheticHistory(int services, DateTimeOffset now, int seed = 42)
+internal sealed class SyntheticHistory(int services, int teams, DateTimeOffset now, int seed = 42)
 {
     public const int CommitsPerService = 4000;
     public const int ProductionDeploymentsPerService = 200;
@@ -23,7 +25,11 @@ internal sealed class SyntheticHistory(int services, DateTimeOffset now, int see
     private readonly Random _random = new(seed);
     private readonly DateTimeOffset _start = now.AddDays(-365);
 
-    public string Fingerprint => $"services={services};now={now:O};seed={seed};v1";
+    /// <summary>What the history is, whatever day it was loaded: the same fingerprint is the same rows, relative to <see cref="Now"/>.</summary>
+    public string Fingerprint => $"services={services};teams={teams};seed={seed};v2";
+
+    /// <summary>The instant the year ends at.</summary>
+    public DateTimeOffset Now => now;
 
     public async Task LoadAsync(NpgsqlDataSource db, TextWriter log)
     {
@@ -34,10 +40,10 @@ internal sealed class SyntheticHistory(int services, DateTimeOffset now, int see
                      pull_requests, commits, projection_queue, service_aliases, services, repositories, teams RESTART IDENTITY CASCADE;
             """);
         await Execute(conn, $"""
-            INSERT INTO teams (name) SELECT 'team-' || lpad(i::text, 3, '0') FROM generate_series(1, {Math.Max(1, services / 10)}) i;
+            INSERT INTO teams (name) SELECT 'team-' || lpad(i::text, 3, '0') FROM generate_series(1, {teams}) i;
             INSERT INTO repositories (full_name) SELECT 'acme/service-' || lpad(i::text, 4, '0') FROM generate_series(1, {services}) i;
             INSERT INTO services (name, team_id, repository_id, origin)
-                SELECT 'service-' || lpad(i::text, 4, '0'), (i - 1) / 10 + 1, i, 'catalog' FROM generate_series(1, {services}) i;
+                SELECT 'service-' || lpad(i::text, 4, '0'), (i - 1) / {PerTeam} + 1, i, 'catalog' FROM generate_series(1, {services}) i;
             """);
 
         await CopyCommitsAsync(conn);
@@ -48,6 +54,8 @@ internal sealed class SyntheticHistory(int services, DateTimeOffset now, int see
         await Execute(conn, "ANALYZE");
         log.WriteLine($"  incidents written, tables analysed after {stopwatch.Elapsed.TotalSeconds:0.0} s");
     }
+
+    private int PerTeam => (services + teams - 1) / teams;
 
     private async Task CopyCommitsAsync(NpgsqlConnection conn)
     {

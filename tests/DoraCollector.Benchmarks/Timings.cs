@@ -30,6 +30,8 @@ internal sealed class Timings(string name)
         return timings;
     }
 
+    public void Add(TimeSpan elapsed) => _milliseconds.Add(elapsed.TotalMilliseconds);
+
     public double Percentile(double p)
     {
         var sorted = _milliseconds.Order().ToList();

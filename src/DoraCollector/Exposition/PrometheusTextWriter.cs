@@ -52,6 +52,12 @@ internal sealed class PrometheusTextWriter
 
     public byte[] ToArray() => WrittenSpan.ToArray();
 
+    /// <summary>The written bytes in the writer's own buffer, without a copy: write nothing more once taken.</summary>
+    public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _length);
+
+    /// <summary>The size of the buffer: <see cref="WrittenMemory"/> keeps it all.</summary>
+    public int Capacity => _buffer.Length;
+
     public override string ToString() => Encoding.UTF8.GetString(WrittenSpan);
 
     /// <summary>

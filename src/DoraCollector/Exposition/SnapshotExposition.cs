@@ -10,19 +10,28 @@ namespace DoraCollector.Exposition;
 /// </summary>
 internal sealed class SnapshotExposition
 {
-    private readonly byte[] _text;
+    private readonly ReadOnlyMemory<byte> _text;
     private readonly Lazy<byte[]> _gzip;
 
-    public SnapshotExposition(DoraSnapshot snapshot, byte[] text)
+    /// <param name="text">The rendered families; kept as given, never copied.</param>
+    public SnapshotExposition(DoraSnapshot snapshot, ReadOnlyMemory<byte> text)
     {
         Snapshot = snapshot;
         _text = text;
 
         // No member at all for no text: the scrape's own tail member still makes the body valid gzip.
-        _gzip = new Lazy<byte[]>(() => text.Length == 0 ? [] : GzipMember.Compress(text, CompressionLevel.Optimal));
+        _gzip = new Lazy<byte[]>(() => text.Length == 0 ? [] : GzipMember.Compress(text.Span, LevelFor(text.Length)));
     }
 
-    public static SnapshotExposition Empty { get; } = new(DoraSnapshot.Empty, []);
+    /// <summary>
+    /// Beyond this much text (thousands of services), the fastest level: the optimal one would take
+    /// seconds per snapshot, and every delivery would wait for them before a scrape shows it.
+    /// </summary>
+    public const int FastestAbove = 32 * 1024 * 1024;
+
+    public static CompressionLevel LevelFor(int length) => length > FastestAbove ? CompressionLevel.Fastest : CompressionLevel.Optimal;
+
+    public static SnapshotExposition Empty { get; } = new(DoraSnapshot.Empty, ReadOnlyMemory<byte>.Empty);
 
     public DoraSnapshot Snapshot { get; }
 

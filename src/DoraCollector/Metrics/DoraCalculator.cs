@@ -16,128 +16,144 @@ internal sealed class DoraCalculator(MetricsOptions options)
     /// <param name="knownSeries">Service and environment pairs that exist even without facts in the range
     /// (they deployed before it): their frequency is a real 0.</param>
     public IReadOnlyList<SeriesValues> Compute(
-        MetricFacts facts, IReadOnlyList<MetricWindow> windows, IEnumerable<(int ServiceId, string Environment)> knownSeries)
+        MetricFacts facts, IReadOnlyList<MetricWindow> windows, IEnumerable<(int ServiceId, string Environment)> knownSeries) =>
+        Compute(FactBucket.From(facts, knownSeries), facts.Services.ToDictionary(s => s.Id), windows, reuse: null);
+
+    /// <summary>
+    /// The series of every service, team and organisation over <paramref name="buckets"/> (a bucket of a
+    /// service not in <paramref name="services"/> is left out). <paramref name="reuse"/> may answer a
+    /// series' values in every window without measuring them again: the caller vouches that its facts
+    /// in every window are the same as when they were measured.
+    /// </summary>
+    public IReadOnlyList<SeriesValues> Compute(
+        IReadOnlyCollection<FactBucket> buckets,
+        IReadOnlyDictionary<int, ServiceInfo> services,
+        IReadOnlyList<MetricWindow> windows,
+        Func<SeriesKey, IReadOnlyList<SeriesValues>?>? reuse)
     {
-        var services = facts.Services.ToDictionary(s => s.Id);
-        var buckets = new Dictionary<(int ServiceId, string Environment), Bucket>();
-        Bucket BucketOf(int serviceId, string environment) =>
-            buckets.TryGetValue((serviceId, environment), out var b) ? b : buckets[(serviceId, environment)] = new Bucket();
-        foreach (var (serviceId, environment) in knownSeries)
+        var known = buckets.Where(b => services.ContainsKey(b.ServiceId)).ToList();
+        var groups = new List<(SeriesKey Key, List<FactBucket> Buckets)>(known.Count + 1024);
+        foreach (var bucket in known)
         {
-            BucketOf(serviceId, environment);
+            var service = services[bucket.ServiceId];
+            groups.Add((new SeriesKey(SeriesKey.ServiceScope, service.Name, service.Team, bucket.Environment, IsProduction(bucket.Environment)), [bucket]));
         }
 
-        foreach (var d in facts.Deployments)
-        {
-            BucketOf(d.ServiceId, d.Environment).Deployments.Add(d);
-        }
+        groups.AddRange(known
+            .Where(b => services[b.ServiceId].Team is not null)
+            .GroupBy(b => (Team: services[b.ServiceId].Team!, b.Environment))
+            .Select(g => (new SeriesKey(SeriesKey.TeamScope, null, g.Key.Team, g.Key.Environment, IsProduction(g.Key.Environment)), g.ToList())));
+        groups.AddRange(known
+            .GroupBy(b => b.Environment)
+            .Select(g => (new SeriesKey(SeriesKey.OrganizationScope, null, null, g.Key, IsProduction(g.Key)), g.ToList())));
 
-        foreach (var c in facts.Changes)
+        // In the order of the groups, windows in their order; the measuring runs on every core,
+        // the largest (the organisation's) first, so the cores finish together.
+        var result = new IReadOnlyList<SeriesValues>[groups.Count];
+        var work = new List<(int Group, int Window)>();
+        for (var g = 0; g < groups.Count; g++)
         {
-            BucketOf(c.ServiceId, c.Environment).Changes.Add(c);
-        }
-
-        foreach (var i in facts.Incidents)
-        {
-            BucketOf(i.ServiceId, i.Environment).Incidents.Add(i);
-        }
-
-        var groups = new List<(SeriesKey Key, List<Bucket> Buckets)>();
-        foreach (var ((serviceId, environment), bucket) in buckets)
-        {
-            if (services.TryGetValue(serviceId, out var service))
+            if (reuse?.Invoke(groups[g].Key) is { } previous)
             {
-                groups.Add((new SeriesKey(SeriesKey.ServiceScope, service.Name, service.Team, environment, IsProduction(environment)), [bucket]));
+                result[g] = previous;
+                continue;
             }
+
+            result[g] = new SeriesValues[windows.Count];
+            work.AddRange(Enumerable.Range(0, windows.Count).Select(w => (g, w)));
         }
 
-        groups.AddRange(buckets
-            .Where(b => services.TryGetValue(b.Key.ServiceId, out var s) && s.Team is not null)
-            .GroupBy(b => (Team: services[b.Key.ServiceId].Team!, b.Key.Environment))
-            .Select(g => (new SeriesKey(SeriesKey.TeamScope, null, g.Key.Team, g.Key.Environment, IsProduction(g.Key.Environment)),
-                g.Select(b => b.Value).ToList())));
-        groups.AddRange(buckets
-            .Where(b => services.ContainsKey(b.Key.ServiceId))
-            .GroupBy(b => b.Key.Environment)
-            .Select(g => (new SeriesKey(SeriesKey.OrganizationScope, null, null, g.Key, IsProduction(g.Key)), g.Select(b => b.Value).ToList())));
-
-        return groups
-            .SelectMany(g => windows.Select(w => new SeriesValues(g.Key, w.Label, Measure(g.Buckets, w, g.Key.IsProduction))))
-            .ToList();
+        work.Sort((a, b) => groups[b.Group].Buckets.Count.CompareTo(groups[a.Group].Buckets.Count));
+        Parallel.For(0, work.Count, i =>
+        {
+            var ((key, buckets), window) = (groups[work[i].Group], windows[work[i].Window]);
+            ((SeriesValues[])result[work[i].Group])[work[i].Window] = new SeriesValues(key, window.Label, Measure(buckets, window, key.IsProduction));
+        });
+        return result.SelectMany(r => r).ToList();
     }
 
     public bool IsProduction(string environment) => _production.IsMatch(environment);
 
-    private MetricValues Measure(List<Bucket> buckets, MetricWindow window, bool judge)
+    private MetricValues Measure(List<FactBucket> buckets, MetricWindow window, bool judge)
     {
+        long from = window.From.UtcTicks, to = window.To.UtcTicks;
         int succeeded = 0, failed = 0, rolloutFailed = 0, redeploys = 0, rework = 0;
         var days = new HashSet<int>();
         var recovery = new List<double>();
-        foreach (var d in buckets.SelectMany(b => b.Deployments).Where(d => window.Contains(d.FinishedAt)))
+        int changes = 0, discarded = 0;
+        List<double> lead = [], coding = [], review = [], deploy = [];
+        int open = 0, resolved = 0;
+        var restore = new List<double>();
+        foreach (var bucket in buckets)
         {
-            if (d.IsRedeploy)
+            var deployments = bucket.Deployments;
+            for (int at = FactBucket.After(deployments, from, Finished), end = FactBucket.After(deployments, to, Finished); at < end; at++)
             {
-                redeploys++;
-                continue;
-            }
-
-            if (!d.Succeeded)
-            {
-                rolloutFailed++;
-            }
-            else
-            {
-                if (d.IsFailed)
+                var d = deployments[at];
+                if (d.IsRedeploy)
                 {
-                    failed++;
+                    redeploys++;
+                    continue;
+                }
+
+                if (!d.Succeeded)
+                {
+                    rolloutFailed++;
                 }
                 else
                 {
-                    succeeded++;
+                    if (d.IsFailed)
+                    {
+                        failed++;
+                    }
+                    else
+                    {
+                        succeeded++;
+                    }
+
+                    rework += d.IsRework ? 1 : 0;
+
+                    // The slot of window.SlotOf, on ticks.
+                    days.Add((int)Math.Floor(TimeSpan.FromTicks(to - d.Finished).TotalDays));
                 }
 
-                rework += d.IsRework ? 1 : 0;
-                days.Add(window.SlotOf(d.FinishedAt));
-            }
-
-            if (d.IsFailed && d.RecoveredAt is { } recovered && recovered >= d.FinishedAt)
-            {
-                recovery.Add((recovered - d.FinishedAt).TotalSeconds);
-            }
-        }
-
-        int changes = 0, discarded = 0;
-        List<double> lead = [], coding = [], review = [], deploy = [];
-        foreach (var c in buckets.SelectMany(b => b.Changes).Where(c => window.Contains(c.DeployedAt)))
-        {
-            changes++;
-            if (!c.LeadTime.IsValid)
-            {
-                discarded++;
-                continue;
-            }
-
-            lead.Add(c.LeadTime.LeadTimeSeconds);
-            AddPart(coding, c.LeadTime.CodingSeconds);
-            AddPart(review, c.LeadTime.ReviewSeconds);
-            AddPart(deploy, c.LeadTime.DeploySeconds);
-        }
-
-        int open = 0, resolved = 0;
-        var restore = new List<double>();
-        foreach (var i in buckets.SelectMany(b => b.Incidents))
-        {
-            if (i.ResolvedAt is { } at && window.Contains(at))
-            {
-                resolved++;
-                if (at >= i.StartedAt)
+                if (d.IsFailed && d.Recovered != long.MinValue && d.Recovered >= d.Finished)
                 {
-                    restore.Add((at - i.StartedAt).TotalSeconds);
+                    recovery.Add(TimeSpan.FromTicks(d.Recovered - d.Finished).TotalSeconds);
                 }
             }
-            else if (i.StartedAt <= window.To && (i.ResolvedAt is null || i.ResolvedAt > window.To))
+
+            var bucketChanges = bucket.Changes;
+            for (int at = FactBucket.After(bucketChanges, from, Deployed), end = FactBucket.After(bucketChanges, to, Deployed); at < end; at++)
             {
-                open++;
+                var c = bucketChanges[at];
+                changes++;
+                if (!c.LeadTime.IsValid)
+                {
+                    discarded++;
+                    continue;
+                }
+
+                lead.Add(c.LeadTime.LeadTimeSeconds);
+                AddPart(coding, c.LeadTime.CodingSeconds);
+                AddPart(review, c.LeadTime.ReviewSeconds);
+                AddPart(deploy, c.LeadTime.DeploySeconds);
+            }
+
+            foreach (var i in bucket.Incidents)
+            {
+                if (i.IsResolved && i.Resolved > from && i.Resolved <= to)
+                {
+                    resolved++;
+                    if (i.Resolved >= i.Started)
+                    {
+                        restore.Add(TimeSpan.FromTicks(i.Resolved - i.Started).TotalSeconds);
+                    }
+                }
+                else if (i.Started <= to && (!i.IsResolved || i.Resolved > to))
+                {
+                    open++;
+                }
             }
         }
 
@@ -241,10 +257,7 @@ internal sealed class DoraCalculator(MetricsOptions options)
         }
     }
 
-    private sealed class Bucket
-    {
-        public List<DeploymentFact> Deployments { get; } = [];
-        public List<ChangeFact> Changes { get; } = [];
-        public List<IncidentFact> Incidents { get; } = [];
-    }
+    private static long Finished(DeploymentEntry d) => d.Finished;
+
+    private static long Deployed(ChangeEntry c) => c.Deployed;
 }

@@ -56,7 +56,7 @@ internal sealed class MetricsEngine(NpgsqlDataSource db, IOptionsMonitor<Metrics
 
     // Service scope only: a marker says which service moved, and one series per service and
     // environment keeps the families small; a team or organisation "latest" would hide the rest.
-    private static List<LatestEvents> ServiceLatest(
+    internal static List<LatestEvents> ServiceLatest(
         IReadOnlyList<ServiceInfo> services, IReadOnlyList<MetricFactsLoader.LatestRow> latest, DoraCalculator calculator)
     {
         var byId = services.ToDictionary(s => s.Id);
@@ -67,7 +67,7 @@ internal sealed class MetricsEngine(NpgsqlDataSource db, IOptionsMonitor<Metrics
             .ToList();
     }
 
-    private static List<DeploymentTotal> RollUpTotals(
+    internal static List<DeploymentTotal> RollUpTotals(
         IReadOnlyList<ServiceInfo> services, IReadOnlyList<(int ServiceId, string Environment, DeploymentCounts Counts)> totals, DoraCalculator calculator)
     {
         var byId = services.ToDictionary(s => s.Id);

@@ -38,6 +38,12 @@ internal sealed class MetricsOptions
     /// <summary>How often each replica recomputes its in-memory snapshot even without new data.</summary>
     public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Between these, each snapshot reloads only the services whose rows changed and measures again
+    /// only what may differ; then one is computed in full from the database, the safety net.
+    /// </summary>
+    public TimeSpan FullSnapshotInterval { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>After new data, wait this long for more before recomputing.</summary>
     public TimeSpan SnapshotDebounce { get; set; } = TimeSpan.FromSeconds(2);
 

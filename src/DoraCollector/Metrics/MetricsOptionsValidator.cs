@@ -31,6 +31,8 @@ internal sealed class MetricsOptionsValidator : IValidateOptions<MetricsOptions>
         errors.Check(options.RolloutWindow > TimeSpan.Zero && options.RolloutWindow <= TimeSpan.FromDays(30),
             nameof(options.RolloutWindow), "must be more than 0 and at most 30d");
         errors.Check(options.SnapshotInterval >= TimeSpan.FromSeconds(5), nameof(options.SnapshotInterval), "must be at least 5s");
+        errors.Check(options.FullSnapshotInterval >= TimeSpan.Zero && options.FullSnapshotInterval <= TimeSpan.FromDays(1),
+            nameof(options.FullSnapshotInterval), "must be between 0 (every snapshot in full) and 1d");
         errors.Check(options.SnapshotDebounce >= TimeSpan.Zero && options.SnapshotDebounce <= TimeSpan.FromMinutes(1),
             nameof(options.SnapshotDebounce), "must be between 0 and 1m");
         errors.Check(options.HotfixLabels.All(l => !string.IsNullOrWhiteSpace(l)), nameof(options.HotfixLabels), "has an empty label");

@@ -26,14 +26,19 @@ internal sealed partial class SnapshotHolder(
 
     public void Publish(DoraSnapshot snapshot)
     {
-        var writer = new PrometheusTextWriter(DoraExposition.EstimatedSize(snapshot));
+        // The previous rendering's size is the best guess of this one's (thousands of services: tens
+        // of megabytes): the buffer is published as it is, without a copy, unless a quarter of it
+        // or more is slack (the first snapshot's estimate, or a doubling), which a copy gives back.
+        var previous = _published.Text.Length;
+        var writer = new PrometheusTextWriter(previous > 0 ? previous + (previous / 16) : DoraExposition.EstimatedSize(snapshot));
         DoraExposition.Write(snapshot, writer, Policy);
         if (writer.DroppedDuplicates > 0)
         {
             LogDuplicatesDropped(writer.DroppedDuplicates);
         }
 
-        _published = new SnapshotExposition(snapshot, writer.ToArray());
+        var text = writer.WrittenMemory;
+        _published = new SnapshotExposition(snapshot, text.Length < writer.Capacity / 4 * 3 ? writer.ToArray() : text);
     }
 
     [LoggerMessage(EventId = 3801, Level = LogLevel.Warning,

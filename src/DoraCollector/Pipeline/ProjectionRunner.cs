@@ -125,6 +125,7 @@ internal sealed partial class ProjectionRunner(
         }
 
         await conn.ExecuteAsync(new CommandDefinition("DELETE FROM projection_queue", transaction: tx, cancellationToken: ct));
+        await SnapshotTouches.MarkAsync(conn, tx, services, ct);
         await RecordRulesAsync(conn, tx, rules, ct);
         await conn.ExecuteAsync(new CommandDefinition(BumpDataVersion, new { now = clock.GetUtcNow() }, tx, cancellationToken: ct));
         return services.Count;
@@ -188,6 +189,9 @@ internal sealed partial class ProjectionRunner(
         if (projected.Count > 0)
         {
             await conn.ExecuteAsync(new CommandDefinition("DELETE FROM projection_queue WHERE service_id = ANY (@ids)", new { ids = projected.ToArray() }, tx, cancellationToken: ct));
+
+            // Every replica's incremental snapshot reloads these services' facts (and only these).
+            await SnapshotTouches.MarkAsync(conn, tx, projected, ct);
             await conn.ExecuteAsync(new CommandDefinition(BumpDataVersion, new { now = clock.GetUtcNow() }, tx, cancellationToken: ct));
         }
 

@@ -1,3 +1,4 @@
+using DoraCollector.Exposition;
 using DoraCollector.Metrics;
 using Dapper;
 using DoraCollector.Hosting;
@@ -9,10 +10,11 @@ namespace DoraCollector.Pipeline;
 /// <summary>
 /// Keeps this replica's snapshot fresh: at start, on the configured interval, and shortly after
 /// new data (this replica's projections poke it; another replica's show as a new data version).
-/// Computing runs in the background; scrapes keep reading the previous snapshot meanwhile.
+/// Computing runs in the background; scrapes keep reading the previous snapshot meanwhile. After
+/// the first, a snapshot reloads and measures again only what changed (<see cref="SnapshotBuilder"/>).
 /// </summary>
 internal sealed partial class SnapshotRefresher(
-    MetricsEngine engine,
+    SnapshotBuilder builder,
     SnapshotHolder holder,
     SnapshotSignal signal,
     NpgsqlDataSource db,
@@ -68,16 +70,26 @@ internal sealed partial class SnapshotRefresher(
         var started = clock.GetTimestamp();
         try
         {
-            var snapshot = await engine.ComputeSnapshotAsync(ct);
+            var snapshot = await builder.ComputeAsync(ct);
             holder.Publish(snapshot);
 
             // Prometheus always asks for gzip: compress here, in the background, so no scrape pays for it.
             _ = holder.Exposition.Gzip;
+
+            // The previous snapshot's rendering (tens of megabytes at thousands of services) lies in
+            // the large object heap until a full collection: without one after each snapshot,
+            // several of them pile up. A background collection, so nothing stops for it.
+            if (holder.Exposition.Text.Length > SnapshotExposition.FastestAbove / 4)
+            {
+                GC.Collect(2, GCCollectionMode.Forced, blocking: false);
+            }
             telemetry.JobFinished("snapshot", clock.GetElapsedTime(started), succeeded: true);
-            LogComputed(snapshot.Series.Count, snapshot.ComputeDuration.TotalMilliseconds);
+            LogComputed(snapshot.Series.Count, snapshot.ComputeDuration.TotalMilliseconds, builder.LastWasIncremental, builder.LastRemeasured);
         }
         catch (Exception) when (!ct.IsCancellationRequested)
         {
+            // What the builder kept may be half updated: the next snapshot starts over in full.
+            builder.Reset();
             telemetry.JobFinished("snapshot", clock.GetElapsedTime(started), succeeded: false);
             throw;
         }
@@ -98,6 +110,7 @@ internal sealed partial class SnapshotRefresher(
         }
     }
 
-    [LoggerMessage(EventId = 3201, Level = LogLevel.Debug, Message = "Snapshot computed: {Series} series in {Milliseconds} ms")]
-    private partial void LogComputed(int series, double milliseconds);
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Debug,
+        Message = "Snapshot computed: {Series} series in {Milliseconds} ms (incremental: {Incremental}, {Remeasured} services measured)")]
+    private partial void LogComputed(int series, double milliseconds, bool incremental, int remeasured);
 }
