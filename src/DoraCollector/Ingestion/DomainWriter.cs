@@ -396,7 +396,7 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
 
         if (DefersWrites)
         {
-            _deferredAttempts.AddRange(attempts);
+            DeferAttempts(attempts);
             return;
         }
 
@@ -463,7 +463,13 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
     public async Task<(StoredAttempt? Before, StoredAttempt? After)> NeighbouringAttemptsAsync(
         string source, int serviceId, string environment, string cluster, string streamObject, DateTimeOffset at, CancellationToken ct)
     {
-        await FlushAsync(ct);
+        // Only a gathered attempt of this object can be one of its neighbours (or move one away):
+        // the others wait, to be written with the rest of the batch.
+        if (DefersStreamWrite(source, streamObject))
+        {
+            await FlushAsync(ct);
+        }
+
         var neighbours = (await conn.QueryAsync<StoredAttempt>(new CommandDefinition(Neighbours,
             new { serviceId, environment, cluster, source, @object = streamObject, at }, tx, cancellationToken: ct))).ToList();
         return (neighbours.SingleOrDefault(a => !a.After), neighbours.SingleOrDefault(a => a.After));
@@ -511,18 +517,13 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
     {
         // An image reference is at most a few hundred characters; a longer string is not one, and not worth failing the rollout for.
         var sorted = images.Select(i => i.Trim()).Where(i => i.Length is > 0 and <= 512).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-
-        await FlushAsync(ct);
-        var serviceId = await conn.ExecuteScalarAsync<int?>(new CommandDefinition(
-            """
-            UPDATE deployment_attempts SET images = @sorted, updated_at = @now
-            WHERE source = @source AND external_id = @externalId AND images IS DISTINCT FROM @sorted
-            RETURNING service_id
-            """, new { source, externalId, sorted, now = clock.GetUtcNow() }, tx, cancellationToken: ct));
-        if (serviceId is { } id)
+        if (DefersWrites)
         {
-            await QueueAsync([id], false, ct);
+            _deferredImages.Add(new AttemptImages(source, externalId, sorted));
+            return;
         }
+
+        await WriteImagesAsync([new AttemptImages(source, externalId, sorted)], ct);
     }
 
     /// <summary>Queues services for projection (with <paramref name="resolveChanges"/>: resolve their changes from scratch).</summary>
