@@ -73,6 +73,7 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
     private readonly Dictionary<int, ServiceScope> _scopes = [];
     private readonly Dictionary<string, int> _teams = new(StringComparer.Ordinal);
     private readonly Dictionary<int, KnownService> _known = [];
+    private readonly HashSet<int> _adopted = [];
 
     /// <summary>How many services this transaction discovered (a repository may have a new one).</summary>
     public int Discovered { get; private set; }
@@ -142,8 +143,10 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
         }
 
         // A service that has a team, or belongs to the catalog, keeps it: nothing to write.
+        // Once adopted in this transaction (by this team or one before), the service has a team: the
+        // events after it in the batch need not write again.
         var known = _known.GetValueOrDefault(id);
-        if (!string.IsNullOrWhiteSpace(team) && known is not { TeamId: not null } && known?.Origin is null or "discovered")
+        if (!string.IsNullOrWhiteSpace(team) && known is not { TeamId: not null } && known?.Origin is null or "discovered" && _adopted.Add(id))
         {
             var teamId = await TeamAsync(team.Trim(), ct);
             await conn.ExecuteAsync(new CommandDefinition(AdoptTeam, new { teamId, serviceId = id }, tx, cancellationToken: ct));
@@ -240,6 +243,7 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
         _scopes.Clear();
         _teams.Clear();
         _known.Clear();
+        _adopted.Clear();
     }
 
     /// <summary>A repository by <c>owner/name</c> (case-insensitive, stored lower case).</summary>
