@@ -13,7 +13,8 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
 {
     private const string FindByName = "SELECT id FROM services WHERE name = @name";
 
-    private const string FindByAlias = "SELECT service_id FROM service_aliases WHERE kind = @kind AND value = @value";
+    // Every alias of a kind: the catalog's names for a source's objects, a few per service.
+    private const string AliasesOfKind = "SELECT value AS Value, service_id AS ServiceId FROM service_aliases WHERE kind = @kind";
 
     private const string Discover = """
         INSERT INTO services (name, repository_id, origin) VALUES (@name, @repositoryId, 'discovered')
@@ -67,10 +68,12 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
     // (in its own transaction) removes a service or changes an alias.
     private readonly Dictionary<string, int?> _names = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _repositories = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Kind, string Value), int?> _aliases = [];
+    private readonly Dictionary<(string Kind, string Value), int> _aliases = [];
+    private readonly HashSet<string> _aliasKinds = new(StringComparer.Ordinal);
     private readonly Dictionary<int, ServiceScope> _scopes = [];
     private readonly Dictionary<string, int> _teams = new(StringComparer.Ordinal);
     private readonly Dictionary<int, KnownService> _known = [];
+    private readonly HashSet<int> _adopted = [];
 
     /// <summary>How many services this transaction discovered (a repository may have a new one).</summary>
     public int Discovered { get; private set; }
@@ -99,16 +102,24 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
         return scope;
     }
 
-    /// <summary>The service an alias names (only the catalog writes aliases, so a mapping batch reads each once).</summary>
+    /// <summary>
+    /// The service an alias names. Only the catalog writes aliases, so a mapping batch reads every
+    /// alias of a kind at its first lookup of that kind, in one statement: a batch of a few hundred
+    /// events looks up dozens of distinct names (most of them twice, the qualified name first),
+    /// each a round trip of its own when read one by one.
+    /// </summary>
     public async Task<int?> FindByAliasAsync(string kind, string value, CancellationToken ct)
     {
-        if (!_aliases.TryGetValue((kind, value), out var id))
+        if (_aliasKinds.Add(kind))
         {
-            id = await conn.ExecuteScalarAsync<int?>(new CommandDefinition(FindByAlias, new { kind, value }, tx, cancellationToken: ct));
-            _aliases[(kind, value)] = id;
+            foreach (var alias in await conn.QueryAsync<(string Value, int ServiceId)>(new CommandDefinition(
+                         AliasesOfKind, new { kind }, tx, cancellationToken: ct)))
+            {
+                _aliases[(kind, alias.Value)] = alias.ServiceId;
+            }
         }
 
-        return id;
+        return _aliases.TryGetValue((kind, value), out var id) ? id : null;
     }
 
     /// <summary>The services whose repository this is (several for a monorepo).</summary>
@@ -132,8 +143,10 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
         }
 
         // A service that has a team, or belongs to the catalog, keeps it: nothing to write.
+        // Once adopted in this transaction (by this team or one before), the service has a team: the
+        // events after it in the batch need not write again.
         var known = _known.GetValueOrDefault(id);
-        if (!string.IsNullOrWhiteSpace(team) && known is not { TeamId: not null } && known?.Origin is null or "discovered")
+        if (!string.IsNullOrWhiteSpace(team) && known is not { TeamId: not null } && known?.Origin is null or "discovered" && _adopted.Add(id))
         {
             var teamId = await TeamAsync(team.Trim(), ct);
             await conn.ExecuteAsync(new CommandDefinition(AdoptTeam, new { teamId, serviceId = id }, tx, cancellationToken: ct));
@@ -226,9 +239,11 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
         _names.Clear();
         _repositories.Clear();
         _aliases.Clear();
+        _aliasKinds.Clear();
         _scopes.Clear();
         _teams.Clear();
         _known.Clear();
+        _adopted.Clear();
     }
 
     /// <summary>A repository by <c>owner/name</c> (case-insensitive, stored lower case).</summary>

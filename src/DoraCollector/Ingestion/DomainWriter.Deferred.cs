@@ -39,8 +39,20 @@ internal sealed partial class DomainWriter
         SELECT DISTINCT repository_id, service_id FROM deployment_attempts WHERE repository_id = ANY (@repositoryIds)
         """;
 
+    // Images of attempts, each set after the attempts gathered before it are written.
+    private const string SetImages = """
+        UPDATE deployment_attempts a SET images = v.images, updated_at = @now
+        FROM jsonb_to_recordset(@rows::jsonb) AS v (source text, external_id text, images text[])
+        WHERE a.source = v.source AND a.external_id = v.external_id AND a.images IS DISTINCT FROM v.images
+        RETURNING a.service_id
+        """;
+
     private readonly List<(int RepositoryId, CommitRow Commit)> _deferredCommits = [];
     private readonly List<AttemptRow> _deferredAttempts = [];
+    private readonly List<AttemptImages> _deferredImages = [];
+
+    // The (source, details.object) of every gathered attempt: the streams a read of neighbours must flush for.
+    private readonly HashSet<(string Source, string? Object)> _deferredStreams = [];
 
     // Services to queue (true: with their changes resolved again), not written yet.
     private readonly Dictionary<int, bool> _toQueue = [];
@@ -68,7 +80,15 @@ internal sealed partial class DomainWriter
         {
             var attempts = _deferredAttempts.ToList();
             _deferredAttempts.Clear();
+            _deferredStreams.Clear();
             await WriteAttemptsAsync(attempts, ct);
+        }
+
+        if (_deferredImages.Count > 0)
+        {
+            var images = _deferredImages.ToList();
+            _deferredImages.Clear();
+            await WriteImagesAsync(images, ct);
         }
 
         if (changedRepositories.Count > 0)
@@ -97,10 +117,65 @@ internal sealed partial class DomainWriter
     {
         _deferredCommits.Clear();
         _deferredAttempts.Clear();
+        _deferredImages.Clear();
+        _deferredStreams.Clear();
         _toQueue.Clear();
         _locked.Clear();
         _serviceRepositories.Clear();
     }
+
+    private void DeferAttempts(IReadOnlyList<AttemptRow> attempts)
+    {
+        _deferredAttempts.AddRange(attempts);
+        foreach (var a in attempts)
+        {
+            _deferredStreams.Add((a.Source, StreamObject(a.DetailsJson)));
+        }
+    }
+
+    // Whether a gathered attempt may be in the stream of this object: one whose details name it, or
+    // name no object (an attempt that moves a stored one changes its details too).
+    private bool DefersStreamWrite(string source, string streamObject) =>
+        _deferredStreams.Contains((source, streamObject)) || _deferredStreams.Contains((source, null));
+
+    // What the stream query reads (details ->> 'object'); null when the details name no object as a string.
+    private static string? StreamObject(string? detailsJson)
+    {
+        if (detailsJson is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var details = JsonDocument.Parse(detailsJson);
+            return details.RootElement.ValueKind == JsonValueKind.Object
+                   && details.RootElement.TryGetProperty("object", out var o) && o.ValueKind == JsonValueKind.String
+                ? o.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    // Images in one statement, the last set for an attempt winning as if set one by one; their services are queued.
+    private async Task WriteImagesAsync(IReadOnlyList<AttemptImages> images, CancellationToken ct)
+    {
+        var rows = JsonSerializer.Serialize(images
+            .Select((image, order) => (image, order)).GroupBy(i => (i.image.Source, i.image.ExternalId)).Select(g => g.Last().image)
+            .OrderBy(i => i.Source, StringComparer.Ordinal).ThenBy(i => i.ExternalId, StringComparer.Ordinal)
+            .Select(i => new { source = i.Source, external_id = i.ExternalId, images = i.Sorted }), RowJson);
+        var services = (await conn.QueryAsync<int>(new CommandDefinition(SetImages, new { rows, now = clock.GetUtcNow() }, tx, cancellationToken: ct)))
+            .Distinct().ToList();
+        if (services.Count > 0)
+        {
+            await QueueAsync(services, false, ct);
+        }
+    }
+
+    private sealed record AttemptImages(string Source, string ExternalId, string[] Sorted);
 
     private void DeferCommits(int repositoryId, IReadOnlyList<CommitRow> commits) =>
         _deferredCommits.AddRange(commits.Select(c => (repositoryId, c)));

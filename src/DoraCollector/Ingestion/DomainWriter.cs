@@ -63,7 +63,7 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
 
     private const string AddPullRequestCommits = """
         INSERT INTO pull_request_commits (repository_id, pull_request_number, sha)
-        SELECT @repositoryId, @number, s FROM unnest(@shas::text[]) AS s
+        SELECT @repositoryId, @Number, s FROM unnest(@shas::text[]) AS s
         ON CONFLICT DO NOTHING
         """;
 
@@ -135,6 +135,8 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
                deployment_ref = EXCLUDED.deployment_ref, revision_ref = EXCLUDED.revision_ref,
                labels = COALESCE(EXCLUDED.labels, incident_signals.labels),
                raw_event_id = COALESCE(EXCLUDED.raw_event_id, incident_signals.raw_event_id), updated_at = EXCLUDED.updated_at
+        RETURNING (SELECT s.service_id FROM incident_signals s
+                   WHERE s.source = incident_signals.source AND s.external_id = incident_signals.external_id) AS Previous
         """;
 
     private const string RaiseFirstReview = """
@@ -294,17 +296,14 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
             Plausible.Key(sha, $"{what} commit sha");
         }
 
-        await conn.ExecuteAsync(new CommandDefinition(fillMissing ? FillPullRequest : UpsertPullRequest, new
+        // The pull request and its commits in one statement (one round trip).
+        var upsert = fillMissing ? FillPullRequest : UpsertPullRequest;
+        await conn.ExecuteAsync(new CommandDefinition(pr.Commits.Count > 0 ? $"WITH pr AS ({upsert} RETURNING 1) {AddPullRequestCommits}" : upsert, new
         {
             repositoryId, pr.Number, pr.Title, pr.Url, pr.Author, pr.BaseBranch, pr.State, pr.OpenedAt, pr.MergedAt, pr.ClosedAt,
             MergeCommitSha = pr.MergeCommitSha?.ToLowerInvariant(), pr.FirstCommitAt, pr.FirstReviewAt,
-            Labels = pr.Labels.ToArray(), pr.UpdatedAt,
+            Labels = pr.Labels.ToArray(), pr.UpdatedAt, shas = pr.Commits.Select(s => s.ToLowerInvariant()).ToArray(),
         }, tx, cancellationToken: ct));
-        if (pr.Commits.Count > 0)
-        {
-            await conn.ExecuteAsync(new CommandDefinition(AddPullRequestCommits,
-                new { repositoryId, number = pr.Number, shas = pr.Commits.Select(s => s.ToLowerInvariant()).ToArray() }, tx, cancellationToken: ct));
-        }
 
         if (pr.State == "merged")
         {
@@ -399,7 +398,7 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
 
         if (DefersWrites)
         {
-            _deferredAttempts.AddRange(attempts);
+            DeferAttempts(attempts);
             return;
         }
 
@@ -467,7 +466,13 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
     public async Task<(StoredAttempt? Before, StoredAttempt? After)> NeighbouringAttemptsAsync(
         string source, int serviceId, string environment, string cluster, string streamObject, DateTimeOffset at, CancellationToken ct)
     {
-        await FlushAsync(ct);
+        // Only a gathered attempt of this object can be one of its neighbours (or move one away):
+        // the others wait, to be written with the rest of the batch.
+        if (DefersStreamWrite(source, streamObject))
+        {
+            await FlushAsync(ct);
+        }
+
         var neighbours = (await conn.QueryAsync<StoredAttempt>(new CommandDefinition(Neighbours,
             new { serviceId, environment, cluster, source, @object = streamObject, at }, tx, cancellationToken: ct))).ToList();
         return (neighbours.SingleOrDefault(a => !a.After), neighbours.SingleOrDefault(a => a.After));
@@ -487,18 +492,25 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
         CheckInstant(signal.StartedAt, $"incident {Short(signal.ExternalId)} started at");
         CheckInstant(signal.ResolvedAt, $"incident {Short(signal.ExternalId)} resolved at");
         CheckInstant(signal.LastSeenAt, $"incident {Short(signal.ExternalId)} last seen at");
-        var before = await conn.ExecuteScalarAsync<int?>(new CommandDefinition(
-            "SELECT service_id FROM incident_signals WHERE source = @Source AND external_id = @ExternalId",
-            new { signal.Source, signal.ExternalId }, tx, cancellationToken: ct));
-        await LockServicesAsync(new[] { signal.ServiceId, before }.OfType<int>(), ct);
-        await conn.ExecuteAsync(new CommandDefinition(UpsertSignal, new
+        // The service the signal had before is queued too (it may move). A batch that maps alone
+        // takes no locks, and reads it in the upsert's own snapshot; others lock it before writing.
+        int? before = null;
+        if (!MapsAlone)
+        {
+            before = await conn.ExecuteScalarAsync<int?>(new CommandDefinition(
+                "SELECT service_id FROM incident_signals WHERE source = @Source AND external_id = @ExternalId",
+                new { signal.Source, signal.ExternalId }, tx, cancellationToken: ct));
+            await LockServicesAsync(new[] { signal.ServiceId, before }.OfType<int>(), ct);
+        }
+
+        var previous = await conn.ExecuteScalarAsync<int?>(new CommandDefinition(UpsertSignal, new
         {
             signal.Source, signal.ExternalId, signal.ServiceId, signal.ServiceHint, signal.Environment, signal.Cluster, signal.Title, signal.Severity,
             signal.Url, StartedAt = signal.StartedAt.ToUniversalTime(), ResolvedAt = signal.ResolvedAt?.ToUniversalTime(),
             LastSeenAt = signal.LastSeenAt?.ToUniversalTime(), signal.ClosedBy, signal.DeploymentRef,
             RevisionRef = signal.RevisionRef?.ToLowerInvariant(), signal.LabelsJson, signal.RawEventId, now = clock.GetUtcNow(),
         }, tx, cancellationToken: ct));
-        await QueueAsync(new[] { signal.ServiceId, before }.OfType<int>().Distinct().ToArray(), false, ct);
+        await QueueAsync(new[] { signal.ServiceId, before ?? previous }.OfType<int>().Distinct().ToArray(), false, ct);
     }
 
     /// <summary>A source's signal as stored, when it is still open (not resolved); null otherwise.</summary>
@@ -515,18 +527,13 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
     {
         // An image reference is at most a few hundred characters; a longer string is not one, and not worth failing the rollout for.
         var sorted = images.Select(i => i.Trim()).Where(i => i.Length is > 0 and <= 512).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-
-        await FlushAsync(ct);
-        var serviceId = await conn.ExecuteScalarAsync<int?>(new CommandDefinition(
-            """
-            UPDATE deployment_attempts SET images = @sorted, updated_at = @now
-            WHERE source = @source AND external_id = @externalId AND images IS DISTINCT FROM @sorted
-            RETURNING service_id
-            """, new { source, externalId, sorted, now = clock.GetUtcNow() }, tx, cancellationToken: ct));
-        if (serviceId is { } id)
+        if (DefersWrites)
         {
-            await QueueAsync([id], false, ct);
+            _deferredImages.Add(new AttemptImages(source, externalId, sorted));
+            return;
         }
+
+        await WriteImagesAsync([new AttemptImages(source, externalId, sorted)], ct);
     }
 
     /// <summary>Queues services for projection (with <paramref name="resolveChanges"/>: resolve their changes from scratch).</summary>

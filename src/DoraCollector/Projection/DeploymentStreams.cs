@@ -136,6 +136,9 @@ internal static class DeploymentStreams
     /// </summary>
     private static async Task DetectRollbacksAsync(IReadOnlyList<ClusterRun> runs, ICommitGraph graph, CancellationToken ct)
     {
+        // The ancestry questions the runs may ask (some are settled before the graph is asked), read ahead at once.
+        await graph.PrepareAsync(runs.Where(r => r.IsLive && r.Previous is not null)
+            .Select(r => AncestryOf(r, r.Previous!)).OfType<GraphQuestion>().ToList(), ct);
         var firstLive = new FirstLive();
         foreach (var run in runs.Where(r => r.IsLive))
         {
@@ -161,10 +164,8 @@ internal static class DeploymentStreams
             return true;
         }
 
-        var byApplication = run.ApplicationRevision is { } mine && replaced.ApplicationRevision is { } theirs && !Revisions.Same(mine, theirs);
-        var (revision, replacedRevision, repositoryId, replacedRepositoryId, firsts) = byApplication
-            ? (run.ApplicationRevision!, replaced.ApplicationRevision!, run.ApplicationRepositoryId, replaced.ApplicationRepositoryId, firstLive.Application)
-            : (Revisions.Normalize(run.Revision), Revisions.Normalize(replaced.Revision), run.RepositoryId, replaced.RepositoryId, firstLive.Configuration);
+        var (byApplication, revision, replacedRevision, repositoryId, replacedRepositoryId) = Judged(run, replaced);
+        var firsts = byApplication ? firstLive.Application : firstLive.Configuration;
         if (firsts.TryGetValue(revision, out var mineAt) && firsts.TryGetValue(replacedRevision, out var theirsAt) && mineAt < theirsAt)
         {
             return true;
@@ -173,6 +174,30 @@ internal static class DeploymentStreams
         return repositoryId is int repository
                && replacedRepositoryId == repository
                && await graph.IsAncestorAsync(repository, revision, replacedRevision, ct) == true;
+    }
+
+    // The revisions judged: the application revisions when both runs have one that differs, else the configuration revisions.
+    private static (bool ByApplication, string Revision, string Replaced, int? RepositoryId, int? ReplacedRepositoryId) Judged(
+        ClusterRun run, ClusterRun replaced)
+    {
+        var byApplication = run.ApplicationRevision is { } mine && replaced.ApplicationRevision is { } theirs && !Revisions.Same(mine, theirs);
+        return byApplication
+            ? (true, run.ApplicationRevision!, replaced.ApplicationRevision!, run.ApplicationRepositoryId, replaced.ApplicationRepositoryId)
+            : (false, Revisions.Normalize(run.Revision), Revisions.Normalize(replaced.Revision), run.RepositoryId, replaced.RepositoryId);
+    }
+
+    // The graph question IsRollbackAsync asks of a run, unless the source's hint settles it.
+    private static GraphQuestion? AncestryOf(ClusterRun run, ClusterRun replaced)
+    {
+        if (run.Attempts.Any(a => a.Succeeded && a.RollbackHint))
+        {
+            return null;
+        }
+
+        var (_, revision, replacedRevision, repositoryId, replacedRepositoryId) = Judged(run, replaced);
+        return repositoryId is int repository && replacedRepositoryId == repository
+            ? new GraphQuestion(repository, Ancestor: revision, Descendant: replacedRevision)
+            : null;
     }
 
     // When each revision first went live in the environment: application revisions (normalized

@@ -18,7 +18,23 @@ internal interface ICommitGraph
 
     /// <summary>The listed commits, grouped by pull request (sources that say what a rollout carries).</summary>
     Task<ChangeSet> ExplicitChangesAsync(int? repositoryId, IReadOnlyList<string> shas, CancellationToken ct);
+
+    /// <summary>
+    /// Tells the graph the questions a projection is about to ask, so that one backed by a
+    /// database answers them in a few statements instead of a round trip each. The answers are
+    /// those the questions get one by one; a graph that holds everything in memory ignores it.
+    /// </summary>
+    Task PrepareAsync(IReadOnlyList<GraphQuestion> questions, CancellationToken ct) => Task.CompletedTask;
 }
+
+/// <summary>
+/// A question a projection will ask the graph: <see cref="ICommitGraph.IsAncestorAsync"/> (with
+/// <see cref="Ancestor"/>), <see cref="ICommitGraph.ChangesAsync"/> (with <see cref="Revision"/>)
+/// or <see cref="ICommitGraph.ExplicitChangesAsync"/> (with <see cref="Listed"/>).
+/// </summary>
+internal sealed record GraphQuestion(
+    int RepositoryId, string? Revision = null, string? Previous = null, string? Path = null,
+    string? Ancestor = null, string? Descendant = null, IReadOnlyList<string>? Listed = null);
 
 /// <summary>The outcome of resolving a deployment's changes.</summary>
 /// <param name="State"><see cref="ChangesStates"/>.</param>

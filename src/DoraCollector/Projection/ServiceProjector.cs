@@ -39,17 +39,12 @@ internal sealed class ServiceProjector(
     // source listed them (docs/metrics.md, "GitOps repositories and promotion").
     private async Task ResolveChangesAsync(List<ProjectedDeployment> stream, string? path, IChangeCache cache, CancellationToken ct)
     {
+        // The questions the graph will be asked, read ahead at once.
+        await graph.PrepareAsync(stream.Where(d => d.IsLive).Select(d => QuestionOf(d, ChangesBaseOf(d), path, cache)).OfType<GraphQuestion>().ToList(), ct);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var deployment in stream.Where(d => d.IsLive))
         {
-            var replaced = deployment.Previous;
-            while (replaced is { ApplicationRevision: null })
-            {
-                replaced = replaced.Previous;
-            }
-
-            var previous = deployment.ApplicationRevision is not null && replaced is not null
-                && replaced.ApplicationRepositoryId == deployment.ApplicationRepositoryId ? replaced.ApplicationRevision : null;
+            var previous = ChangesBaseOf(deployment);
             deployment.ChangesBase = previous;
             var judged = await ChangesOfAsync(deployment, previous, path, cache, ct);
             deployment.ChangesState = judged.State;
@@ -58,6 +53,41 @@ internal sealed class ServiceProjector(
                 deployment.Changes.Add(new ProjectedChange(change.Change, seen.Add(change.Change.Key), change.IsHotfix, change.IsRevert));
             }
         }
+    }
+
+    // The application revision of the deployment a live one replaced (the latest earlier whose
+    // application revision is known), when in the same repository: what its changes are counted from.
+    private static string? ChangesBaseOf(ProjectedDeployment deployment)
+    {
+        var replaced = deployment.Previous;
+        while (replaced is { ApplicationRevision: null })
+        {
+            replaced = replaced.Previous;
+        }
+
+        return deployment.ApplicationRevision is not null && replaced is not null
+            && replaced.ApplicationRepositoryId == deployment.ApplicationRepositoryId ? replaced.ApplicationRevision : null;
+    }
+
+    // The question ChangesOfAsync will ask the graph for a deployment; null when it asks none (cached, or nothing to resolve).
+    private static GraphQuestion? QuestionOf(ProjectedDeployment deployment, string? previous, string? path, IChangeCache cache)
+    {
+        if (cache.TryGet(deployment.Key, deployment.ApplicationRevision ?? deployment.Revision, previous, out _))
+        {
+            return null;
+        }
+
+        var listing = deployment.Attempts.Where(a => a.ExplicitCommits is not null).ToList();
+        if (listing.Count > 0)
+        {
+            return (deployment.ApplicationRevision is null ? deployment.RepositoryId : deployment.ApplicationRepositoryId) is int listedIn
+                ? new GraphQuestion(listedIn, Listed: listing.SelectMany(a => a.ExplicitCommits!).Distinct(StringComparer.OrdinalIgnoreCase).ToList())
+                : null;
+        }
+
+        return deployment.ApplicationRevision is { } application && deployment.ApplicationRepositoryId is int repository
+            ? new GraphQuestion(repository, Revision: application, Previous: previous, Path: path)
+            : null;
     }
 
     private async Task<CachedChanges> ChangesOfAsync(

@@ -91,7 +91,54 @@ internal sealed class SqlCommitGraph(NpgsqlConnection conn, NpgsqlTransaction? t
         FROM c LEFT JOIN owner ON owner.sha = c.sha LEFT JOIN pr ON pr.number = owner.number
         """;
 
+    // The batched forms of the statements above, for PrepareAsync: one row set for many questions,
+    // each row tagged with its question.
+    private const string IsAncestorMany = """
+        SELECT q.i FROM unnest(@questions::int[], @repositories::int[], @descendants::text[], @ancestors::text[], @horizons::timestamptz[])
+                        AS q (i, repository_id, descendant, ancestor, horizon)
+        WHERE (
+        """ + IsAncestorFor + ")";
+
+    private const string IsAncestorFor = """
+        WITH RECURSIVE walk (sha, parents) AS (
+            SELECT sha, parents FROM commits WHERE repository_id = q.repository_id AND sha = q.descendant
+          UNION
+            SELECT c.sha, c.parents
+            FROM walk w CROSS JOIN LATERAL unnest(w.parents) AS p (sha)
+            JOIN commits c ON c.repository_id = q.repository_id AND c.sha = p.sha
+            WHERE c.committed_at >= q.horizon
+        )
+        SELECT EXISTS (SELECT 1 FROM walk WHERE sha = q.ancestor AND sha <> q.descendant)
+        """;
+
+    private const string FindMany = """
+        SELECT c.repository_id AS Repository, c.sha AS Sha, c.committed_at AS CommittedAt
+        FROM unnest(@repositories::int[], @shas::text[]) AS q (repository_id, sha)
+        JOIN commits c ON c.repository_id = q.repository_id AND c.sha = q.sha
+        """;
+
+    private static readonly string NewCommitsMany = """
+        SELECT q.i AS Question, x.*
+        FROM unnest(@questions::int[], @repositories::int[], @revisions::text[], @previouses::text[], @paths::text[], @horizons::timestamptz[])
+             AS q (i, repository_id, revision, previous, path, horizon)
+        CROSS JOIN LATERAL (
+        """ + NewCommits.Replace("@repositoryId", "q.repository_id", StringComparison.Ordinal).Replace("@revision", "q.revision", StringComparison.Ordinal)
+            .Replace("@previous", "q.previous", StringComparison.Ordinal).Replace("@path", "q.path", StringComparison.Ordinal)
+            .Replace("@horizon", "q.horizon", StringComparison.Ordinal) + ") AS x";
+
+    private static readonly string ListedMany = """
+        WITH q AS (
+            SELECT i, repository_id, array_agg(sha) AS shas
+            FROM unnest(@questions::int[], @repositories::int[], @shas::text[]) AS f (i, repository_id, sha)
+            GROUP BY i, repository_id)
+        SELECT q.i AS Question, x.* FROM q CROSS JOIN LATERAL (
+        """ + Listed.Replace("@repositoryId", "q.repository_id", StringComparison.Ordinal).Replace("@shas", "q.shas", StringComparison.Ordinal) + ") AS x";
+
     private readonly Dictionary<(int Repository, string Revision), (string Sha, DateTimeOffset CommittedAt)?> _found = [];
+
+    // Answers PrepareAsync read ahead: ancestry by (repository, ancestor, descendant), commits by the question's key.
+    private readonly Dictionary<(int Repository, string Ancestor, string Descendant), bool> _ancestry = [];
+    private readonly Dictionary<string, List<GroupedCommit>> _commits = new(StringComparer.Ordinal);
 
     public async Task<bool?> IsAncestorAsync(int repositoryId, string ancestor, string descendant, CancellationToken ct)
     {
@@ -105,6 +152,11 @@ internal sealed class SqlCommitGraph(NpgsqlConnection conn, NpgsqlTransaction? t
         if (a.Value.Sha == d.Value.Sha)
         {
             return false;
+        }
+
+        if (_ancestry.TryGetValue((repositoryId, a.Value.Sha, d.Value.Sha), out var prepared))
+        {
+            return prepared;
         }
 
         return await conn.ExecuteScalarAsync<bool>(new CommandDefinition(IsAncestor,
@@ -129,11 +181,13 @@ internal sealed class SqlCommitGraph(NpgsqlConnection conn, NpgsqlTransaction? t
             return ChangeSet.Pending;
         }
 
-        var commits = await conn.QueryAsync<GroupedCommit>(new CommandDefinition(NewCommits, new
-        {
-            repositoryId, revision = head.Sha, previous = before.Sha, path, horizon = before.CommittedAt - maxBranchAge,
-        }, tx, cancellationToken: ct));
-        return new ChangeSet(ChangesStates.Resolved, Changes(repositoryId, commits.ToList(), keepMerges: false));
+        var commits = _commits.TryGetValue(WalkKey(repositoryId, head.Sha, before.Sha, path), out var prepared)
+            ? prepared
+            : (await conn.QueryAsync<GroupedCommit>(new CommandDefinition(NewCommits, new
+            {
+                repositoryId, revision = head.Sha, previous = before.Sha, path, horizon = before.CommittedAt - maxBranchAge,
+            }, tx, cancellationToken: ct))).ToList();
+        return new ChangeSet(ChangesStates.Resolved, Changes(repositoryId, commits, keepMerges: false));
     }
 
     public async Task<ChangeSet> ExplicitChangesAsync(int? repositoryId, IReadOnlyList<string> shas, CancellationToken ct) =>
@@ -172,7 +226,124 @@ internal sealed class SqlCommitGraph(NpgsqlConnection conn, NpgsqlTransaction? t
     private async Task<IReadOnlyList<ChangeRecord>> ListedAsync(int repositoryId, string[] shas, bool keepMerges, CancellationToken ct) =>
         shas.Length == 0
             ? []
-            : Changes(repositoryId, (await conn.QueryAsync<GroupedCommit>(new CommandDefinition(Listed, new { repositoryId, shas }, tx, cancellationToken: ct))).ToList(), keepMerges);
+            : Changes(repositoryId, _commits.TryGetValue(ListKey(repositoryId, shas), out var prepared)
+                ? prepared
+                : (await conn.QueryAsync<GroupedCommit>(new CommandDefinition(Listed, new { repositoryId, shas }, tx, cancellationToken: ct))).ToList(), keepMerges);
+
+    private static string WalkKey(int repositoryId, string head, string before, string? path) => $"walk {repositoryId} {head} {before} {path}";
+
+    private static string ListKey(int repositoryId, string[] shas) => $"list {repositoryId} {string.Join(',', shas)}";
+
+    /// <summary>
+    /// Reads ahead what the questions will need in a few statements: the revisions they name (each
+    /// one not stored under its full name is still looked up alone, as it would be), which
+    /// ancestors are ancestors, and the commits of each walk and listing. Every question then
+    /// gets from memory the answer its own statement would give.
+    /// </summary>
+    public async Task PrepareAsync(IReadOnlyList<GraphQuestion> questions, CancellationToken ct)
+    {
+        var names = questions
+            .SelectMany(q => new[] { q.Revision, q.Previous, q.Ancestor, q.Descendant }.OfType<string>().Select(r => (q.RepositoryId, Revisions.Normalize(r))))
+            .Where(r => !_found.ContainsKey(r)).Distinct().ToList();
+        if (names.Count > 0)
+        {
+            foreach (var row in await conn.QueryAsync<FoundCommit>(new CommandDefinition(FindMany, new
+                     {
+                         repositories = names.Select(n => n.RepositoryId).ToArray(), shas = names.Select(n => n.Item2).ToArray(),
+                     }, tx, cancellationToken: ct)))
+            {
+                _found[(row.Repository, row.Sha)] = (row.Sha, row.CommittedAt);
+            }
+        }
+
+        var ancestry = new List<(int Repository, string Ancestor, string Descendant, DateTimeOffset Horizon)>();
+        var walks = new List<(string Key, int Repository, string Head, string Before, string? Path, DateTimeOffset Horizon)>();
+        var listings = new List<(string Key, int Repository, string[] Shas)>();
+        foreach (var q in questions)
+        {
+            if (q.Ancestor is not null && q.Descendant is not null)
+            {
+                if (await FindAsync(q.RepositoryId, q.Ancestor, ct) is { } a && await FindAsync(q.RepositoryId, q.Descendant, ct) is { } d
+                    && a.Sha != d.Sha && !_ancestry.ContainsKey((q.RepositoryId, a.Sha, d.Sha)))
+                {
+                    ancestry.Add((q.RepositoryId, a.Sha, d.Sha, a.CommittedAt - TimeSpan.FromDays(1)));
+                }
+            }
+            else if (q.Listed is not null)
+            {
+                var shas = q.Listed.Select(Revisions.Normalize).ToArray();
+                listings.Add((ListKey(q.RepositoryId, shas), q.RepositoryId, shas));
+            }
+            else if (q.Revision is not null && await FindAsync(q.RepositoryId, q.Revision, ct) is { } head)
+            {
+                if (q.Previous is null)
+                {
+                    listings.Add((ListKey(q.RepositoryId, [head.Sha]), q.RepositoryId, [head.Sha]));
+                }
+                else if (await FindAsync(q.RepositoryId, q.Previous, ct) is { } before)
+                {
+                    walks.Add((WalkKey(q.RepositoryId, head.Sha, before.Sha, q.Path), q.RepositoryId, head.Sha, before.Sha, q.Path,
+                        before.CommittedAt - maxBranchAge));
+                }
+            }
+        }
+
+        ancestry = ancestry.DistinctBy(x => (x.Repository, x.Ancestor, x.Descendant)).ToList();
+        if (ancestry.Count > 0)
+        {
+            var yes = (await conn.QueryAsync<int>(new CommandDefinition(IsAncestorMany, new
+            {
+                questions = Enumerable.Range(0, ancestry.Count).ToArray(),
+                repositories = ancestry.Select(x => x.Repository).ToArray(),
+                descendants = ancestry.Select(x => x.Descendant).ToArray(),
+                ancestors = ancestry.Select(x => x.Ancestor).ToArray(),
+                horizons = ancestry.Select(x => x.Horizon).ToArray(),
+            }, tx, cancellationToken: ct))).ToHashSet();
+            for (var i = 0; i < ancestry.Count; i++)
+            {
+                _ancestry[(ancestry[i].Repository, ancestry[i].Ancestor, ancestry[i].Descendant)] = yes.Contains(i);
+            }
+        }
+
+        walks = walks.DistinctBy(w => w.Key).Where(w => !_commits.ContainsKey(w.Key)).ToList();
+        if (walks.Count > 0)
+        {
+            Keep(walks.Select(w => w.Key).ToList(), await conn.QueryAsync<GroupedCommit>(new CommandDefinition(NewCommitsMany, new
+            {
+                questions = Enumerable.Range(0, walks.Count).ToArray(),
+                repositories = walks.Select(w => w.Repository).ToArray(),
+                revisions = walks.Select(w => w.Head).ToArray(),
+                previouses = walks.Select(w => w.Before).ToArray(),
+                paths = walks.Select(w => w.Path).ToArray(),
+                horizons = walks.Select(w => w.Horizon).ToArray(),
+            }, tx, cancellationToken: ct)));
+        }
+
+        listings = listings.Where(l => l.Shas.Length > 0).DistinctBy(l => l.Key).Where(l => !_commits.ContainsKey(l.Key)).ToList();
+        if (listings.Count > 0)
+        {
+            Keep(listings.Select(l => l.Key).ToList(), await conn.QueryAsync<GroupedCommit>(new CommandDefinition(ListedMany, new
+            {
+                questions = listings.SelectMany((l, i) => l.Shas.Select(_ => i)).ToArray(),
+                repositories = listings.SelectMany(l => l.Shas.Select(_ => l.Repository)).ToArray(),
+                shas = listings.SelectMany(l => l.Shas).ToArray(),
+            }, tx, cancellationToken: ct)));
+        }
+    }
+
+    // Every question's rows, in the order the statement gave them (none: an empty list).
+    private void Keep(List<string> keys, IEnumerable<GroupedCommit> rows)
+    {
+        foreach (var key in keys)
+        {
+            _commits[key] = [];
+        }
+
+        foreach (var row in rows)
+        {
+            _commits[keys[row.Question]].Add(row);
+        }
+    }
 
     // Commits with a pull request become that pull request's change; a commit without one is a
     // direct change, except a merge commit nobody reviewed (it brings its parents' commits, which
@@ -204,6 +375,9 @@ internal sealed class SqlCommitGraph(NpgsqlConnection conn, NpgsqlTransaction? t
     // A commit, and its pull request's facts when it has one.
     private sealed record GroupedCommit
     {
+        /// <summary>The question a batched statement answered with this row.</summary>
+        public int Question { get; init; }
+
         public string Sha { get; init; } = "";
         public DateTimeOffset AuthoredAt { get; init; }
         public string? Message { get; init; }
@@ -216,6 +390,13 @@ internal sealed class SqlCommitGraph(NpgsqlConnection conn, NpgsqlTransaction? t
         public string[]? Labels { get; init; }
         public DateTimeOffset? FirstCommitAt { get; init; }
         public string? MergeMessage { get; init; }
+    }
+
+    private sealed record FoundCommit
+    {
+        public int Repository { get; init; }
+        public string Sha { get; init; } = "";
+        public DateTimeOffset CommittedAt { get; init; }
     }
 
     private sealed record StoredCommit
