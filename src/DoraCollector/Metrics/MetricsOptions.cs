@@ -45,7 +45,7 @@ internal sealed class MetricsOptions
     public TimeSpan FullSnapshotInterval { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>After new data, wait this long for more before recomputing.</summary>
-    public TimeSpan SnapshotDebounce { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan SnapshotDebounce { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>When a deployment rolled out to several clusters goes live: the first cluster's success (default) or the last one's.</summary>
     public MultiClusterLive MultiClusterLive { get; set; } = MultiClusterLive.FirstCluster;
