@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Dapper;
-using DoraCollector.Catalog;
 using DoraCollector.Projection;
 
 namespace DoraCollector.Sources.GitOps;
@@ -17,8 +16,6 @@ namespace DoraCollector.Sources.GitOps;
 /// </summary>
 internal sealed class GitOpsRevisionResolver : IApplicationRevisionResolver
 {
-    private const string Images = "SELECT value FROM service_aliases WHERE kind = @kind AND service_id = @serviceId";
-
     private const string AttemptReads = """
         SELECT id AS Id, images AS Images, COALESCE(source_path, '') AS Folder FROM deployment_attempts
         WHERE id = ANY(@ids) AND (images IS NOT NULL OR source_path IS NOT NULL)
@@ -41,8 +38,7 @@ internal sealed class GitOpsRevisionResolver : IApplicationRevisionResolver
         }
 
         var conn = db.Connection;
-        var images = (await conn.QueryAsync<string>(new CommandDefinition(Images,
-            new { kind = ServiceAliasKinds.Image, serviceId = facts.ServiceId }, db.Transaction, cancellationToken: ct))).ToHashSet(StringComparer.Ordinal);
+        var images = await CatalogImages.OfServiceAsync(db, facts.ServiceId, ct);
         var repository = await conn.ExecuteScalarAsync<string>(new CommandDefinition(
             "SELECT full_name FROM repositories WHERE id = @repositoryId", new { repositoryId }, db.Transaction, cancellationToken: ct));
         var app = new ApplicationSide(repositoryId, repository ?? "", images);

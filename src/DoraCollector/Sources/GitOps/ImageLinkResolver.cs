@@ -1,5 +1,4 @@
 using Dapper;
-using DoraCollector.Catalog;
 using DoraCollector.Projection;
 
 namespace DoraCollector.Sources.GitOps;
@@ -18,8 +17,6 @@ internal sealed record StoredImageLink(string Image, string? Tag, string? Digest
 /// </summary>
 internal sealed class ImageLinkResolver : IApplicationRevisionResolver
 {
-    private const string Images = "SELECT value FROM service_aliases WHERE kind = @kind AND service_id = @serviceId";
-
     private const string AttemptImages = "SELECT id AS Id, images AS Images FROM deployment_attempts WHERE id = ANY(@ids) AND images IS NOT NULL";
 
     private const string Links = """
@@ -37,8 +34,7 @@ internal sealed class ImageLinkResolver : IApplicationRevisionResolver
         }
 
         var conn = db.Connection;
-        var images = (await conn.QueryAsync<string>(new CommandDefinition(Images,
-            new { kind = ServiceAliasKinds.Image, serviceId = facts.ServiceId }, db.Transaction, cancellationToken: ct))).ToHashSet(StringComparer.Ordinal);
+        var images = await CatalogImages.OfServiceAsync(db, facts.ServiceId, ct);
         if (images.Count == 0)
         {
             return new Dictionary<long, ResolvedRevision>();
