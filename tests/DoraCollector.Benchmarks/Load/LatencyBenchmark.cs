@@ -29,6 +29,8 @@ internal static class LatencyBenchmark
         var rate = args.Decimal("--rate", 2000);
         var seconds = args.Decimal("--seconds", 15);
         var connections = args.Number("--connections", 64);
+        // "--pipeline off" leaves mapping and projection off: the ingest path's own cost, apart from the work it queues.
+        var pipeline = args.Value("--pipeline") is not "off";
         // Eight months (about 139,000 deliveries): the collector's search needs fresh ones for every step (a copy is answered 200 without being stored).
         var options = LoadOrganization.Options(args, days: 240);
         Directory.CreateDirectory(work);
@@ -61,7 +63,7 @@ internal static class LatencyBenchmark
         var url = new Uri($"http://127.0.0.1:{LoopbackProcess.FreePort()}/");
         var environment = LoadOrganization.Environment(settings);
         environment["ConnectionStrings__Dora"] = db.ConnectionString;
-        environment["Dora__Scheduling__Enabled"] = "true";
+        environment["Dora__Scheduling__Enabled"] = pipeline ? "true" : "false";
         await using var process = CollectorProcess.Start(collector, ["serve", "--urls", url.ToString().TrimEnd('/')], environment, Path.Combine(work, "collector-latency.log"));
         await process.WaitUntilReadyAsync(url, TimeSpan.FromMinutes(2));
 
@@ -75,7 +77,9 @@ internal static class LatencyBenchmark
         var warm = await collectorSender.SendAsync(warmup, rate / 2);
         sent.AddRange(warmup);
         statuses.AddRange(warm.Statuses);
-        output.WriteLine($"latency: {await IngestBenchmark.DrainAsync(db, TimeSpan.FromSeconds(120))}");
+        output.WriteLine(pipeline
+            ? $"latency: {await IngestBenchmark.DrainAsync(db, TimeSpan.FromSeconds(120))}"
+            : "latency: pipeline off (--pipeline off), nothing mapped");
 
         // Sends a slice of fresh deliveries; lost are those not answered 2xx, or answered 202 and not in raw_events afterwards.
         async Task<(SendResults Results, int Lost)> SendFreshAsync(IReadOnlyList<PreparedDelivery> slice, double r)
