@@ -124,8 +124,10 @@ internal static class IngestBenchmark
             output.WriteLine($"  error {error}");
         }
 
-        var passed = check.Passed && achieved >= rate * 0.99 && steady.At(0.99) < 50;
-        output.WriteLine($"verdict: {(passed ? "goal met" : "goal MISSED")} (at least 2,000/s sustained, p99 under 50 ms, no delivery lost)");
+        // A run at a lower --rate than the goal's cannot meet it, however well it went.
+        var passed = rate >= 2000 && check.Passed && achieved >= rate * 0.99 && steady.At(0.99) < 50;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"verdict: {(passed ? "goal met" : "goal MISSED")} (the goal: at least 2,000/s sustained, p99 under 50 ms, no delivery lost; this run sent {rate:N0}/s)"));
         return check.Passed ? 0 : 1;
     }
 
