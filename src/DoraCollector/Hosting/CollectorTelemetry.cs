@@ -17,12 +17,20 @@ internal sealed class CollectorTelemetry
     /// </summary>
     public static readonly double[] WebhookBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+    /// <summary>
+    /// Finer at the low end than <see cref="WebhookBuckets"/>: a durable write of the inbox takes a
+    /// commit's flush, milliseconds on a good disk, so the 1-50 ms range is where it is told apart.
+    /// </summary>
+    public static readonly double[] InboxBuckets = [0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
     private readonly TimeProvider _clock;
     private readonly Counter _events;
     private readonly Counter _errors;
     private readonly Gauge _lastSuccess;
     private readonly Counter _rejections;
     private readonly Histogram _webhookDurations;
+    private readonly Histogram _inboxWaits;
+    private readonly Histogram _inboxWrites;
     private readonly Counter _jobRuns;
     private readonly Gauge _jobDuration;
     private readonly Counter _historyGaps;
@@ -49,6 +57,12 @@ internal sealed class CollectorTelemetry
         _webhookDurations = Factory.CreateHistogram("dora_collector_webhook_duration_seconds",
             "How long this replica took to answer webhook and ingest API requests (stored, duplicate or refused), per source, in seconds.",
             ["source"], new HistogramConfiguration { Buckets = WebhookBuckets });
+        _inboxWaits = Factory.CreateHistogram("dora_collector_inbox_wait_seconds",
+            "How long a webhook delivery waited on this replica for a writer to take it into a batch of the inbox, in seconds.",
+            new HistogramConfiguration { Buckets = InboxBuckets, SuppressInitialValue = true });
+        _inboxWrites = Factory.CreateHistogram("dora_collector_inbox_write_seconds",
+            "How long storing one batch of webhook deliveries in the inbox took on this replica, statement and commit, in seconds.",
+            new HistogramConfiguration { Buckets = InboxBuckets, SuppressInitialValue = true });
         _jobRuns = Factory.CreateCounter("dora_collector_job_runs_total",
             "Background job runs on this replica by outcome (success, failure) since it started.", ["job", "outcome"]);
         _jobDuration = Factory.CreateGauge("dora_collector_job_duration_seconds",
@@ -98,6 +112,12 @@ internal sealed class CollectorTelemetry
     /// <paramref name="elapsed"/> after it arrived.
     /// </summary>
     public void WebhookAnswered(string source, TimeSpan elapsed) => _webhookDurations.WithLabels(source).Observe(elapsed.TotalSeconds);
+
+    /// <summary>A webhook delivery waited <paramref name="waited"/> for a writer of the inbox to take it.</summary>
+    public void InboxWaited(TimeSpan waited) => _inboxWaits.Observe(waited.TotalSeconds);
+
+    /// <summary>A batch of webhook deliveries took <paramref name="elapsed"/> to be stored, its commit included.</summary>
+    public void InboxWritten(TimeSpan elapsed) => _inboxWrites.Observe(elapsed.TotalSeconds);
 
     /// <summary>
     /// A source's bounded history (Argo CD's <c>revisionHistoryLimit</c>, Flux's five

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using DoraCollector.Hosting;
 using Npgsql;
@@ -10,7 +11,7 @@ namespace DoraCollector.Ingestion;
 /// Each request is still answered only once its delivery is durable (or its batch failed), so
 /// an acknowledgement never outruns the database. Duplicates keep their first copy.
 /// </summary>
-internal sealed partial class DeliveryBatcher(NpgsqlDataSource db, TimeProvider clock, ILogger<DeliveryBatcher> logger) : BackgroundService
+internal sealed partial class DeliveryBatcher(NpgsqlDataSource db, TimeProvider clock, CollectorTelemetry telemetry, ILogger<DeliveryBatcher> logger) : BackgroundService
 {
     // Small enough to keep a statement short (payloads are kilobytes), large enough to drain a
     // burst in a few; several writers keep one commit's wait from holding up the next batch.
@@ -22,7 +23,7 @@ internal sealed partial class DeliveryBatcher(NpgsqlDataSource db, TimeProvider 
     /// <summary>Stores a delivery with those that arrive alongside it; null when it was stored before.</summary>
     public Task<long?> AddAsync(NewRawEvent delivery, CancellationToken ct)
     {
-        var pending = new Pending(delivery, new TaskCompletionSource<long?>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(delivery, new TaskCompletionSource<long?>(TaskCreationOptions.RunContinuationsAsynchronously), Stopwatch.GetTimestamp());
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new InvalidOperationException("the collector is stopping; send the delivery again later");
@@ -77,9 +78,17 @@ internal sealed partial class DeliveryBatcher(NpgsqlDataSource db, TimeProvider 
 
     private async Task WriteAsync(List<Pending> batch, CancellationToken ct)
     {
+        var started = Stopwatch.GetTimestamp();
+        foreach (var pending in batch)
+        {
+            telemetry.InboxWaited(Stopwatch.GetElapsedTime(pending.Queued, started));
+        }
+
         try
         {
-            Settle(batch, await InsertAsync(batch.Select(p => p.Delivery), ct));
+            var stored = await InsertAsync(batch.Select(p => p.Delivery), ct);
+            telemetry.InboxWritten(Stopwatch.GetElapsedTime(started));
+            Settle(batch, stored);
         }
         catch (PostgresException e) when (IsRefusedData(e))
         {
@@ -164,7 +173,7 @@ internal sealed partial class DeliveryBatcher(NpgsqlDataSource db, TimeProvider 
         }
     }
 
-    private sealed record Pending(NewRawEvent Delivery, TaskCompletionSource<long?> Done);
+    private sealed record Pending(NewRawEvent Delivery, TaskCompletionSource<long?> Done, long Queued);
 
     /// <summary>The order of the inbox's unique key (source, kind, external id), the same in every batch.</summary>
     private sealed class KeyOrder : IComparer<NewRawEvent>

@@ -7,7 +7,8 @@ namespace DoraCollector.Benchmarks.Load;
 /// The collector's own view of its answers: <c>dora_collector_webhook_duration_seconds</c> read
 /// from its <c>/metrics</c>, every source added up. Two readings give the answers in between, so
 /// a slow stretch seen by the sender can be told apart: slow inside the collector (its own
-/// durations rise too) or before it (they do not).
+/// durations rise too) or before it (they do not). <see cref="Parse(string, string)"/> reads any
+/// other histogram of it the same way (the inbox's wait for a writer and its batch writes).
 /// </summary>
 internal sealed partial record CollectorAnswers(IReadOnlyDictionary<double, long> Buckets)
 {
@@ -25,10 +26,16 @@ internal sealed partial record CollectorAnswers(IReadOnlyDictionary<double, long
         }
     }
 
-    public static CollectorAnswers Parse(string exposition)
+    public static CollectorAnswers Parse(string exposition) => Parse(exposition, Bucket());
+
+    /// <summary>The histogram <paramref name="family"/> of an exposition, every series added up.</summary>
+    public static CollectorAnswers Parse(string exposition, string family) =>
+        Parse(exposition, new Regex($$"""^{{Regex.Escape(family)}}_bucket\{(?:[^}]*,)?le="([^"]+)"\} ([0-9.e+]+)$""", RegexOptions.Multiline));
+
+    private static CollectorAnswers Parse(string exposition, Regex pattern)
     {
         var buckets = new Dictionary<double, long>();
-        foreach (Match bucket in Bucket().Matches(exposition))
+        foreach (Match bucket in pattern.Matches(exposition))
         {
             var le = bucket.Groups[1].Value == "+Inf" ? double.PositiveInfinity : double.Parse(bucket.Groups[1].Value, CultureInfo.InvariantCulture);
             // Counts from a million up are written in exponent form (1e+06).

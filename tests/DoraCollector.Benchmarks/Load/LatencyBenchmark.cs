@@ -97,13 +97,23 @@ internal static class LatencyBenchmark
         SendResults atRate;
         int lostAtRate;
         IReadOnlyList<double> probeCommits;
+        var cpu = new CpuUsage(process.Id, CpuUsage.Postmaster(await db.DataDirectoryAsync()));
+        using var scraper = new HttpClient { BaseAddress = url };
+        string exposedBefore, exposedAfter;
+        CpuSample cpuBefore, cpuAfter;
         await using (var probe = new CommitProbe(db.ConnectionString))
         {
             // The probe's first commits open its connection and create its table.
             await Task.Delay(1000);
+            exposedBefore = await scraper.GetStringAsync("metrics");
+            cpuBefore = cpu.Sample();
             (atRate, lostAtRate) = await SendFreshAsync(fixedSlice, rate);
+            cpuAfter = cpu.Sample();
             probeCommits = probe.Between(atRate.Start, Stopwatch.GetTimestamp());
+            exposedAfter = await scraper.GetStringAsync("metrics");
         }
+
+        var breakdown = InboxBreakdown.Describe(exposedBefore, exposedAfter, atRate, rate, connections, cpuBefore, cpuAfter);
 
         var first = search.Judge(rate, atRate, lostAtRate);
         var collectorSearch = await search.RunAsync("collector", rate, first, async r =>
@@ -135,6 +145,11 @@ internal static class LatencyBenchmark
         output.WriteLine(Invariant($"| collector p99 at {rate:N0}/s ({atRate.Count:N0} deliveries, {lostAtRate} lost) | {steady.At(0.99):0.0} ms = {steady.At(0.99) / commits.At(0.99):0.00}× probe | ≤ 1.5× probe or < 50 ms (≤ {bound:0.0} ms) | commit probe p99 {commits.At(0.99):0.0} ms ({commits.Count} commits, max {commits.Max:0.0} ms) | {(latencyMet ? "yes" : "**no**")} |"));
         output.WriteLine(Invariant($"| highest rate, nothing lost, p99 < {search.Limit:0} ms | collector {collectorSearch.Describe()} = {ratio:0.00}× bare | ≥ 0.3× bare | bare Kestrel endpoint {bare.Describe()} | {(rateMet ? "yes" : "**no**")} |"));
         output.WriteLine();
+        foreach (var line in breakdown)
+        {
+            output.WriteLine($"at {rate:N0}/s, {line}");
+        }
+
         output.WriteLine($"inbox, every delivery sent to the collector: {check.Describe()}");
         output.WriteLine($"verdict: {(latencyMet && rateMet && check.Passed ? "goal met" : "goal MISSED")}");
         return check.Passed ? 0 : 1;

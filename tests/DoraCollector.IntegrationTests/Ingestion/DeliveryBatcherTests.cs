@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using DoraCollector.Hosting;
 using DoraCollector.Ingestion;
 using DoraCollector.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -12,7 +15,8 @@ public sealed class DeliveryBatcherTests
     {
         await using var database = await TestDatabase.CreateAsync();
         await using var db = database.CreateDataSource();
-        using var batcher = new DeliveryBatcher(db, TimeProvider.System, NullLogger<DeliveryBatcher>.Instance);
+        var telemetry = new CollectorTelemetry(TimeProvider.System);
+        using var batcher = new DeliveryBatcher(db, TimeProvider.System, telemetry, NullLogger<DeliveryBatcher>.Instance);
         await batcher.StartAsync(CancellationToken.None);
 
         // 600 deliveries at once, of 400 distinct ids: every id is stored once, every repeat is a duplicate.
@@ -27,6 +31,12 @@ public sealed class DeliveryBatcherTests
         await reader.ReadAsync();
         Assert.Equal((400L, 400L), (reader.GetInt64(0), reader.GetInt64(1)));
         await batcher.StopAsync(CancellationToken.None);
+
+        // Every delivery's wait for a writer is counted, and every batch's write: at least 6 of at most 100.
+        var text = await telemetry.RenderAsync();
+        Assert.Contains("dora_collector_inbox_wait_seconds_count 600\n", text, StringComparison.Ordinal);
+        var writes = int.Parse(Regex.Match(text, "dora_collector_inbox_write_seconds_count ([0-9]+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.InRange(writes, 6, 600);
     }
 
     [Fact]
@@ -34,7 +44,7 @@ public sealed class DeliveryBatcherTests
     {
         await using var database = await TestDatabase.CreateAsync();
         await using var db = database.CreateDataSource();
-        using var batcher = new DeliveryBatcher(db, TimeProvider.System, NullLogger<DeliveryBatcher>.Instance);
+        using var batcher = new DeliveryBatcher(db, TimeProvider.System, new CollectorTelemetry(TimeProvider.System), NullLogger<DeliveryBatcher>.Instance);
 
         // Queued before the writers start, so they take one batch of 100 each at once: the first
         // holds d-0 to d-99, the second the same ids backwards (an Argo CD notification is sent
@@ -56,7 +66,7 @@ public sealed class DeliveryBatcherTests
     {
         await using var database = await TestDatabase.CreateAsync();
         await using var db = database.CreateDataSource();
-        using var batcher = new DeliveryBatcher(db, TimeProvider.System, NullLogger<DeliveryBatcher>.Instance);
+        using var batcher = new DeliveryBatcher(db, TimeProvider.System, new CollectorTelemetry(TimeProvider.System), NullLogger<DeliveryBatcher>.Instance);
 
         // Queued before the writers start, so the refused ones share batches with valid ones.
         // PostgreSQL text cannot hold NUL (22021), and a key of 9 kB of random text does not fit
@@ -89,7 +99,7 @@ public sealed class DeliveryBatcherTests
     public async Task A_database_outage_fails_every_waiting_delivery_so_senders_retry()
     {
         await using var db = NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Database=none;Timeout=2");
-        using var batcher = new DeliveryBatcher(db, TimeProvider.System, NullLogger<DeliveryBatcher>.Instance);
+        using var batcher = new DeliveryBatcher(db, TimeProvider.System, new CollectorTelemetry(TimeProvider.System), NullLogger<DeliveryBatcher>.Instance);
         await batcher.StartAsync(CancellationToken.None);
 
         var attempts = Enumerable.Range(0, 5).Select(i => batcher.AddAsync(new NewRawEvent("flux", "event", $"e-{i}", "{}"), CancellationToken.None)).ToList();

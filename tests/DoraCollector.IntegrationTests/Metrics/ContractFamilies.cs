@@ -32,6 +32,8 @@ internal static class ContractFamilies
         "dora_collector_last_success_timestamp_seconds",
         "dora_collector_webhook_rejections_total",
         "dora_collector_webhook_duration_seconds",
+        "dora_collector_inbox_wait_seconds",
+        "dora_collector_inbox_write_seconds",
         "dora_collector_job_runs_total",
         "dora_collector_job_duration_seconds",
         "dora_collector_history_gaps_total",
@@ -69,7 +71,7 @@ internal static class ContractFamilies
     ];
 
     /// <summary>The histogram families: Prometheus stores each as three series names.</summary>
-    public static readonly string[] Histograms = ["dora_collector_webhook_duration_seconds", "http_request_duration_seconds"];
+    public static readonly string[] Histograms = ["dora_collector_webhook_duration_seconds", "dora_collector_inbox_wait_seconds", "dora_collector_inbox_write_seconds", "http_request_duration_seconds"];
 
     /// <summary>The names Prometheus stores: a histogram's <c>_bucket</c>, <c>_sum</c> and <c>_count</c>, every other family by its own name.</summary>
     public static IEnumerable<string> SeriesNames => SeriesOf(All);

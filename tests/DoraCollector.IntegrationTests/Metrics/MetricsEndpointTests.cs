@@ -171,6 +171,8 @@ public sealed class MetricsEndpointTests
         telemetry.WebhookAnswered("github", TimeSpan.FromMilliseconds(20));
         telemetry.WebhookAnswered("github", TimeSpan.FromMilliseconds(400));
         telemetry.WebhookAnswered("generic", TimeSpan.FromMilliseconds(7));
+        telemetry.InboxWaited(TimeSpan.FromMilliseconds(1.5));
+        telemetry.InboxWritten(TimeSpan.FromMilliseconds(12));
         telemetry.JobFinished("metrics.compute", TimeSpan.FromMilliseconds(850), succeeded: true);
         telemetry.JobFinished("github.ingest", TimeSpan.FromSeconds(2.5), succeeded: false);
         telemetry.HistoryGap("argocd", 2);
