@@ -39,10 +39,13 @@ internal sealed partial class DomainWriter
         SELECT DISTINCT repository_id, service_id FROM deployment_attempts WHERE repository_id = ANY (@repositoryIds)
         """;
 
-    // Images of attempts, each set after the attempts gathered before it are written.
+    // Images of attempts, each set after the attempts gathered before it are written. The keys
+    // come as arrays, whose length the planner knows (from a JSON recordset it assumes 100 rows,
+    // and then may scan every attempt rather than look each key up).
     private const string SetImages = """
         UPDATE deployment_attempts a SET images = v.images, updated_at = @now
-        FROM jsonb_to_recordset(@rows::jsonb) AS v (source text, external_id text, images text[])
+        FROM (SELECT k.source, k.external_id, ARRAY(SELECT jsonb_array_elements_text(k.images::jsonb)) AS images
+              FROM unnest(@sources::text[], @externalIds::text[], @images::text[]) AS k (source, external_id, images)) AS v
         WHERE a.source = v.source AND a.external_id = v.external_id AND a.images IS DISTINCT FROM v.images
         RETURNING a.service_id
         """;
@@ -122,6 +125,7 @@ internal sealed partial class DomainWriter
         _toQueue.Clear();
         _locked.Clear();
         _serviceRepositories.Clear();
+        ForgetObjects();
     }
 
     private void DeferAttempts(IReadOnlyList<AttemptRow> attempts)
@@ -163,11 +167,16 @@ internal sealed partial class DomainWriter
     // Images in one statement, the last set for an attempt winning as if set one by one; their services are queued.
     private async Task WriteImagesAsync(IReadOnlyList<AttemptImages> images, CancellationToken ct)
     {
-        var rows = JsonSerializer.Serialize(images
+        var rows = images
             .Select((image, order) => (image, order)).GroupBy(i => (i.image.Source, i.image.ExternalId)).Select(g => g.Last().image)
-            .OrderBy(i => i.Source, StringComparer.Ordinal).ThenBy(i => i.ExternalId, StringComparer.Ordinal)
-            .Select(i => new { source = i.Source, external_id = i.ExternalId, images = i.Sorted }), RowJson);
-        var services = (await conn.QueryAsync<int>(new CommandDefinition(SetImages, new { rows, now = clock.GetUtcNow() }, tx, cancellationToken: ct)))
+            .OrderBy(i => i.Source, StringComparer.Ordinal).ThenBy(i => i.ExternalId, StringComparer.Ordinal).ToList();
+        var services = (await conn.QueryAsync<int>(new CommandDefinition(SetImages, new
+            {
+                sources = rows.Select(i => i.Source).ToArray(),
+                externalIds = rows.Select(i => i.ExternalId).ToArray(),
+                images = rows.Select(i => JsonSerializer.Serialize(i.Sorted)).ToArray(),
+                now = clock.GetUtcNow(),
+            }, tx, cancellationToken: ct)))
             .Distinct().ToList();
         if (services.Count > 0)
         {

@@ -67,7 +67,9 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
         ON CONFLICT DO NOTHING
         """;
 
-    // Every row of a batch in one statement. A row that would not change (a snapshot repeating
+    // Every row of a batch in one statement: in the order written when the batch maps alone (so
+    // new attempts are numbered as if written one by one), else in key order, so two concurrent
+    // batches do not wait on each other's rows in opposite orders. A row that would not change (a snapshot repeating
     // the history it reported before) is not written again; RETURNING gives the rows written, each
     // with the service it had before (the subquery reads the statement's snapshot).
     private const string UpsertAttempts = """
@@ -77,12 +79,12 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
         SELECT r.source, r.external_id, r.service_id, r.environment, r.cluster, r.repository_id, r.revision, r.outcome,
                r.started_at, r.finished_at, r.rollback_hint, r.explicit_commits, r.details::jsonb, r.raw_event_id, @now,
                r.application_revision, r.application_repository_id, r.resolution, r.source_path
-        FROM jsonb_to_recordset(@rows::jsonb) AS r(source text, external_id text, service_id int, environment text, cluster text,
+        FROM jsonb_to_recordset(@rows::jsonb) AS r(ord int, source text, external_id text, service_id int, environment text, cluster text,
                                                     repository_id int, revision text, outcome text, started_at timestamptz,
                                                     finished_at timestamptz, rollback_hint boolean, explicit_commits text[], details text,
                                                     raw_event_id bigint, application_revision text, application_repository_id int,
                                                     resolution text, source_path text)
-        ORDER BY r.source, r.external_id
+        ORDER BY CASE WHEN @inOrder THEN r.ord END, r.source, r.external_id
         ON CONFLICT (source, external_id) DO UPDATE
            SET service_id = EXCLUDED.service_id, environment = EXCLUDED.environment, cluster = EXCLUDED.cluster,
                repository_id = EXCLUDED.repository_id,
@@ -159,22 +161,6 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
         UPDATE commits c SET paths = v.paths
         FROM jsonb_to_recordset(@rows::jsonb) AS v (sha text, paths text[])
         WHERE c.repository_id = @repositoryId AND c.sha = v.sha AND c.paths IS DISTINCT FROM v.paths
-        """;
-
-    // The stream's stored attempt at or just before an instant, and the one just after it (in
-    // time order): all a fold over the stream needs, however long its history.
-    private const string Neighbours = """
-        WITH stream AS (
-            SELECT id, external_id, revision, outcome, finished_at, rollback_hint, source_path
-            FROM deployment_attempts
-            WHERE service_id = @serviceId AND environment = @environment AND cluster = @cluster AND source = @source
-              AND details ->> 'object' = @object)
-        (SELECT false AS After, external_id AS ExternalId, revision AS Revision, outcome = 'success' AS Succeeded,
-                rollback_hint AS RollbackHint, source_path AS SourcePath
-         FROM stream WHERE finished_at <= @at ORDER BY finished_at DESC, id DESC LIMIT 1)
-        UNION ALL
-        (SELECT true, external_id, revision, outcome = 'success', rollback_hint, source_path
-         FROM stream WHERE finished_at > @at ORDER BY finished_at, id LIMIT 1)
         """;
 
     private const string LoadOpenSignal = """
@@ -396,6 +382,11 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
             }
         }
 
+        foreach (var a in attempts)
+        {
+            Remember(a);
+        }
+
         if (DefersWrites)
         {
             DeferAttempts(attempts);
@@ -408,13 +399,19 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
     // Attempts in one statement, under their services' locks; their services are queued.
     private async Task WriteAttemptsAsync(IReadOnlyList<AttemptRow> attempts, CancellationToken ct)
     {
-        // One statement cannot write a row twice: a report that names one attempt twice is stored
-        // row by row, the later winning, as it would arrive.
+        // One statement cannot write a row twice: attempts named more than once (a report naming
+        // one twice, or several events of a batch) are written in rounds, the n-th write of each
+        // attempt in the n-th, so every attempt's writes land in the order they came, the later winning.
         if (attempts.Count > 1 && attempts.DistinctBy(a => (a.Source, a.ExternalId)).Count() < attempts.Count)
         {
-            foreach (var attempt in attempts)
+            var rounds = attempts.Select((attempt, i) => (attempt, i))
+                .GroupBy(w => (w.attempt.Source, w.attempt.ExternalId))
+                .SelectMany(g => g.Select((w, n) => (w.attempt, w.i, n)))
+                .GroupBy(w => w.n)
+                .OrderBy(r => r.Key);
+            foreach (var round in rounds)
             {
-                await WriteAttemptsAsync([attempt], ct);
+                await WriteAttemptsAsync(round.OrderBy(w => w.i).Select(w => w.attempt).ToList(), ct);
             }
 
             return;
@@ -425,8 +422,9 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
             await LockServicesAsync(attempts.Select(a => a.ServiceId).Concat(await StoredAttemptServicesAsync(attempts, ct)), ct);
         }
 
-        var rows = JsonSerializer.Serialize(attempts.Select(a => new
+        var rows = JsonSerializer.Serialize(attempts.Select((a, i) => new
         {
+            ord = i,
             source = a.Source,
             external_id = a.ExternalId,
             service_id = a.ServiceId,
@@ -453,29 +451,9 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
 
         var keep = attempts.Where(a => a.KeepStoredHint).Select(a => $"{a.Source} {a.ExternalId}").ToArray();
         var written = await conn.QueryAsync<(int Service, int? Previous)>(new CommandDefinition(UpsertAttempts,
-            new { rows, keep, now = clock.GetUtcNow() }, tx, cancellationToken: ct));
+            new { rows, keep, inOrder = MapsAlone, now = clock.GetUtcNow() }, tx, cancellationToken: ct));
         var services = written.SelectMany(w => w.Previous is { } previous ? new[] { w.Service, previous } : [w.Service]).Distinct().ToList();
         await QueueAsync(services, false, ct);
-    }
-
-    /// <summary>
-    /// The neighbouring attempts of one object's stream (a source's attempts of a service,
-    /// environment and cluster whose <c>details.object</c> is <paramref name="streamObject"/>): the stored attempt
-    /// at or just before <paramref name="at"/>, and the one just after it, in time order.
-    /// </summary>
-    public async Task<(StoredAttempt? Before, StoredAttempt? After)> NeighbouringAttemptsAsync(
-        string source, int serviceId, string environment, string cluster, string streamObject, DateTimeOffset at, CancellationToken ct)
-    {
-        // Only a gathered attempt of this object can be one of its neighbours (or move one away):
-        // the others wait, to be written with the rest of the batch.
-        if (DefersStreamWrite(source, streamObject))
-        {
-            await FlushAsync(ct);
-        }
-
-        var neighbours = (await conn.QueryAsync<StoredAttempt>(new CommandDefinition(Neighbours,
-            new { serviceId, environment, cluster, source, @object = streamObject, at }, tx, cancellationToken: ct))).ToList();
-        return (neighbours.SingleOrDefault(a => !a.After), neighbours.SingleOrDefault(a => a.After));
     }
 
     // As PostgreSQL keeps it: UTC, to the microsecond (as Npgsql writes a parameter).

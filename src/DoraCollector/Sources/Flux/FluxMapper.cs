@@ -36,37 +36,39 @@ internal sealed class FluxMapper(IOptionsMonitor<FluxOptions> options, IOptionsM
 
     public string Source => FluxAttemptStream.SourceName;
 
-    public async Task<bool> MapAsync(RawEventRecord raw, DomainWriter writer, CancellationToken ct)
+    /// <summary>
+    /// The objects a batch's events report on are read at once (<see cref="DomainWriter.PrepareObjectsAsync"/>),
+    /// so that folding each event onto its object's attempts costs no round trip.
+    /// </summary>
+    public async Task PrepareAsync(IReadOnlyList<RawEventRecord> batch, DomainWriter writer, CancellationToken ct)
     {
-        IReadOnlyList<FluxObservation> observed;
-        IReadOnlyDictionary<string, string>? keys;
-        IReadOnlyList<string>? read = null;
-        string? path = null;
-        string cluster;
-        switch (raw.Kind)
+        var objects = new List<(string Cluster, string Object)>();
+        foreach (var raw in batch)
         {
-            case EventKind:
-                var e = Read<FluxEvent>(raw);
-                observed = FluxObservations.Of(e) is { } one ? [one] : [];
-                keys = e.Metadata;
-                cluster = FluxClusters.OfEvent(raw, e, kubernetes.CurrentValue);
-                break;
-            case KustomizationKind:
-                var k = Read<FluxKustomization>(raw);
-                observed = FluxObservations.Of(k);
-                // The keys the object's events would carry (its event annotations), and its labels.
-                keys = (k.Metadata?.Labels ?? []).Concat(k.Metadata?.Annotations ?? [])
-                    .Select(a => KeyValuePair.Create(a.Key.StartsWith(FluxSnapshot.EventAnnotationPrefix, StringComparison.Ordinal)
-                        ? a.Key[FluxSnapshot.EventAnnotationPrefix.Length..] : a.Key, a.Value))
-                    .DistinctBy(a => a.Key).ToDictionary();
-                cluster = FluxClusters.OfSnapshot(k);
-                read = k.Images;
-                path = k.Spec?.Path;
-                break;
-            default:
-                return false;
+            try
+            {
+                if (Observe(raw) is { } report)
+                {
+                    objects.AddRange(report.Observed.Select(o => (report.Cluster, o.Object)));
+                }
+            }
+            catch (Exception e) when (e is InvalidPayloadException or FormatException or JsonException or KeyNotFoundException or InvalidOperationException)
+            {
+                // Mapping it will say why; nothing to read for it.
+            }
         }
 
+        await writer.PrepareObjectsAsync(Source, objects, ct);
+    }
+
+    public async Task<bool> MapAsync(RawEventRecord raw, DomainWriter writer, CancellationToken ct)
+    {
+        if (Observe(raw) is not { } report)
+        {
+            return false;
+        }
+
+        var (observed, keys, read, path, cluster) = report;
         if (observed.Count == 0)
         {
             return false;
@@ -97,6 +99,33 @@ internal sealed class FluxMapper(IOptionsMonitor<FluxOptions> options, IOptionsM
 
         return true;
     }
+
+    // What a stored event or snapshot says: its rollouts, the keys it carries (event metadata, or
+    // a snapshot's labels and event annotations), the images and folder a snapshot read, its cluster.
+    // Null for a kind that reports no rollout.
+    private Report? Observe(RawEventRecord raw)
+    {
+        switch (raw.Kind)
+        {
+            case EventKind:
+                var e = Read<FluxEvent>(raw);
+                return new Report(FluxObservations.Of(e) is { } one ? [one] : [], e.Metadata, null, null,
+                    FluxClusters.OfEvent(raw, e, kubernetes.CurrentValue));
+            case KustomizationKind:
+                var k = Read<FluxKustomization>(raw);
+                // The keys the object's events would carry (its event annotations), and its labels.
+                var keys = (k.Metadata?.Labels ?? []).Concat(k.Metadata?.Annotations ?? [])
+                    .Select(a => KeyValuePair.Create(a.Key.StartsWith(FluxSnapshot.EventAnnotationPrefix, StringComparison.Ordinal)
+                        ? a.Key[FluxSnapshot.EventAnnotationPrefix.Length..] : a.Key, a.Value))
+                    .DistinctBy(a => a.Key).ToDictionary();
+                return new Report(FluxObservations.Of(k), keys, k.Images, k.Spec?.Path, FluxClusters.OfSnapshot(k));
+            default:
+                return null;
+        }
+    }
+
+    private sealed record Report(
+        IReadOnlyList<FluxObservation> Observed, IReadOnlyDictionary<string, string>? Keys, IReadOnlyList<string>? Read, string? Path, string Cluster);
 
     /// <summary>
     /// The event metadata key <c>configurationRepository</c> (<c>owner/name</c> or a Git URL): Flux's
