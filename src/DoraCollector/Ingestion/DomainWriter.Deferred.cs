@@ -75,7 +75,7 @@ internal sealed partial class DomainWriter
     /// </summary>
     public bool MapsAlone { get; init; }
 
-    /// <summary>Writes everything gathered: commits, attempts, then the services they queue, one statement each.</summary>
+    /// <summary>Writes everything gathered: commits, attempts, images, pull requests, signals, then the services they queue, one statement each.</summary>
     public async Task FlushAsync(CancellationToken ct)
     {
         var changedRepositories = await FlushCommitsAsync(ct);
@@ -94,9 +94,16 @@ internal sealed partial class DomainWriter
             await WriteImagesAsync(images, ct);
         }
 
+        var resolving = await FlushPullRequestsAsync(ct);
+        await FlushSignalsAsync(ct);
         if (changedRepositories.Count > 0)
         {
-            await QueueRepositoriesAsync(changedRepositories, ct);
+            await QueueRepositoriesAsync(changedRepositories, resolveChanges: false, ct);
+        }
+
+        if (resolving.Count > 0)
+        {
+            await QueueRepositoriesAsync(resolving, resolveChanges: true, ct);
         }
 
         await FlushQueueAsync(ct);
@@ -122,6 +129,9 @@ internal sealed partial class DomainWriter
         _deferredAttempts.Clear();
         _deferredImages.Clear();
         _deferredStreams.Clear();
+        _deferredPullRequests.Clear();
+        _deferredResolving.Clear();
+        _deferredSignals.Clear();
         _toQueue.Clear();
         _locked.Clear();
         _serviceRepositories.Clear();
@@ -213,7 +223,7 @@ internal sealed partial class DomainWriter
     }
 
     // Every service of the repositories (their own, and those deployed from them), in one read.
-    private async Task QueueRepositoriesAsync(IReadOnlyCollection<int> repositoryIds, CancellationToken ct)
+    private async Task QueueRepositoriesAsync(IReadOnlyCollection<int> repositoryIds, bool resolveChanges, CancellationToken ct)
     {
         if (Services.Discovered != _discoveredAtRead)
         {
@@ -232,7 +242,7 @@ internal sealed partial class DomainWriter
             }
         }
 
-        await QueueAsync(repositoryIds.SelectMany(r => _repositoryServices[r]).Distinct().ToList(), resolveChanges: false, ct);
+        await QueueAsync(repositoryIds.SelectMany(r => _repositoryServices[r]).Distinct().ToList(), resolveChanges, ct);
     }
 
     private async Task FlushQueueAsync(CancellationToken ct)

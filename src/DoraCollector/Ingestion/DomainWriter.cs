@@ -33,40 +33,6 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
                                  COALESCE(EXCLUDED.paths, commits.paths))
         """;
 
-    private const string UpsertPullRequest = """
-        INSERT INTO pull_requests (repository_id, number, title, url, author, base_branch, state, opened_at, merged_at, closed_at,
-                                   merge_commit_sha, first_commit_at, first_review_at, labels, updated_at)
-        VALUES (@repositoryId, @Number, @Title, @Url, @Author, @BaseBranch, @State, @OpenedAt, @MergedAt, @ClosedAt,
-                @MergeCommitSha, @FirstCommitAt, @FirstReviewAt, @Labels, @UpdatedAt)
-        ON CONFLICT (repository_id, number) DO UPDATE
-           SET title = EXCLUDED.title, url = COALESCE(EXCLUDED.url, pull_requests.url), author = COALESCE(EXCLUDED.author, pull_requests.author),
-               base_branch = COALESCE(EXCLUDED.base_branch, pull_requests.base_branch), state = EXCLUDED.state,
-               opened_at = COALESCE(EXCLUDED.opened_at, pull_requests.opened_at), merged_at = EXCLUDED.merged_at,
-               closed_at = EXCLUDED.closed_at, merge_commit_sha = COALESCE(EXCLUDED.merge_commit_sha, pull_requests.merge_commit_sha),
-               first_commit_at = COALESCE(EXCLUDED.first_commit_at, pull_requests.first_commit_at),
-               first_review_at = COALESCE(EXCLUDED.first_review_at, pull_requests.first_review_at),
-               labels = EXCLUDED.labels, updated_at = EXCLUDED.updated_at
-        """;
-
-    private const string FillPullRequest = """
-        INSERT INTO pull_requests (repository_id, number, title, url, author, base_branch, state, opened_at, merged_at, closed_at,
-                                   merge_commit_sha, first_commit_at, first_review_at, labels, updated_at)
-        VALUES (@repositoryId, @Number, @Title, @Url, @Author, @BaseBranch, @State, @OpenedAt, @MergedAt, @ClosedAt,
-                @MergeCommitSha, @FirstCommitAt, @FirstReviewAt, @Labels, @UpdatedAt)
-        ON CONFLICT (repository_id, number) DO UPDATE
-           SET title = COALESCE(pull_requests.title, EXCLUDED.title), url = COALESCE(pull_requests.url, EXCLUDED.url),
-               opened_at = COALESCE(pull_requests.opened_at, EXCLUDED.opened_at),
-               merged_at = COALESCE(pull_requests.merged_at, EXCLUDED.merged_at),
-               first_commit_at = COALESCE(pull_requests.first_commit_at, EXCLUDED.first_commit_at),
-               labels = CASE WHEN cardinality(pull_requests.labels) = 0 THEN EXCLUDED.labels ELSE pull_requests.labels END
-        """;
-
-    private const string AddPullRequestCommits = """
-        INSERT INTO pull_request_commits (repository_id, pull_request_number, sha)
-        SELECT @repositoryId, @Number, s FROM unnest(@shas::text[]) AS s
-        ON CONFLICT DO NOTHING
-        """;
-
     // Every row of a batch in one statement: in the order written when the batch maps alone (so
     // new attempts are numbered as if written one by one), else in key order, so two concurrent
     // batches do not wait on each other's rows in opposite orders. A row that would not change (a snapshot repeating
@@ -115,37 +81,6 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
         """;
 
 
-    // A resolve, once seen, sticks: a late or re-ordered "firing" does not reopen a signal. Only
-    // the source's own resolve replaces a reconciliation's estimate (closed when it vanished).
-    private const string UpsertSignal = """
-        INSERT INTO incident_signals (source, external_id, service_id, service_hint, environment, cluster, title, severity, url,
-                                      started_at, resolved_at, last_seen_at, closed_by, deployment_ref, revision_ref, labels,
-                                      raw_event_id, updated_at)
-        VALUES (@Source, @ExternalId, @ServiceId, @ServiceHint, @Environment, @Cluster, @Title, @Severity, @Url,
-                @StartedAt, @ResolvedAt, @LastSeenAt, @ClosedBy, @DeploymentRef, @RevisionRef, @LabelsJson::jsonb,
-                @RawEventId, @now)
-        ON CONFLICT (source, external_id) DO UPDATE
-           SET service_id = EXCLUDED.service_id, service_hint = EXCLUDED.service_hint, environment = EXCLUDED.environment,
-               cluster = EXCLUDED.cluster,
-               title = EXCLUDED.title, severity = EXCLUDED.severity, url = COALESCE(EXCLUDED.url, incident_signals.url),
-               started_at = EXCLUDED.started_at,
-               resolved_at = CASE WHEN incident_signals.closed_by = 'reconciliation' AND EXCLUDED.closed_by = 'source' AND EXCLUDED.resolved_at IS NOT NULL
-                                  THEN EXCLUDED.resolved_at ELSE COALESCE(incident_signals.resolved_at, EXCLUDED.resolved_at) END,
-               closed_by = CASE WHEN incident_signals.closed_by = 'reconciliation' AND EXCLUDED.closed_by = 'source' AND EXCLUDED.resolved_at IS NOT NULL
-                                THEN EXCLUDED.closed_by ELSE COALESCE(incident_signals.closed_by, EXCLUDED.closed_by) END,
-               last_seen_at = GREATEST(incident_signals.last_seen_at, EXCLUDED.last_seen_at),
-               deployment_ref = EXCLUDED.deployment_ref, revision_ref = EXCLUDED.revision_ref,
-               labels = COALESCE(EXCLUDED.labels, incident_signals.labels),
-               raw_event_id = COALESCE(EXCLUDED.raw_event_id, incident_signals.raw_event_id), updated_at = EXCLUDED.updated_at
-        RETURNING (SELECT s.service_id FROM incident_signals s
-                   WHERE s.source = incident_signals.source AND s.external_id = incident_signals.external_id) AS Previous
-        """;
-
-    private const string RaiseFirstReview = """
-        UPDATE pull_requests SET first_review_at = LEAST(first_review_at, @submitted)
-        WHERE repository_id = @repositoryId AND number = @number AND first_review_at IS DISTINCT FROM LEAST(first_review_at, @submitted)
-        """;
-
     // A commit of the batch that is not stored yet and that a stored commit names as its parent:
     // the batch fills a hole, so changes resolved before it arrived may have missed commits.
     private const string FillsHole = """
@@ -161,14 +96,6 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
         UPDATE commits c SET paths = v.paths
         FROM jsonb_to_recordset(@rows::jsonb) AS v (sha text, paths text[])
         WHERE c.repository_id = @repositoryId AND c.sha = v.sha AND c.paths IS DISTINCT FROM v.paths
-        """;
-
-    private const string LoadOpenSignal = """
-        SELECT service_id AS ServiceId, service_hint AS ServiceHint, environment AS Environment, cluster AS Cluster, title AS Title,
-               severity AS Severity, url AS Url, started_at AS StartedAt, last_seen_at AS LastSeenAt,
-               deployment_ref AS DeploymentRef, revision_ref AS RevisionRef, labels::text AS Labels
-        FROM incident_signals
-        WHERE source = @source AND external_id = @externalId AND resolved_at IS NULL
         """;
 
     private const string RepositoryOfService = "SELECT repository_id FROM services WHERE id = @serviceId";
@@ -261,52 +188,6 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
         {
             await QueueRepositoryAsync(repositoryId, resolveChanges: false, ct);
         }
-    }
-
-    /// <summary>
-    /// Stores a pull request and the commits that belong to it; its repository's changes are
-    /// resolved again. With <paramref name="fillMissing"/> (a source that knows less) only what is
-    /// not known yet is written.
-    /// </summary>
-    public async Task UpsertPullRequestAsync(int repositoryId, PullRequestRow pr, CancellationToken ct, bool fillMissing = false)
-    {
-        var what = $"pull request #{pr.Number}";
-        CheckInstant(pr.OpenedAt, $"{what} opened at");
-        CheckInstant(pr.MergedAt, $"{what} merged at");
-        CheckInstant(pr.ClosedAt, $"{what} closed at");
-        Plausible.CommitInstant(pr.FirstCommitAt, $"{what} first commit at");
-        CheckInstant(pr.FirstReviewAt, $"{what} first review at");
-        Plausible.Key(pr.MergeCommitSha, $"{what} merge commit sha");
-        foreach (var sha in pr.Commits)
-        {
-            Plausible.Key(sha, $"{what} commit sha");
-        }
-
-        // The pull request and its commits in one statement (one round trip).
-        var upsert = fillMissing ? FillPullRequest : UpsertPullRequest;
-        await conn.ExecuteAsync(new CommandDefinition(pr.Commits.Count > 0 ? $"WITH pr AS ({upsert} RETURNING 1) {AddPullRequestCommits}" : upsert, new
-        {
-            repositoryId, pr.Number, pr.Title, pr.Url, pr.Author, pr.BaseBranch, pr.State, pr.OpenedAt, pr.MergedAt, pr.ClosedAt,
-            MergeCommitSha = pr.MergeCommitSha?.ToLowerInvariant(), pr.FirstCommitAt, pr.FirstReviewAt,
-            Labels = pr.Labels.ToArray(), pr.UpdatedAt, shas = pr.Commits.Select(s => s.ToLowerInvariant()).ToArray(),
-        }, tx, cancellationToken: ct));
-
-        if (pr.State == "merged")
-        {
-            await QueueRepositoryAsync(repositoryId, resolveChanges: true, ct);
-        }
-    }
-
-    /// <summary>
-    /// A review submitted at <paramref name="submitted"/>: the pull request is stored as with
-    /// <c>fillMissing</c> (what is missing is filled), and its first review is the earliest seen.
-    /// </summary>
-    public async Task UpsertReviewAsync(int repositoryId, PullRequestRow pr, DateTimeOffset submitted, CancellationToken ct)
-    {
-        CheckInstant(submitted, $"review of pull request #{pr.Number} submitted at");
-        await UpsertPullRequestAsync(repositoryId, pr, ct, fillMissing: true);
-        await conn.ExecuteAsync(new CommandDefinition(RaiseFirstReview,
-            new { repositoryId, number = pr.Number, submitted = submitted.ToUniversalTime() }, tx, cancellationToken: ct));
     }
 
     /// <summary>
@@ -458,43 +339,6 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
 
     // As PostgreSQL keeps it: UTC, to the microsecond (as Npgsql writes a parameter).
     private static DateTimeOffset Stored(DateTimeOffset at) => new(at.UtcTicks - at.UtcTicks % 10, TimeSpan.Zero);
-
-    public async Task UpsertSignalAsync(SignalRow signal, CancellationToken ct)
-    {
-        Plausible.Key(signal.ExternalId, "incident id");
-        Plausible.Name(signal.ServiceHint, "incident service");
-        Plausible.Name(signal.Environment, "environment");
-        Plausible.Name(signal.Cluster, "cluster");
-        Plausible.Key(signal.DeploymentRef, "incident deployment");
-        Plausible.Key(signal.RevisionRef, "incident revision");
-        CheckInstant(signal.StartedAt, $"incident {Short(signal.ExternalId)} started at");
-        CheckInstant(signal.ResolvedAt, $"incident {Short(signal.ExternalId)} resolved at");
-        CheckInstant(signal.LastSeenAt, $"incident {Short(signal.ExternalId)} last seen at");
-        // The service the signal had before is queued too (it may move). A batch that maps alone
-        // takes no locks, and reads it in the upsert's own snapshot; others lock it before writing.
-        int? before = null;
-        if (!MapsAlone)
-        {
-            before = await conn.ExecuteScalarAsync<int?>(new CommandDefinition(
-                "SELECT service_id FROM incident_signals WHERE source = @Source AND external_id = @ExternalId",
-                new { signal.Source, signal.ExternalId }, tx, cancellationToken: ct));
-            await LockServicesAsync(new[] { signal.ServiceId, before }.OfType<int>(), ct);
-        }
-
-        var previous = await conn.ExecuteScalarAsync<int?>(new CommandDefinition(UpsertSignal, new
-        {
-            signal.Source, signal.ExternalId, signal.ServiceId, signal.ServiceHint, signal.Environment, signal.Cluster, signal.Title, signal.Severity,
-            signal.Url, StartedAt = signal.StartedAt.ToUniversalTime(), ResolvedAt = signal.ResolvedAt?.ToUniversalTime(),
-            LastSeenAt = signal.LastSeenAt?.ToUniversalTime(), signal.ClosedBy, signal.DeploymentRef,
-            RevisionRef = signal.RevisionRef?.ToLowerInvariant(), signal.LabelsJson, signal.RawEventId, now = clock.GetUtcNow(),
-        }, tx, cancellationToken: ct));
-        await QueueAsync(new[] { signal.ServiceId, before ?? previous }.OfType<int>().Distinct().ToArray(), false, ct);
-    }
-
-    /// <summary>A source's signal as stored, when it is still open (not resolved); null otherwise.</summary>
-    public Task<OpenSignalRow?> OpenSignalAsync(string source, string externalId, CancellationToken ct) =>
-        conn.QuerySingleOrDefaultAsync<OpenSignalRow>(new CommandDefinition(
-            LoadOpenSignal, new { source, externalId }, tx, cancellationToken: ct));
 
     /// <summary>
     /// Records the images an attempt ran (as a source saw them live); the service is projected
