@@ -52,6 +52,9 @@ internal sealed partial class DomainWriter
 
     private readonly List<(int RepositoryId, CommitRow Commit)> _deferredCommits = [];
     private readonly List<AttemptRow> _deferredAttempts = [];
+
+    // The last gathered write of each attempt, until the gathered attempts are written.
+    private readonly Dictionary<(string Source, string ExternalId), AttemptRow> _lastGathered = [];
     private readonly List<AttemptImages> _deferredImages = [];
 
     // The (source, details.object) of every gathered attempt: the streams a read of neighbours must flush for.
@@ -83,6 +86,7 @@ internal sealed partial class DomainWriter
         {
             var attempts = _deferredAttempts.ToList();
             _deferredAttempts.Clear();
+            _lastGathered.Clear();
             _deferredStreams.Clear();
             await WriteAttemptsAsync(attempts, ct);
         }
@@ -127,6 +131,7 @@ internal sealed partial class DomainWriter
     {
         _deferredCommits.Clear();
         _deferredAttempts.Clear();
+        _lastGathered.Clear();
         _deferredImages.Clear();
         _deferredStreams.Clear();
         _deferredPullRequests.Clear();
@@ -138,14 +143,28 @@ internal sealed partial class DomainWriter
         ForgetObjects();
     }
 
+    // A write the same as the one gathered before it for the same attempt is left out: the first
+    // leaves the row as the second would (a snapshot repeats the history entries it sent before).
     private void DeferAttempts(IReadOnlyList<AttemptRow> attempts)
     {
-        _deferredAttempts.AddRange(attempts);
         foreach (var a in attempts)
         {
+            if (_lastGathered.TryGetValue((a.Source, a.ExternalId), out var before) && SameWrite(before, a))
+            {
+                continue;
+            }
+
+            _lastGathered[(a.Source, a.ExternalId)] = a;
+            _deferredAttempts.Add(a);
             _deferredStreams.Add((a.Source, StreamObject(a.DetailsJson)));
         }
     }
+
+    // The same row written: the raw event it came from is kept only when a write changes the row.
+    private static bool SameWrite(AttemptRow a, AttemptRow b) =>
+        a with { RawEventId = null, ExplicitCommits = null } == b with { RawEventId = null, ExplicitCommits = null }
+        && (a.ExplicitCommits ?? []).SequenceEqual(b.ExplicitCommits ?? [], StringComparer.Ordinal)
+        && a.ExplicitCommits is null == b.ExplicitCommits is null;
 
     // Whether a gathered attempt may be in the stream of this object: one whose details name it, or
     // name no object (an attempt that moves a stored one changes its details too).

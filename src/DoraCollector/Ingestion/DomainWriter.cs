@@ -127,6 +127,29 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
 
     public ServiceDirectory Services { get; } = new(conn, tx);
 
+    // Payloads a mapper read to prepare a batch, until it maps them.
+    private readonly Dictionary<long, object> _prepared = [];
+
+    /// <summary>
+    /// A stored event's payload as <paramref name="read"/> reads it, to prepare a batch: kept
+    /// for <see cref="Payload{T}"/>, so mapping the event does not read it again.
+    /// </summary>
+    public T Prepared<T>(RawEventRecord raw, Func<RawEventRecord, T> read)
+        where T : class
+    {
+        var payload = Payload(raw, read);
+        _prepared[raw.Id] = payload;
+        return payload;
+    }
+
+    /// <summary>
+    /// A stored event's payload as <paramref name="read"/> reads it: as read to prepare the
+    /// batch (<see cref="Prepared{T}"/>, then forgotten), else read now. A payload that cannot be read throws each time.
+    /// </summary>
+    public T Payload<T>(RawEventRecord raw, Func<RawEventRecord, T> read)
+        where T : class =>
+        _prepared.Remove(raw.Id, out var prepared) && prepared is T payload ? payload : read(raw);
+
     /// <summary>Forgets what this transaction wrote, after a rollback to a savepoint undid part of it.</summary>
     public void Forget()
     {

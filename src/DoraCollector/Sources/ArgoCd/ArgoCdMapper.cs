@@ -30,7 +30,7 @@ internal sealed class ArgoCdMapper(IOptionsMonitor<ArgoCdOptions> options) : IRa
         {
             try
             {
-                var app = ArgoCdSnapshot.Read(raw.Payload);
+                var app = writer.Prepared(raw, r => ArgoCdSnapshot.Read(r.Payload));
                 if (string.IsNullOrWhiteSpace(app.Metadata?.Name))
                 {
                     continue;
@@ -72,7 +72,7 @@ internal sealed class ArgoCdMapper(IOptionsMonitor<ArgoCdOptions> options) : IRa
         ArgoApplication app;
         try
         {
-            app = ArgoCdSnapshot.Read(raw.Payload);
+            app = writer.Payload(raw, r => ArgoCdSnapshot.Read(r.Payload));
         }
         catch (JsonException e)
         {

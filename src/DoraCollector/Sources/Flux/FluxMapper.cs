@@ -38,18 +38,26 @@ internal sealed class FluxMapper(IOptionsMonitor<FluxOptions> options, IOptionsM
 
     /// <summary>
     /// The objects a batch's events report on are read at once (<see cref="DomainWriter.PrepareObjectsAsync"/>),
-    /// so that folding each event onto its object's attempts costs no round trip.
+    /// so that folding each event onto its object's attempts costs no round trip, and so are the
+    /// services and repositories they name.
     /// </summary>
     public async Task PrepareAsync(IReadOnlyList<RawEventRecord> batch, DomainWriter writer, CancellationToken ct)
     {
         var objects = new List<(string Cluster, string Object)>();
+        var names = new List<string>();
+        var repositories = new List<string>();
         foreach (var raw in batch)
         {
             try
             {
-                if (Observe(raw) is { } report)
+                if (writer.Prepared(raw, Observe) is { Observed.Count: > 0 } report)
                 {
                     objects.AddRange(report.Observed.Select(o => (report.Cluster, o.Object)));
+                    names.Add(FluxTargets.ServiceName(report.Observed[0], report.Keys, options.CurrentValue));
+                    repositories.AddRange(new[] { ApplicationRepositoryKey, ConfigurationRepositoryKey }
+                        .Select(key => report.Keys?.GetValueOrDefault(key)?.Trim()).OfType<string>().Where(r => r.Contains('/', StringComparison.Ordinal))
+                        .Select(r => r.Contains("://", StringComparison.Ordinal) || r.Contains('@', StringComparison.Ordinal) ? ArgoCd.RepositoryUrls.Normalize(r) : r)
+                        .OfType<string>());
                 }
             }
             catch (Exception e) when (e is InvalidPayloadException or FormatException or JsonException or KeyNotFoundException or InvalidOperationException)
@@ -58,17 +66,13 @@ internal sealed class FluxMapper(IOptionsMonitor<FluxOptions> options, IOptionsM
             }
         }
 
+        await writer.Services.PreloadAsync(names, repositories, ct);
         await writer.PrepareObjectsAsync(Source, objects, ct);
     }
 
     public async Task<bool> MapAsync(RawEventRecord raw, DomainWriter writer, CancellationToken ct)
     {
-        if (Observe(raw) is not { } report)
-        {
-            return false;
-        }
-
-        var (observed, keys, read, path, cluster) = report;
+        var (observed, keys, read, path, cluster) = writer.Payload(raw, Observe);
         if (observed.Count == 0)
         {
             return false;
@@ -102,8 +106,8 @@ internal sealed class FluxMapper(IOptionsMonitor<FluxOptions> options, IOptionsM
 
     // What a stored event or snapshot says: its rollouts, the keys it carries (event metadata, or
     // a snapshot's labels and event annotations), the images and folder a snapshot read, its cluster.
-    // Null for a kind that reports no rollout.
-    private Report? Observe(RawEventRecord raw)
+    // Nothing for a kind that reports no rollout.
+    private Report Observe(RawEventRecord raw)
     {
         switch (raw.Kind)
         {
@@ -120,7 +124,7 @@ internal sealed class FluxMapper(IOptionsMonitor<FluxOptions> options, IOptionsM
                     .DistinctBy(a => a.Key).ToDictionary();
                 return new Report(FluxObservations.Of(k), keys, k.Images, k.Spec?.Path, FluxClusters.OfSnapshot(k));
             default:
-                return null;
+                return new Report([], null, null, null, "");
         }
     }
 
