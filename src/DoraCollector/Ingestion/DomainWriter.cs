@@ -36,7 +36,8 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
     // Every row of a batch in one statement: in the order written when the batch maps alone (so
     // new attempts are numbered as if written one by one), else in key order, so two concurrent
     // batches do not wait on each other's rows in opposite orders. A row that would not change (a snapshot repeating
-    // the history it reported before) is not written again; RETURNING gives the rows written, each
+    // the history it reported before) is not written again, nor locked: it is left out before the
+    // insert (the conflict clause's own check stays for a row changed since); RETURNING gives the rows written, each
     // with the service it had before (the subquery reads the statement's snapshot).
     private const string UpsertAttempts = """
         INSERT INTO deployment_attempts AS a (source, external_id, service_id, environment, cluster, repository_id, revision, outcome,
@@ -50,6 +51,20 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
                                                     finished_at timestamptz, rollback_hint boolean, explicit_commits text[], details text,
                                                     raw_event_id bigint, application_revision text, application_repository_id int,
                                                     resolution text, source_path text)
+        WHERE NOT EXISTS (
+            SELECT 1 FROM deployment_attempts s
+            WHERE s.source = r.source AND s.external_id = r.external_id
+              AND (s.service_id, s.environment, s.cluster, s.repository_id, s.revision, s.outcome, s.started_at, s.finished_at,
+                   s.rollback_hint, s.explicit_commits, s.details, s.application_revision, s.application_repository_id, s.resolution,
+                   s.source_path)
+                  IS NOT DISTINCT FROM
+                  (r.service_id, r.environment, r.cluster, r.repository_id, r.revision, r.outcome, r.started_at, r.finished_at,
+                   CASE WHEN r.source || ' ' || r.external_id = ANY(@keep) THEN s.rollback_hint ELSE r.rollback_hint END,
+                   r.explicit_commits, r.details::jsonb,
+                   COALESCE(r.application_revision, s.application_revision),
+                   CASE WHEN r.application_revision IS NULL THEN s.application_repository_id ELSE r.application_repository_id END,
+                   CASE WHEN r.application_revision IS NULL THEN s.resolution ELSE r.resolution END,
+                   COALESCE(r.source_path, s.source_path)))
         ORDER BY CASE WHEN @inOrder THEN r.ord END, r.source, r.external_id
         ON CONFLICT (source, external_id) DO UPDATE
            SET service_id = EXCLUDED.service_id, environment = EXCLUDED.environment, cluster = EXCLUDED.cluster,
