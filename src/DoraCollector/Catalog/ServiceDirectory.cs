@@ -54,6 +54,11 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
         FROM services s LEFT JOIN repositories r ON r.id = s.repository_id WHERE s.id = @serviceId
         """;
 
+    private const string DescribeAll = """
+        SELECT s.id AS Id, s.origin AS Origin, s.path AS Path, s.repository_id AS RepositoryId, r.full_name AS Repository
+        FROM services s LEFT JOIN repositories r ON r.id = s.repository_id WHERE s.id = ANY (@serviceIds)
+        """;
+
     private const string FindRepository = "SELECT id FROM repositories WHERE full_name = @fullName";
 
     private const string UpsertRepository = """
@@ -192,6 +197,25 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
         }
     }
 
+    /// <summary>
+    /// Reads the scopes of these services at once (<see cref="ScopeAsync"/>), so the events of a
+    /// batch that name them find them without a round trip each.
+    /// </summary>
+    public async Task PreloadScopesAsync(IEnumerable<int> serviceIds, CancellationToken ct)
+    {
+        var unread = serviceIds.Where(id => !_scopes.ContainsKey(id)).Distinct().ToArray();
+        if (unread.Length == 0)
+        {
+            return;
+        }
+
+        foreach (var found in await conn.QueryAsync<DescribedService>(new CommandDefinition(
+                     DescribeAll, new { serviceIds = unread }, tx, cancellationToken: ct)))
+        {
+            _scopes[found.Id] = new ServiceScope { Origin = found.Origin, Path = found.Path, RepositoryId = found.RepositoryId, Repository = found.Repository };
+        }
+    }
+
     /// <summary>A service as <see cref="PreloadAsync"/> read it in this transaction; null when not read.</summary>
     public KnownService? Known(int serviceId) => _known.GetValueOrDefault(serviceId);
 
@@ -258,3 +282,12 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
 internal sealed record KnownService(int? RepositoryId, int? TeamId, string Origin);
 
 internal sealed record PreloadedService(int Id, string Name, int? RepositoryId, int? TeamId, string Origin);
+
+internal sealed record DescribedService
+{
+    public int Id { get; init; }
+    public string Origin { get; init; } = "";
+    public string? Path { get; init; }
+    public int? RepositoryId { get; init; }
+    public string? Repository { get; init; }
+}

@@ -39,16 +39,22 @@ internal sealed partial class DomainWriter
         SELECT DISTINCT repository_id, service_id FROM deployment_attempts WHERE repository_id = ANY (@repositoryIds)
         """;
 
-    // Images of attempts, each set after the attempts gathered before it are written.
+    // Images of attempts, each set after the attempts gathered before it are written. The keys
+    // come as arrays, whose length the planner knows (from a JSON recordset it assumes 100 rows,
+    // and then may scan every attempt rather than look each key up).
     private const string SetImages = """
         UPDATE deployment_attempts a SET images = v.images, updated_at = @now
-        FROM jsonb_to_recordset(@rows::jsonb) AS v (source text, external_id text, images text[])
+        FROM (SELECT k.source, k.external_id, ARRAY(SELECT jsonb_array_elements_text(k.images::jsonb)) AS images
+              FROM unnest(@sources::text[], @externalIds::text[], @images::text[]) AS k (source, external_id, images)) AS v
         WHERE a.source = v.source AND a.external_id = v.external_id AND a.images IS DISTINCT FROM v.images
         RETURNING a.service_id
         """;
 
     private readonly List<(int RepositoryId, CommitRow Commit)> _deferredCommits = [];
     private readonly List<AttemptRow> _deferredAttempts = [];
+
+    // The last gathered write of each attempt, until the gathered attempts are written.
+    private readonly Dictionary<(string Source, string ExternalId), AttemptRow> _lastGathered = [];
     private readonly List<AttemptImages> _deferredImages = [];
 
     // The (source, details.object) of every gathered attempt: the streams a read of neighbours must flush for.
@@ -72,7 +78,7 @@ internal sealed partial class DomainWriter
     /// </summary>
     public bool MapsAlone { get; init; }
 
-    /// <summary>Writes everything gathered: commits, attempts, then the services they queue, one statement each.</summary>
+    /// <summary>Writes everything gathered: commits, attempts, images, pull requests, signals, then the services they queue, one statement each.</summary>
     public async Task FlushAsync(CancellationToken ct)
     {
         var changedRepositories = await FlushCommitsAsync(ct);
@@ -80,6 +86,7 @@ internal sealed partial class DomainWriter
         {
             var attempts = _deferredAttempts.ToList();
             _deferredAttempts.Clear();
+            _lastGathered.Clear();
             _deferredStreams.Clear();
             await WriteAttemptsAsync(attempts, ct);
         }
@@ -91,9 +98,16 @@ internal sealed partial class DomainWriter
             await WriteImagesAsync(images, ct);
         }
 
+        var resolving = await FlushPullRequestsAsync(ct);
+        await FlushSignalsAsync(ct);
         if (changedRepositories.Count > 0)
         {
-            await QueueRepositoriesAsync(changedRepositories, ct);
+            await QueueRepositoriesAsync(changedRepositories, resolveChanges: false, ct);
+        }
+
+        if (resolving.Count > 0)
+        {
+            await QueueRepositoriesAsync(resolving, resolveChanges: true, ct);
         }
 
         await FlushQueueAsync(ct);
@@ -117,21 +131,40 @@ internal sealed partial class DomainWriter
     {
         _deferredCommits.Clear();
         _deferredAttempts.Clear();
+        _lastGathered.Clear();
         _deferredImages.Clear();
         _deferredStreams.Clear();
+        _deferredPullRequests.Clear();
+        _deferredResolving.Clear();
+        _deferredSignals.Clear();
         _toQueue.Clear();
         _locked.Clear();
         _serviceRepositories.Clear();
+        ForgetObjects();
     }
 
+    // A write the same as the one gathered before it for the same attempt is left out: the first
+    // leaves the row as the second would (a snapshot repeats the history entries it sent before).
     private void DeferAttempts(IReadOnlyList<AttemptRow> attempts)
     {
-        _deferredAttempts.AddRange(attempts);
         foreach (var a in attempts)
         {
+            if (_lastGathered.TryGetValue((a.Source, a.ExternalId), out var before) && SameWrite(before, a))
+            {
+                continue;
+            }
+
+            _lastGathered[(a.Source, a.ExternalId)] = a;
+            _deferredAttempts.Add(a);
             _deferredStreams.Add((a.Source, StreamObject(a.DetailsJson)));
         }
     }
+
+    // The same row written: the raw event it came from is kept only when a write changes the row.
+    private static bool SameWrite(AttemptRow a, AttemptRow b) =>
+        a with { RawEventId = null, ExplicitCommits = null } == b with { RawEventId = null, ExplicitCommits = null }
+        && (a.ExplicitCommits ?? []).SequenceEqual(b.ExplicitCommits ?? [], StringComparer.Ordinal)
+        && a.ExplicitCommits is null == b.ExplicitCommits is null;
 
     // Whether a gathered attempt may be in the stream of this object: one whose details name it, or
     // name no object (an attempt that moves a stored one changes its details too).
@@ -163,11 +196,16 @@ internal sealed partial class DomainWriter
     // Images in one statement, the last set for an attempt winning as if set one by one; their services are queued.
     private async Task WriteImagesAsync(IReadOnlyList<AttemptImages> images, CancellationToken ct)
     {
-        var rows = JsonSerializer.Serialize(images
+        var rows = images
             .Select((image, order) => (image, order)).GroupBy(i => (i.image.Source, i.image.ExternalId)).Select(g => g.Last().image)
-            .OrderBy(i => i.Source, StringComparer.Ordinal).ThenBy(i => i.ExternalId, StringComparer.Ordinal)
-            .Select(i => new { source = i.Source, external_id = i.ExternalId, images = i.Sorted }), RowJson);
-        var services = (await conn.QueryAsync<int>(new CommandDefinition(SetImages, new { rows, now = clock.GetUtcNow() }, tx, cancellationToken: ct)))
+            .OrderBy(i => i.Source, StringComparer.Ordinal).ThenBy(i => i.ExternalId, StringComparer.Ordinal).ToList();
+        var services = (await conn.QueryAsync<int>(new CommandDefinition(SetImages, new
+            {
+                sources = rows.Select(i => i.Source).ToArray(),
+                externalIds = rows.Select(i => i.ExternalId).ToArray(),
+                images = rows.Select(i => JsonSerializer.Serialize(i.Sorted)).ToArray(),
+                now = clock.GetUtcNow(),
+            }, tx, cancellationToken: ct)))
             .Distinct().ToList();
         if (services.Count > 0)
         {
@@ -204,7 +242,7 @@ internal sealed partial class DomainWriter
     }
 
     // Every service of the repositories (their own, and those deployed from them), in one read.
-    private async Task QueueRepositoriesAsync(IReadOnlyCollection<int> repositoryIds, CancellationToken ct)
+    private async Task QueueRepositoriesAsync(IReadOnlyCollection<int> repositoryIds, bool resolveChanges, CancellationToken ct)
     {
         if (Services.Discovered != _discoveredAtRead)
         {
@@ -223,7 +261,7 @@ internal sealed partial class DomainWriter
             }
         }
 
-        await QueueAsync(repositoryIds.SelectMany(r => _repositoryServices[r]).Distinct().ToList(), resolveChanges: false, ct);
+        await QueueAsync(repositoryIds.SelectMany(r => _repositoryServices[r]).Distinct().ToList(), resolveChanges, ct);
     }
 
     private async Task FlushQueueAsync(CancellationToken ct)

@@ -24,6 +24,7 @@ internal sealed partial class DomainWriter
             WHERE source = @source AND external_id = @externalId AND source_path IS DISTINCT FROM @folder
             RETURNING service_id
             """, new { source, externalId, folder, now = clock.GetUtcNow() }, tx, cancellationToken: ct));
+        RememberSourcePath(source, externalId, folder);
         if (serviceId is { } id)
         {
             await QueueAsync([id], false, ct);

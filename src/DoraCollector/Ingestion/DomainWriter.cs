@@ -33,42 +33,11 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
                                  COALESCE(EXCLUDED.paths, commits.paths))
         """;
 
-    private const string UpsertPullRequest = """
-        INSERT INTO pull_requests (repository_id, number, title, url, author, base_branch, state, opened_at, merged_at, closed_at,
-                                   merge_commit_sha, first_commit_at, first_review_at, labels, updated_at)
-        VALUES (@repositoryId, @Number, @Title, @Url, @Author, @BaseBranch, @State, @OpenedAt, @MergedAt, @ClosedAt,
-                @MergeCommitSha, @FirstCommitAt, @FirstReviewAt, @Labels, @UpdatedAt)
-        ON CONFLICT (repository_id, number) DO UPDATE
-           SET title = EXCLUDED.title, url = COALESCE(EXCLUDED.url, pull_requests.url), author = COALESCE(EXCLUDED.author, pull_requests.author),
-               base_branch = COALESCE(EXCLUDED.base_branch, pull_requests.base_branch), state = EXCLUDED.state,
-               opened_at = COALESCE(EXCLUDED.opened_at, pull_requests.opened_at), merged_at = EXCLUDED.merged_at,
-               closed_at = EXCLUDED.closed_at, merge_commit_sha = COALESCE(EXCLUDED.merge_commit_sha, pull_requests.merge_commit_sha),
-               first_commit_at = COALESCE(EXCLUDED.first_commit_at, pull_requests.first_commit_at),
-               first_review_at = COALESCE(EXCLUDED.first_review_at, pull_requests.first_review_at),
-               labels = EXCLUDED.labels, updated_at = EXCLUDED.updated_at
-        """;
-
-    private const string FillPullRequest = """
-        INSERT INTO pull_requests (repository_id, number, title, url, author, base_branch, state, opened_at, merged_at, closed_at,
-                                   merge_commit_sha, first_commit_at, first_review_at, labels, updated_at)
-        VALUES (@repositoryId, @Number, @Title, @Url, @Author, @BaseBranch, @State, @OpenedAt, @MergedAt, @ClosedAt,
-                @MergeCommitSha, @FirstCommitAt, @FirstReviewAt, @Labels, @UpdatedAt)
-        ON CONFLICT (repository_id, number) DO UPDATE
-           SET title = COALESCE(pull_requests.title, EXCLUDED.title), url = COALESCE(pull_requests.url, EXCLUDED.url),
-               opened_at = COALESCE(pull_requests.opened_at, EXCLUDED.opened_at),
-               merged_at = COALESCE(pull_requests.merged_at, EXCLUDED.merged_at),
-               first_commit_at = COALESCE(pull_requests.first_commit_at, EXCLUDED.first_commit_at),
-               labels = CASE WHEN cardinality(pull_requests.labels) = 0 THEN EXCLUDED.labels ELSE pull_requests.labels END
-        """;
-
-    private const string AddPullRequestCommits = """
-        INSERT INTO pull_request_commits (repository_id, pull_request_number, sha)
-        SELECT @repositoryId, @Number, s FROM unnest(@shas::text[]) AS s
-        ON CONFLICT DO NOTHING
-        """;
-
-    // Every row of a batch in one statement. A row that would not change (a snapshot repeating
-    // the history it reported before) is not written again; RETURNING gives the rows written, each
+    // Every row of a batch in one statement: in the order written when the batch maps alone (so
+    // new attempts are numbered as if written one by one), else in key order, so two concurrent
+    // batches do not wait on each other's rows in opposite orders. A row that would not change (a snapshot repeating
+    // the history it reported before) is not written again, nor locked: it is left out before the
+    // insert (the conflict clause's own check stays for a row changed since); RETURNING gives the rows written, each
     // with the service it had before (the subquery reads the statement's snapshot).
     private const string UpsertAttempts = """
         INSERT INTO deployment_attempts AS a (source, external_id, service_id, environment, cluster, repository_id, revision, outcome,
@@ -77,12 +46,26 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
         SELECT r.source, r.external_id, r.service_id, r.environment, r.cluster, r.repository_id, r.revision, r.outcome,
                r.started_at, r.finished_at, r.rollback_hint, r.explicit_commits, r.details::jsonb, r.raw_event_id, @now,
                r.application_revision, r.application_repository_id, r.resolution, r.source_path
-        FROM jsonb_to_recordset(@rows::jsonb) AS r(source text, external_id text, service_id int, environment text, cluster text,
+        FROM jsonb_to_recordset(@rows::jsonb) AS r(ord int, source text, external_id text, service_id int, environment text, cluster text,
                                                     repository_id int, revision text, outcome text, started_at timestamptz,
                                                     finished_at timestamptz, rollback_hint boolean, explicit_commits text[], details text,
                                                     raw_event_id bigint, application_revision text, application_repository_id int,
                                                     resolution text, source_path text)
-        ORDER BY r.source, r.external_id
+        WHERE NOT EXISTS (
+            SELECT 1 FROM deployment_attempts s
+            WHERE s.source = r.source AND s.external_id = r.external_id
+              AND (s.service_id, s.environment, s.cluster, s.repository_id, s.revision, s.outcome, s.started_at, s.finished_at,
+                   s.rollback_hint, s.explicit_commits, s.details, s.application_revision, s.application_repository_id, s.resolution,
+                   s.source_path)
+                  IS NOT DISTINCT FROM
+                  (r.service_id, r.environment, r.cluster, r.repository_id, r.revision, r.outcome, r.started_at, r.finished_at,
+                   CASE WHEN r.source || ' ' || r.external_id = ANY(@keep) THEN s.rollback_hint ELSE r.rollback_hint END,
+                   r.explicit_commits, r.details::jsonb,
+                   COALESCE(r.application_revision, s.application_revision),
+                   CASE WHEN r.application_revision IS NULL THEN s.application_repository_id ELSE r.application_repository_id END,
+                   CASE WHEN r.application_revision IS NULL THEN s.resolution ELSE r.resolution END,
+                   COALESCE(r.source_path, s.source_path)))
+        ORDER BY CASE WHEN @inOrder THEN r.ord END, r.source, r.external_id
         ON CONFLICT (source, external_id) DO UPDATE
            SET service_id = EXCLUDED.service_id, environment = EXCLUDED.environment, cluster = EXCLUDED.cluster,
                repository_id = EXCLUDED.repository_id,
@@ -113,37 +96,6 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
         """;
 
 
-    // A resolve, once seen, sticks: a late or re-ordered "firing" does not reopen a signal. Only
-    // the source's own resolve replaces a reconciliation's estimate (closed when it vanished).
-    private const string UpsertSignal = """
-        INSERT INTO incident_signals (source, external_id, service_id, service_hint, environment, cluster, title, severity, url,
-                                      started_at, resolved_at, last_seen_at, closed_by, deployment_ref, revision_ref, labels,
-                                      raw_event_id, updated_at)
-        VALUES (@Source, @ExternalId, @ServiceId, @ServiceHint, @Environment, @Cluster, @Title, @Severity, @Url,
-                @StartedAt, @ResolvedAt, @LastSeenAt, @ClosedBy, @DeploymentRef, @RevisionRef, @LabelsJson::jsonb,
-                @RawEventId, @now)
-        ON CONFLICT (source, external_id) DO UPDATE
-           SET service_id = EXCLUDED.service_id, service_hint = EXCLUDED.service_hint, environment = EXCLUDED.environment,
-               cluster = EXCLUDED.cluster,
-               title = EXCLUDED.title, severity = EXCLUDED.severity, url = COALESCE(EXCLUDED.url, incident_signals.url),
-               started_at = EXCLUDED.started_at,
-               resolved_at = CASE WHEN incident_signals.closed_by = 'reconciliation' AND EXCLUDED.closed_by = 'source' AND EXCLUDED.resolved_at IS NOT NULL
-                                  THEN EXCLUDED.resolved_at ELSE COALESCE(incident_signals.resolved_at, EXCLUDED.resolved_at) END,
-               closed_by = CASE WHEN incident_signals.closed_by = 'reconciliation' AND EXCLUDED.closed_by = 'source' AND EXCLUDED.resolved_at IS NOT NULL
-                                THEN EXCLUDED.closed_by ELSE COALESCE(incident_signals.closed_by, EXCLUDED.closed_by) END,
-               last_seen_at = GREATEST(incident_signals.last_seen_at, EXCLUDED.last_seen_at),
-               deployment_ref = EXCLUDED.deployment_ref, revision_ref = EXCLUDED.revision_ref,
-               labels = COALESCE(EXCLUDED.labels, incident_signals.labels),
-               raw_event_id = COALESCE(EXCLUDED.raw_event_id, incident_signals.raw_event_id), updated_at = EXCLUDED.updated_at
-        RETURNING (SELECT s.service_id FROM incident_signals s
-                   WHERE s.source = incident_signals.source AND s.external_id = incident_signals.external_id) AS Previous
-        """;
-
-    private const string RaiseFirstReview = """
-        UPDATE pull_requests SET first_review_at = LEAST(first_review_at, @submitted)
-        WHERE repository_id = @repositoryId AND number = @number AND first_review_at IS DISTINCT FROM LEAST(first_review_at, @submitted)
-        """;
-
     // A commit of the batch that is not stored yet and that a stored commit names as its parent:
     // the batch fills a hole, so changes resolved before it arrived may have missed commits.
     private const string FillsHole = """
@@ -159,30 +111,6 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
         UPDATE commits c SET paths = v.paths
         FROM jsonb_to_recordset(@rows::jsonb) AS v (sha text, paths text[])
         WHERE c.repository_id = @repositoryId AND c.sha = v.sha AND c.paths IS DISTINCT FROM v.paths
-        """;
-
-    // The stream's stored attempt at or just before an instant, and the one just after it (in
-    // time order): all a fold over the stream needs, however long its history.
-    private const string Neighbours = """
-        WITH stream AS (
-            SELECT id, external_id, revision, outcome, finished_at, rollback_hint, source_path
-            FROM deployment_attempts
-            WHERE service_id = @serviceId AND environment = @environment AND cluster = @cluster AND source = @source
-              AND details ->> 'object' = @object)
-        (SELECT false AS After, external_id AS ExternalId, revision AS Revision, outcome = 'success' AS Succeeded,
-                rollback_hint AS RollbackHint, source_path AS SourcePath
-         FROM stream WHERE finished_at <= @at ORDER BY finished_at DESC, id DESC LIMIT 1)
-        UNION ALL
-        (SELECT true, external_id, revision, outcome = 'success', rollback_hint, source_path
-         FROM stream WHERE finished_at > @at ORDER BY finished_at, id LIMIT 1)
-        """;
-
-    private const string LoadOpenSignal = """
-        SELECT service_id AS ServiceId, service_hint AS ServiceHint, environment AS Environment, cluster AS Cluster, title AS Title,
-               severity AS Severity, url AS Url, started_at AS StartedAt, last_seen_at AS LastSeenAt,
-               deployment_ref AS DeploymentRef, revision_ref AS RevisionRef, labels::text AS Labels
-        FROM incident_signals
-        WHERE source = @source AND external_id = @externalId AND resolved_at IS NULL
         """;
 
     private const string RepositoryOfService = "SELECT repository_id FROM services WHERE id = @serviceId";
@@ -213,6 +141,29 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
     private int _discoveredAtRead;
 
     public ServiceDirectory Services { get; } = new(conn, tx);
+
+    // Payloads a mapper read to prepare a batch, until it maps them.
+    private readonly Dictionary<long, object> _prepared = [];
+
+    /// <summary>
+    /// A stored event's payload as <paramref name="read"/> reads it, to prepare a batch: kept
+    /// for <see cref="Payload{T}"/>, so mapping the event does not read it again.
+    /// </summary>
+    public T Prepared<T>(RawEventRecord raw, Func<RawEventRecord, T> read)
+        where T : class
+    {
+        var payload = Payload(raw, read);
+        _prepared[raw.Id] = payload;
+        return payload;
+    }
+
+    /// <summary>
+    /// A stored event's payload as <paramref name="read"/> reads it: as read to prepare the
+    /// batch (<see cref="Prepared{T}"/>, then forgotten), else read now. A payload that cannot be read throws each time.
+    /// </summary>
+    public T Payload<T>(RawEventRecord raw, Func<RawEventRecord, T> read)
+        where T : class =>
+        _prepared.Remove(raw.Id, out var prepared) && prepared is T payload ? payload : read(raw);
 
     /// <summary>Forgets what this transaction wrote, after a rollback to a savepoint undid part of it.</summary>
     public void Forget()
@@ -275,52 +226,6 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
         {
             await QueueRepositoryAsync(repositoryId, resolveChanges: false, ct);
         }
-    }
-
-    /// <summary>
-    /// Stores a pull request and the commits that belong to it; its repository's changes are
-    /// resolved again. With <paramref name="fillMissing"/> (a source that knows less) only what is
-    /// not known yet is written.
-    /// </summary>
-    public async Task UpsertPullRequestAsync(int repositoryId, PullRequestRow pr, CancellationToken ct, bool fillMissing = false)
-    {
-        var what = $"pull request #{pr.Number}";
-        CheckInstant(pr.OpenedAt, $"{what} opened at");
-        CheckInstant(pr.MergedAt, $"{what} merged at");
-        CheckInstant(pr.ClosedAt, $"{what} closed at");
-        Plausible.CommitInstant(pr.FirstCommitAt, $"{what} first commit at");
-        CheckInstant(pr.FirstReviewAt, $"{what} first review at");
-        Plausible.Key(pr.MergeCommitSha, $"{what} merge commit sha");
-        foreach (var sha in pr.Commits)
-        {
-            Plausible.Key(sha, $"{what} commit sha");
-        }
-
-        // The pull request and its commits in one statement (one round trip).
-        var upsert = fillMissing ? FillPullRequest : UpsertPullRequest;
-        await conn.ExecuteAsync(new CommandDefinition(pr.Commits.Count > 0 ? $"WITH pr AS ({upsert} RETURNING 1) {AddPullRequestCommits}" : upsert, new
-        {
-            repositoryId, pr.Number, pr.Title, pr.Url, pr.Author, pr.BaseBranch, pr.State, pr.OpenedAt, pr.MergedAt, pr.ClosedAt,
-            MergeCommitSha = pr.MergeCommitSha?.ToLowerInvariant(), pr.FirstCommitAt, pr.FirstReviewAt,
-            Labels = pr.Labels.ToArray(), pr.UpdatedAt, shas = pr.Commits.Select(s => s.ToLowerInvariant()).ToArray(),
-        }, tx, cancellationToken: ct));
-
-        if (pr.State == "merged")
-        {
-            await QueueRepositoryAsync(repositoryId, resolveChanges: true, ct);
-        }
-    }
-
-    /// <summary>
-    /// A review submitted at <paramref name="submitted"/>: the pull request is stored as with
-    /// <c>fillMissing</c> (what is missing is filled), and its first review is the earliest seen.
-    /// </summary>
-    public async Task UpsertReviewAsync(int repositoryId, PullRequestRow pr, DateTimeOffset submitted, CancellationToken ct)
-    {
-        CheckInstant(submitted, $"review of pull request #{pr.Number} submitted at");
-        await UpsertPullRequestAsync(repositoryId, pr, ct, fillMissing: true);
-        await conn.ExecuteAsync(new CommandDefinition(RaiseFirstReview,
-            new { repositoryId, number = pr.Number, submitted = submitted.ToUniversalTime() }, tx, cancellationToken: ct));
     }
 
     /// <summary>
@@ -396,6 +301,11 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
             }
         }
 
+        foreach (var a in attempts)
+        {
+            Remember(a);
+        }
+
         if (DefersWrites)
         {
             DeferAttempts(attempts);
@@ -408,13 +318,19 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
     // Attempts in one statement, under their services' locks; their services are queued.
     private async Task WriteAttemptsAsync(IReadOnlyList<AttemptRow> attempts, CancellationToken ct)
     {
-        // One statement cannot write a row twice: a report that names one attempt twice is stored
-        // row by row, the later winning, as it would arrive.
+        // One statement cannot write a row twice: attempts named more than once (a report naming
+        // one twice, or several events of a batch) are written in rounds, the n-th write of each
+        // attempt in the n-th, so every attempt's writes land in the order they came, the later winning.
         if (attempts.Count > 1 && attempts.DistinctBy(a => (a.Source, a.ExternalId)).Count() < attempts.Count)
         {
-            foreach (var attempt in attempts)
+            var rounds = attempts.Select((attempt, i) => (attempt, i))
+                .GroupBy(w => (w.attempt.Source, w.attempt.ExternalId))
+                .SelectMany(g => g.Select((w, n) => (w.attempt, w.i, n)))
+                .GroupBy(w => w.n)
+                .OrderBy(r => r.Key);
+            foreach (var round in rounds)
             {
-                await WriteAttemptsAsync([attempt], ct);
+                await WriteAttemptsAsync(round.OrderBy(w => w.i).Select(w => w.attempt).ToList(), ct);
             }
 
             return;
@@ -425,8 +341,9 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
             await LockServicesAsync(attempts.Select(a => a.ServiceId).Concat(await StoredAttemptServicesAsync(attempts, ct)), ct);
         }
 
-        var rows = JsonSerializer.Serialize(attempts.Select(a => new
+        var rows = JsonSerializer.Serialize(attempts.Select((a, i) => new
         {
+            ord = i,
             source = a.Source,
             external_id = a.ExternalId,
             service_id = a.ServiceId,
@@ -453,70 +370,13 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
 
         var keep = attempts.Where(a => a.KeepStoredHint).Select(a => $"{a.Source} {a.ExternalId}").ToArray();
         var written = await conn.QueryAsync<(int Service, int? Previous)>(new CommandDefinition(UpsertAttempts,
-            new { rows, keep, now = clock.GetUtcNow() }, tx, cancellationToken: ct));
+            new { rows, keep, inOrder = MapsAlone, now = clock.GetUtcNow() }, tx, cancellationToken: ct));
         var services = written.SelectMany(w => w.Previous is { } previous ? new[] { w.Service, previous } : [w.Service]).Distinct().ToList();
         await QueueAsync(services, false, ct);
     }
 
-    /// <summary>
-    /// The neighbouring attempts of one object's stream (a source's attempts of a service,
-    /// environment and cluster whose <c>details.object</c> is <paramref name="streamObject"/>): the stored attempt
-    /// at or just before <paramref name="at"/>, and the one just after it, in time order.
-    /// </summary>
-    public async Task<(StoredAttempt? Before, StoredAttempt? After)> NeighbouringAttemptsAsync(
-        string source, int serviceId, string environment, string cluster, string streamObject, DateTimeOffset at, CancellationToken ct)
-    {
-        // Only a gathered attempt of this object can be one of its neighbours (or move one away):
-        // the others wait, to be written with the rest of the batch.
-        if (DefersStreamWrite(source, streamObject))
-        {
-            await FlushAsync(ct);
-        }
-
-        var neighbours = (await conn.QueryAsync<StoredAttempt>(new CommandDefinition(Neighbours,
-            new { serviceId, environment, cluster, source, @object = streamObject, at }, tx, cancellationToken: ct))).ToList();
-        return (neighbours.SingleOrDefault(a => !a.After), neighbours.SingleOrDefault(a => a.After));
-    }
-
     // As PostgreSQL keeps it: UTC, to the microsecond (as Npgsql writes a parameter).
     private static DateTimeOffset Stored(DateTimeOffset at) => new(at.UtcTicks - at.UtcTicks % 10, TimeSpan.Zero);
-
-    public async Task UpsertSignalAsync(SignalRow signal, CancellationToken ct)
-    {
-        Plausible.Key(signal.ExternalId, "incident id");
-        Plausible.Name(signal.ServiceHint, "incident service");
-        Plausible.Name(signal.Environment, "environment");
-        Plausible.Name(signal.Cluster, "cluster");
-        Plausible.Key(signal.DeploymentRef, "incident deployment");
-        Plausible.Key(signal.RevisionRef, "incident revision");
-        CheckInstant(signal.StartedAt, $"incident {Short(signal.ExternalId)} started at");
-        CheckInstant(signal.ResolvedAt, $"incident {Short(signal.ExternalId)} resolved at");
-        CheckInstant(signal.LastSeenAt, $"incident {Short(signal.ExternalId)} last seen at");
-        // The service the signal had before is queued too (it may move). A batch that maps alone
-        // takes no locks, and reads it in the upsert's own snapshot; others lock it before writing.
-        int? before = null;
-        if (!MapsAlone)
-        {
-            before = await conn.ExecuteScalarAsync<int?>(new CommandDefinition(
-                "SELECT service_id FROM incident_signals WHERE source = @Source AND external_id = @ExternalId",
-                new { signal.Source, signal.ExternalId }, tx, cancellationToken: ct));
-            await LockServicesAsync(new[] { signal.ServiceId, before }.OfType<int>(), ct);
-        }
-
-        var previous = await conn.ExecuteScalarAsync<int?>(new CommandDefinition(UpsertSignal, new
-        {
-            signal.Source, signal.ExternalId, signal.ServiceId, signal.ServiceHint, signal.Environment, signal.Cluster, signal.Title, signal.Severity,
-            signal.Url, StartedAt = signal.StartedAt.ToUniversalTime(), ResolvedAt = signal.ResolvedAt?.ToUniversalTime(),
-            LastSeenAt = signal.LastSeenAt?.ToUniversalTime(), signal.ClosedBy, signal.DeploymentRef,
-            RevisionRef = signal.RevisionRef?.ToLowerInvariant(), signal.LabelsJson, signal.RawEventId, now = clock.GetUtcNow(),
-        }, tx, cancellationToken: ct));
-        await QueueAsync(new[] { signal.ServiceId, before ?? previous }.OfType<int>().Distinct().ToArray(), false, ct);
-    }
-
-    /// <summary>A source's signal as stored, when it is still open (not resolved); null otherwise.</summary>
-    public Task<OpenSignalRow?> OpenSignalAsync(string source, string externalId, CancellationToken ct) =>
-        conn.QuerySingleOrDefaultAsync<OpenSignalRow>(new CommandDefinition(
-            LoadOpenSignal, new { source, externalId }, tx, cancellationToken: ct));
 
     /// <summary>
     /// Records the images an attempt ran (as a source saw them live); the service is projected

@@ -30,13 +30,38 @@ internal sealed class AlertmanagerMapper(AlertRules rules) : IRawEventMapper
 
     public string Source => SourceName;
 
+    /// <summary>The services a batch's alerts name (by their service labels), read at once.</summary>
+    public async Task PrepareAsync(IReadOnlyList<RawEventRecord> batch, DomainWriter writer, CancellationToken ct)
+    {
+        var names = new List<string>();
+        foreach (var raw in batch)
+        {
+            try
+            {
+                IReadOnlyList<AlertmanagerAlert> alerts = raw.Kind switch
+                {
+                    NotificationKind => writer.Prepared(raw, r => AlertmanagerPayloadReader.ParseNotification(r.Payload)).Alerts,
+                    AlertKind => [AlertmanagerPayloadReader.ParseObservation(raw.Payload).Alert],
+                    _ => [],
+                };
+                names.AddRange(alerts.Where(rules.Qualifies).SelectMany(rules.ServiceNames));
+            }
+            catch (Exception e) when (e is InvalidPayloadException or JsonException or FormatException)
+            {
+                // Mapping it will say why; nothing to read for it.
+            }
+        }
+
+        await writer.Services.PreloadAsync(names, [], ct);
+    }
+
     public async Task<bool> MapAsync(RawEventRecord raw, DomainWriter writer, CancellationToken ct)
     {
         switch (raw.Kind)
         {
             case NotificationKind:
                 var mapped = false;
-                foreach (var alert in AlertmanagerPayloadReader.ParseNotification(raw.Payload).Alerts.Where(rules.Qualifies))
+                foreach (var alert in writer.Payload(raw, r => AlertmanagerPayloadReader.ParseNotification(r.Payload)).Alerts.Where(rules.Qualifies))
                 {
                     await writer.UpsertSignalAsync(await SignalAsync(alert, alert.Resolved ? null : raw.ReceivedAt, raw.Id, writer, ct), ct);
                     mapped = true;

@@ -17,6 +17,51 @@ internal sealed class ArgoCdMapper(IOptionsMonitor<ArgoCdOptions> options) : IRa
 
     public string Source => SourceName;
 
+    /// <summary>
+    /// Reads at once what a batch's Applications look up one by one: the repositories their
+    /// sources name, and the services they are (by alias or name) with their scopes.
+    /// </summary>
+    public async Task PrepareAsync(IReadOnlyList<RawEventRecord> batch, DomainWriter writer, CancellationToken ct)
+    {
+        var settings = options.CurrentValue;
+        var apps = new List<ArgoApplication>();
+        var repositories = new List<string>();
+        foreach (var raw in batch.Where(r => r.Kind is ArgoCdSnapshot.Kind or NotificationKind))
+        {
+            try
+            {
+                var app = writer.Prepared(raw, r => ArgoCdSnapshot.Read(r.Payload));
+                if (string.IsNullOrWhiteSpace(app.Metadata?.Name))
+                {
+                    continue;
+                }
+
+                repositories.AddRange(ArgoCdRollouts.Of(app, sources => ArgoCdSourceChoice.Index(sources, null)).Select(r => r.Source)
+                    .Concat(ArgoCdRollouts.SourcesOf(app.Spec?.Sources, app.Spec?.Source))
+                    .OfType<ArgoSource>().Where(RepositoryUrls.IsGit).Select(source => RepositoryUrls.Normalize(source.RepoUrl)).OfType<string>());
+                apps.Add(app);
+            }
+            catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
+            {
+                // Mapping it will say why; nothing to read for it.
+            }
+        }
+
+        await writer.Services.PreloadAsync(apps.Select(app => ArgoCdTargets.ServiceName(app, settings)), repositories, ct);
+        var services = new List<int>();
+        foreach (var app in apps)
+        {
+            var serviceId = await ArgoCdTargets.AliasedAsync(app, writer.Services, ct)
+                            ?? await writer.Services.FindAsync(ArgoCdTargets.ServiceName(app, settings).Trim(), ct);
+            if (serviceId is not null)
+            {
+                services.Add(serviceId.Value);
+            }
+        }
+
+        await writer.Services.PreloadScopesAsync(services, ct);
+    }
+
     public async Task<bool> MapAsync(RawEventRecord raw, DomainWriter writer, CancellationToken ct)
     {
         if (raw.Kind is not (ArgoCdSnapshot.Kind or NotificationKind))
@@ -27,7 +72,7 @@ internal sealed class ArgoCdMapper(IOptionsMonitor<ArgoCdOptions> options) : IRa
         ArgoApplication app;
         try
         {
-            app = ArgoCdSnapshot.Read(raw.Payload);
+            app = writer.Payload(raw, r => ArgoCdSnapshot.Read(r.Payload));
         }
         catch (JsonException e)
         {

@@ -20,6 +20,24 @@ internal static class ArgoCdTargets
     public static async Task<ArgoTarget> ResolveAsync(ArgoApplication app, DomainWriter writer, ArgoCdOptions options, CancellationToken ct)
     {
         var services = writer.Services;
+        var serviceId = await AliasedAsync(app, services, ct);
+        if (serviceId is null)
+        {
+            var source = ArgoCdSourceChoice.Current(app, null);
+            int? repositoryId = source is not null && RepositoryUrls.IsGit(source) && RepositoryUrls.Normalize(source.RepoUrl) is { } repository
+                ? await services.RepositoryAsync(repository, ct)
+                : null;
+            serviceId = await services.EnsureAsync(ServiceName(app, options), null, repositoryId, ct);
+        }
+
+        var service = await services.ScopeAsync(serviceId.Value, ct);
+        await AdoptFolderAsync(app, serviceId.Value, service, writer, options.PathScope, ct);
+        return new ArgoTarget(serviceId.Value, ArgoCdEnvironment.Of(app, options), service.Repository);
+    }
+
+    /// <summary>The service a catalog alias gives the Application, if any (reads nothing else).</summary>
+    public static async Task<int?> AliasedAsync(ArgoApplication app, ServiceDirectory services, CancellationToken ct)
+    {
         var name = app.Metadata!.Name!;
         var applicationSet = app.Metadata.OwnerReferences?
             .FirstOrDefault(o => o.Kind == "ApplicationSet" && !string.IsNullOrWhiteSpace(o.Name))?.Name;
@@ -33,20 +51,12 @@ internal static class ArgoCdTargets
                         ?? await services.FindByAliasAsync(ServiceAliasKinds.ArgoCdApplication, applicationSet, ct);
         }
 
-        if (serviceId is null)
-        {
-            var labelled = options.ServiceLabel is { } key && app.Metadata.Labels?.GetValueOrDefault(key) is { Length: > 0 } value ? value : null;
-            var source = ArgoCdSourceChoice.Current(app, null);
-            int? repositoryId = source is not null && RepositoryUrls.IsGit(source) && RepositoryUrls.Normalize(source.RepoUrl) is { } repository
-                ? await services.RepositoryAsync(repository, ct)
-                : null;
-            serviceId = await services.EnsureAsync(labelled ?? name, null, repositoryId, ct);
-        }
-
-        var service = await services.ScopeAsync(serviceId.Value, ct);
-        await AdoptFolderAsync(app, serviceId.Value, service, writer, options.PathScope, ct);
-        return new ArgoTarget(serviceId.Value, ArgoCdEnvironment.Of(app, options), service.Repository);
+        return serviceId;
     }
+
+    /// <summary>The name of the service an Application without an alias is: its service label's value, else its own name.</summary>
+    public static string ServiceName(ArgoApplication app, ArgoCdOptions options) =>
+        options.ServiceLabel is { } key && app.Metadata?.Labels?.GetValueOrDefault(key) is { Length: > 0 } value ? value : app.Metadata!.Name!;
 
     // Only a discovered service of the same repository takes the folder, and only once: the
     // catalog, or whoever set it first, keeps the say (ServiceDirectory.AdoptPathAsync).

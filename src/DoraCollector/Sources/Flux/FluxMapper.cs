@@ -36,37 +36,43 @@ internal sealed class FluxMapper(IOptionsMonitor<FluxOptions> options, IOptionsM
 
     public string Source => FluxAttemptStream.SourceName;
 
-    public async Task<bool> MapAsync(RawEventRecord raw, DomainWriter writer, CancellationToken ct)
+    /// <summary>
+    /// The objects a batch's events report on are read at once (<see cref="DomainWriter.PrepareObjectsAsync"/>),
+    /// so that folding each event onto its object's attempts costs no round trip, and so are the
+    /// services and repositories they name.
+    /// </summary>
+    public async Task PrepareAsync(IReadOnlyList<RawEventRecord> batch, DomainWriter writer, CancellationToken ct)
     {
-        IReadOnlyList<FluxObservation> observed;
-        IReadOnlyDictionary<string, string>? keys;
-        IReadOnlyList<string>? read = null;
-        string? path = null;
-        string cluster;
-        switch (raw.Kind)
+        var objects = new List<(string Cluster, string Object)>();
+        var names = new List<string>();
+        var repositories = new List<string>();
+        foreach (var raw in batch)
         {
-            case EventKind:
-                var e = Read<FluxEvent>(raw);
-                observed = FluxObservations.Of(e) is { } one ? [one] : [];
-                keys = e.Metadata;
-                cluster = FluxClusters.OfEvent(raw, e, kubernetes.CurrentValue);
-                break;
-            case KustomizationKind:
-                var k = Read<FluxKustomization>(raw);
-                observed = FluxObservations.Of(k);
-                // The keys the object's events would carry (its event annotations), and its labels.
-                keys = (k.Metadata?.Labels ?? []).Concat(k.Metadata?.Annotations ?? [])
-                    .Select(a => KeyValuePair.Create(a.Key.StartsWith(FluxSnapshot.EventAnnotationPrefix, StringComparison.Ordinal)
-                        ? a.Key[FluxSnapshot.EventAnnotationPrefix.Length..] : a.Key, a.Value))
-                    .DistinctBy(a => a.Key).ToDictionary();
-                cluster = FluxClusters.OfSnapshot(k);
-                read = k.Images;
-                path = k.Spec?.Path;
-                break;
-            default:
-                return false;
+            try
+            {
+                if (writer.Prepared(raw, Observe) is { Observed.Count: > 0 } report)
+                {
+                    objects.AddRange(report.Observed.Select(o => (report.Cluster, o.Object)));
+                    names.Add(FluxTargets.ServiceName(report.Observed[0], report.Keys, options.CurrentValue));
+                    repositories.AddRange(new[] { ApplicationRepositoryKey, ConfigurationRepositoryKey }
+                        .Select(key => report.Keys?.GetValueOrDefault(key)?.Trim()).OfType<string>().Where(r => r.Contains('/', StringComparison.Ordinal))
+                        .Select(r => r.Contains("://", StringComparison.Ordinal) || r.Contains('@', StringComparison.Ordinal) ? ArgoCd.RepositoryUrls.Normalize(r) : r)
+                        .OfType<string>());
+                }
+            }
+            catch (Exception e) when (e is InvalidPayloadException or FormatException or JsonException or KeyNotFoundException or InvalidOperationException)
+            {
+                // Mapping it will say why; nothing to read for it.
+            }
         }
 
+        await writer.Services.PreloadAsync(names, repositories, ct);
+        await writer.PrepareObjectsAsync(Source, objects, ct);
+    }
+
+    public async Task<bool> MapAsync(RawEventRecord raw, DomainWriter writer, CancellationToken ct)
+    {
+        var (observed, keys, read, path, cluster) = writer.Payload(raw, Observe);
         if (observed.Count == 0)
         {
             return false;
@@ -97,6 +103,33 @@ internal sealed class FluxMapper(IOptionsMonitor<FluxOptions> options, IOptionsM
 
         return true;
     }
+
+    // What a stored event or snapshot says: its rollouts, the keys it carries (event metadata, or
+    // a snapshot's labels and event annotations), the images and folder a snapshot read, its cluster.
+    // Nothing for a kind that reports no rollout.
+    private Report Observe(RawEventRecord raw)
+    {
+        switch (raw.Kind)
+        {
+            case EventKind:
+                var e = Read<FluxEvent>(raw);
+                return new Report(FluxObservations.Of(e) is { } one ? [one] : [], e.Metadata, null, null,
+                    FluxClusters.OfEvent(raw, e, kubernetes.CurrentValue));
+            case KustomizationKind:
+                var k = Read<FluxKustomization>(raw);
+                // The keys the object's events would carry (its event annotations), and its labels.
+                var keys = (k.Metadata?.Labels ?? []).Concat(k.Metadata?.Annotations ?? [])
+                    .Select(a => KeyValuePair.Create(a.Key.StartsWith(FluxSnapshot.EventAnnotationPrefix, StringComparison.Ordinal)
+                        ? a.Key[FluxSnapshot.EventAnnotationPrefix.Length..] : a.Key, a.Value))
+                    .DistinctBy(a => a.Key).ToDictionary();
+                return new Report(FluxObservations.Of(k), keys, k.Images, k.Spec?.Path, FluxClusters.OfSnapshot(k));
+            default:
+                return new Report([], null, null, null, "");
+        }
+    }
+
+    private sealed record Report(
+        IReadOnlyList<FluxObservation> Observed, IReadOnlyDictionary<string, string>? Keys, IReadOnlyList<string>? Read, string? Path, string Cluster);
 
     /// <summary>
     /// The event metadata key <c>configurationRepository</c> (<c>owner/name</c> or a Git URL): Flux's

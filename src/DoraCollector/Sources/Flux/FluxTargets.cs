@@ -22,9 +22,12 @@ internal static class FluxTargets
             return found;
         }
 
-        var named = Lookup(keys, options.EffectiveServiceKeys);
-        return await services.EnsureAsync(named ?? o.Name, null, null, ct);
+        return await services.EnsureAsync(ServiceName(o, keys, options), null, null, ct);
     }
+
+    /// <summary>The name of the service an object without an alias is: a service key's value, else the object's name.</summary>
+    public static string ServiceName(FluxObservation o, IReadOnlyDictionary<string, string>? keys, FluxOptions options) =>
+        Lookup(keys, options.EffectiveServiceKeys) ?? o.Name;
 
     public static string Environment(FluxObservation o, IReadOnlyDictionary<string, string>? keys, FluxOptions options)
     {

@@ -14,6 +14,32 @@ internal sealed class GitHubMapper(IOptionsMonitor<GitHubOptions> options) : IRa
 {
     public string Source => "github";
 
+    /// <summary>The repositories a batch's events name, read at once.</summary>
+    public async Task PrepareAsync(IReadOnlyList<RawEventRecord> batch, DomainWriter writer, CancellationToken ct)
+    {
+        var repositories = new List<string>();
+        foreach (var raw in batch)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(raw.Payload);
+                if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("repository", out var repository)
+                    && (repository.ValueKind == JsonValueKind.String ? repository
+                        : repository.ValueKind == JsonValueKind.Object && repository.TryGetProperty("full_name", out var fullName) ? fullName
+                        : default) is { ValueKind: JsonValueKind.String } name)
+                {
+                    repositories.Add(name.GetString()!);
+                }
+            }
+            catch (JsonException)
+            {
+                // Mapping it will say why; nothing to read for it.
+            }
+        }
+
+        await writer.Services.PreloadAsync([], repositories, ct);
+    }
+
     public async Task<bool> MapAsync(RawEventRecord raw, DomainWriter writer, CancellationToken ct)
     {
         switch (raw.Kind)
