@@ -11,7 +11,7 @@ using Npgsql;
 namespace DoraCollector.Pipeline;
 
 /// <summary>
-/// Projects the services in <c>projection_queue</c>, one transaction per service, on every
+/// Projects the services in <c>projection_queue</c>, several in one transaction, on every
 /// replica (<c>SKIP LOCKED</c> shares the queue), beside the mapping of any numbered inbox
 /// partition but never of the service it projects (<see cref="DomainWriteLock"/>). A service queued again while it is being
 /// projected is projected again afterwards; a failure leaves it queued and retries a minute later,
@@ -38,6 +38,10 @@ internal sealed partial class ProjectionRunner(
     private const int ClaimLimit = 8;
 
     private const string ServiceSavepoint = "projected_service";
+    private const string TogetherSavepoint = "projected_services";
+
+    // Services projected together by recompute: its transaction is all or nothing.
+    private const int RecomputeChunk = 64;
 
     private static readonly int Workers = Math.Max(1, Environment.ProcessorCount);
 
@@ -119,9 +123,9 @@ internal sealed partial class ProjectionRunner(
         var rules = ProjectionRules.From(metrics.CurrentValue);
         await DomainWriteLock.ForProjectionAsync(conn, tx, ct);
         var services = (await conn.QueryAsync<int>(new CommandDefinition("SELECT id FROM services ORDER BY id", transaction: tx, cancellationToken: ct))).ToList();
-        foreach (var serviceId in services)
+        foreach (var chunk in services.Chunk(RecomputeChunk))
         {
-            await ProjectAsync(conn, tx, serviceId, rules, useCache: false, ct);
+            await ProjectAsync(conn, tx, chunk.Select(id => new QueuedService(id, ResolveChanges: true)).ToList(), rules, ct);
         }
 
         await conn.ExecuteAsync(new CommandDefinition("DELETE FROM projection_queue", transaction: tx, cancellationToken: ct));
@@ -131,9 +135,9 @@ internal sealed partial class ProjectionRunner(
         return services.Count;
     }
 
-    // Several services per transaction (one commit, one data version bump for all): each under a
-    // savepoint, so one that fails is retried without undoing the others.
-    // How many it projected; null when no service was due.
+    // Several services per transaction (one commit, one data version bump for all), projected
+    // together; when that fails, each under a savepoint, so one that fails is retried without
+    // undoing the others. How many it projected; null when no service was due.
     private async Task<int?> ProjectNextAsync(CancellationToken ct)
     {
         var rules = ProjectionRules.From(metrics.CurrentValue);
@@ -146,6 +150,28 @@ internal sealed partial class ProjectionRunner(
             return null;
         }
 
+        var projected = claimed.Count > 1 && await TryProjectTogetherAsync(conn, tx, claimed, rules, ct)
+            ? claimed.Select(c => c.ServiceId).ToList()
+            : await ProjectEachAsync(conn, tx, claimed, rules, ct);
+
+        if (projected.Count > 0)
+        {
+            await conn.ExecuteAsync(new CommandDefinition("DELETE FROM projection_queue WHERE service_id = ANY (@ids)", new { ids = projected.ToArray() }, tx, cancellationToken: ct));
+
+            // Every replica's incremental snapshot reloads these services' facts (and only these).
+            await SnapshotTouches.MarkAsync(conn, tx, projected, ct);
+            await conn.ExecuteAsync(new CommandDefinition(BumpDataVersion, new { now = clock.GetUtcNow() }, tx, cancellationToken: ct));
+        }
+
+        await tx.CommitAsync(ct);
+        return projected.Count;
+    }
+
+    // The claimed services one by one, each under a savepoint: one that fails is retried without
+    // undoing the others. Which it projected.
+    private async Task<List<int>> ProjectEachAsync(
+        NpgsqlConnection conn, NpgsqlTransaction tx, List<QueuedService> claimed, ProjectionRules rules, CancellationToken ct)
+    {
         var projected = new List<int>();
         foreach (var next in claimed)
         {
@@ -153,7 +179,7 @@ internal sealed partial class ProjectionRunner(
             await tx.SaveAsync(ServiceSavepoint, ct);
             try
             {
-                await ProjectAsync(conn, tx, next.ServiceId, rules, useCache: !next.ResolveChanges, ct);
+                await ProjectAsync(conn, tx, [next], rules, ct);
                 await tx.ReleaseAsync(ServiceSavepoint, ct);
                 projected.Add(next.ServiceId);
                 telemetry.JobFinished("projection", clock.GetElapsedTime(started), succeeded: true);
@@ -186,17 +212,41 @@ internal sealed partial class ProjectionRunner(
             }
         }
 
-        if (projected.Count > 0)
-        {
-            await conn.ExecuteAsync(new CommandDefinition("DELETE FROM projection_queue WHERE service_id = ANY (@ids)", new { ids = projected.ToArray() }, tx, cancellationToken: ct));
+        return projected;
+    }
 
-            // Every replica's incremental snapshot reloads these services' facts (and only these).
-            await SnapshotTouches.MarkAsync(conn, tx, projected, ct);
-            await conn.ExecuteAsync(new CommandDefinition(BumpDataVersion, new { now = clock.GetUtcNow() }, tx, cancellationToken: ct));
+    // The claimed services together: their facts read and their projections written in one
+    // statement per table. False (and nothing written) when one of them fails: they are then
+    // projected one by one, so that only that one waits for its retry.
+    private async Task<bool> TryProjectTogetherAsync(
+        NpgsqlConnection conn, NpgsqlTransaction tx, List<QueuedService> claimed, ProjectionRules rules, CancellationToken ct)
+    {
+        var started = clock.GetTimestamp();
+        await tx.SaveAsync(TogetherSavepoint, ct);
+        try
+        {
+            await ProjectAsync(conn, tx, claimed, rules, ct);
+            await tx.ReleaseAsync(TogetherSavepoint, ct);
+        }
+        catch (Exception e) when (e is PostgresException or InvalidOperationException or FormatException && !ct.IsCancellationRequested)
+        {
+            if (conn.FullState != ConnectionState.Open)
+            {
+                throw;
+            }
+
+            await tx.RollbackAsync(TogetherSavepoint, ct);
+            LogProjectedOneByOne(claimed.Count, e.Message);
+            return false;
         }
 
-        await tx.CommitAsync(ct);
-        return projected.Count;
+        var each = clock.GetElapsedTime(started) / claimed.Count;
+        foreach (var _ in claimed)
+        {
+            telemetry.JobFinished("projection", each, succeeded: true);
+        }
+
+        return true;
     }
 
     // Up to ClaimLimit due services, in the order they were queued, each whose lock this
@@ -222,12 +272,17 @@ internal sealed partial class ProjectionRunner(
     }
 
     private async Task ProjectAsync(
-        NpgsqlConnection conn, NpgsqlTransaction tx, int serviceId, ProjectionRules rules, bool useCache, CancellationToken ct)
+        NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<QueuedService> services, ProjectionRules rules, CancellationToken ct)
     {
-        var (facts, cache) = await ProjectionStore.LoadAsync(conn, tx, serviceId, useCache, ct);
-        var projector = new ServiceProjector(new SqlCommitGraph(conn, tx, rules.MaxBranchAge), rules, _resolvers, new ProjectionDb(conn, tx));
-        var projection = await projector.ProjectAsync(facts, cache, ct);
-        await ProjectionStore.SaveAsync(conn, tx, serviceId, projection, ct);
+        var loaded = await ProjectionStore.LoadAsync(conn, tx, services.Select(s => (s.ServiceId, UseCache: !s.ResolveChanges)).ToList(), ct);
+        var projections = new List<(int ServiceId, ServiceProjection Projection)>(loaded.Count);
+        foreach (var (facts, cache) in loaded)
+        {
+            var projector = new ServiceProjector(new SqlCommitGraph(conn, tx, rules.MaxBranchAge), rules, _resolvers, new ProjectionDb(conn, tx));
+            projections.Add((facts.ServiceId, await projector.ProjectAsync(facts, cache, ct)));
+        }
+
+        await ProjectionStore.SaveAsync(conn, tx, projections, ct);
     }
 
     // Results computed under other rules (attribution window, hotfix labels, ...) are recomputed.
@@ -269,6 +324,9 @@ internal sealed partial class ProjectionRunner(
 
     [LoggerMessage(EventId = 3104, Level = LogLevel.Information, Message = "Projecting service {ServiceId} gave way to a concurrent writer; retrying: {Reason}")]
     private partial void LogProjectionRetried(int serviceId, string reason);
+
+    [LoggerMessage(EventId = 3105, Level = LogLevel.Information, Message = "Projecting {Count} services together failed; projecting them one by one: {Reason}")]
+    private partial void LogProjectedOneByOne(int count, string reason);
 
     [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Metric rules changed: {Count} services are projected again")]
     private partial void LogRulesChanged(int count);
