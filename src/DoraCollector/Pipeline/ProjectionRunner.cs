@@ -45,18 +45,36 @@ internal sealed partial class ProjectionRunner(
 
     private static readonly int Workers = Math.Max(1, Environment.ProcessorCount);
 
+    // While the inbox holds a backlog (at least this many pending raw events, on any replica), the
+    // background projection leaves a queued service until the backlog is mapped, or until it has
+    // been queued this long: mapping would name most of them again, and each projection before
+    // that is done again after it. A delivery or a trickle of them never makes a backlog, so its
+    // effect is projected at once.
+    private const int Backlog = 1000;
+    private static readonly TimeSpan LongestDeferral = TimeSpan.FromSeconds(30);
+
+    private const string HasBacklog = "SELECT count(*) = @backlog FROM (SELECT 1 FROM raw_events WHERE state = 'pending' LIMIT @backlog) AS p";
+
+    // The inbox is asked at most this often by the projectors of a process (the question costs a
+    // walk over the pending index, which a burst fills with entries of events already mapped).
+    private static readonly TimeSpan BacklogRecheck = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _backlogGate = new();
+    private long? _backlogCheckedAt;
+    private bool _inBacklog;
+
     // The services due, in the order they were queued: the first whose lock this projection gets
     // (no batch is writing its rows, no other projection has it) is claimed.
     private const string Due = """
         SELECT service_id FROM projection_queue
-        WHERE queued_at <= @now
+        WHERE queued_at <= @dueBy
         ORDER BY queued_at, service_id
         LIMIT 32
         """;
 
     private const string Claim = """
         SELECT service_id AS ServiceId, resolve_changes AS ResolveChanges FROM projection_queue
-        WHERE service_id = @serviceId AND queued_at <= @now
+        WHERE service_id = @serviceId AND queued_at <= @dueBy
         FOR UPDATE SKIP LOCKED
         """;
 
@@ -86,7 +104,7 @@ internal sealed partial class ProjectionRunner(
                 }
 
                 // One projector per core: each claims services no other holds.
-                await Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => DrainAsync(stoppingToken)));
+                await Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => DrainAsync(deferDuringBacklog: true, stoppingToken)));
                 retry.Succeeded();
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
@@ -95,15 +113,19 @@ internal sealed partial class ProjectionRunner(
                 continue;
             }
 
-            await signal.WaitAsync(SweepInterval, stoppingToken);
+            // During a backlog, deferred services are looked at again as soon as it may have been mapped.
+            await signal.WaitAsync(InBacklog ? BacklogRecheck : SweepInterval, stoppingToken);
         }
     }
 
     /// <summary>Projects queued services until the queue is empty (giving way to a burst of webhooks); returns how many.</summary>
-    public async Task<int> DrainAsync(CancellationToken ct)
+    public Task<int> DrainAsync(CancellationToken ct) => DrainAsync(deferDuringBacklog: false, ct);
+
+    // With deferDuringBacklog, until no service is due (see Backlog).
+    private async Task<int> DrainAsync(bool deferDuringBacklog, CancellationToken ct)
     {
         var projected = 0;
-        for (var started = Stopwatch.GetTimestamp(); await ProjectNextAsync(ct) is { } count; started = Stopwatch.GetTimestamp())
+        for (var started = Stopwatch.GetTimestamp(); await ProjectNextAsync(deferDuringBacklog, ct) is { } count; started = Stopwatch.GetTimestamp())
         {
             projected += count;
             await pressure.GiveWayAsync(Stopwatch.GetElapsedTime(started), ct);
@@ -138,13 +160,19 @@ internal sealed partial class ProjectionRunner(
     // Several services per transaction (one commit, one data version bump for all), projected
     // together; when that fails, each under a savepoint, so one that fails is retried without
     // undoing the others. How many it projected; null when no service was due.
-    private async Task<int?> ProjectNextAsync(CancellationToken ct)
+    private async Task<int?> ProjectNextAsync(bool deferDuringBacklog, CancellationToken ct)
     {
         var rules = ProjectionRules.From(metrics.CurrentValue);
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await DomainWriteLock.ForProjectionAsync(conn, tx, ct);
-        var claimed = await ClaimAsync(conn, tx, ct);
+        var dueBy = clock.GetUtcNow();
+        if (deferDuringBacklog && await HasBacklogAsync(conn, tx, ct))
+        {
+            dueBy -= LongestDeferral;
+        }
+
+        var claimed = await ClaimAsync(conn, tx, dueBy, ct);
         if (claimed.Count == 0)
         {
             return null;
@@ -249,16 +277,48 @@ internal sealed partial class ProjectionRunner(
         return true;
     }
 
-    // Up to ClaimLimit due services, in the order they were queued, each whose lock this
-    // transaction gets (no batch is writing its rows, no other projection has it).
-    private async Task<List<QueuedService>> ClaimAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    private bool InBacklog
     {
-        var now = clock.GetUtcNow();
+        get
+        {
+            lock (_backlogGate)
+            {
+                return _inBacklog;
+            }
+        }
+    }
+
+    // Whether the inbox holds a backlog, as last seen by a projector of this process less than BacklogRecheck ago.
+    private async Task<bool> HasBacklogAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        var now = clock.GetTimestamp();
+        lock (_backlogGate)
+        {
+            if (_backlogCheckedAt is { } checkedAt && clock.GetElapsedTime(checkedAt, now) < BacklogRecheck)
+            {
+                return _inBacklog;
+            }
+        }
+
+        var backlog = await conn.ExecuteScalarAsync<bool>(new CommandDefinition(HasBacklog, new { backlog = Backlog }, tx, cancellationToken: ct));
+        lock (_backlogGate)
+        {
+            _backlogCheckedAt = now;
+            _inBacklog = backlog;
+        }
+
+        return backlog;
+    }
+
+    // Up to ClaimLimit services queued by dueBy, in the order they were queued, each whose lock this
+    // transaction gets (no batch is writing its rows, no other projection has it).
+    private static async Task<List<QueuedService>> ClaimAsync(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset dueBy, CancellationToken ct)
+    {
         var claimed = new List<QueuedService>();
-        foreach (var serviceId in await conn.QueryAsync<int>(new CommandDefinition(Due, new { now }, tx, cancellationToken: ct)))
+        foreach (var serviceId in await conn.QueryAsync<int>(new CommandDefinition(Due, new { dueBy }, tx, cancellationToken: ct)))
         {
             if (await DomainWriteLock.TryForServiceAsync(conn, tx, serviceId, ct)
-                && await conn.QueryFirstOrDefaultAsync<QueuedService>(new CommandDefinition(Claim, new { serviceId, now }, tx, cancellationToken: ct)) is { } next)
+                && await conn.QueryFirstOrDefaultAsync<QueuedService>(new CommandDefinition(Claim, new { serviceId, dueBy }, tx, cancellationToken: ct)) is { } next)
             {
                 claimed.Add(next);
                 if (claimed.Count == ClaimLimit)

@@ -117,13 +117,17 @@ internal static class ProjectionStore
 
     // The services' stored changes that their projections do not hold as they are: a projection
     // run again over the same facts (every mapping batch queues its services) rewrites nothing.
+    // The rows are read once (not once for each stored change), and compared by a hash anti-join.
     private const string DeleteChangedChanges = """
+        WITH r AS MATERIALIZED (
+            SELECT * FROM jsonb_to_recordset(@rows::jsonb) AS r (key text, change_key text, repository_id int, pull_request_number int,
+                 head_sha text, title text, commit_count int, first_commit_at timestamptz, opened_at timestamptz,
+                 merged_at timestamptz, is_first boolean, is_hotfix boolean, is_revert boolean)
+        )
         DELETE FROM deployment_changes c USING deployments d
         WHERE d.id = c.deployment_id AND d.service_id = ANY (@serviceIds)
           AND NOT EXISTS (
-              SELECT 1 FROM jsonb_to_recordset(@rows::jsonb) AS r (key text, change_key text, repository_id int, pull_request_number int,
-                   head_sha text, title text, commit_count int, first_commit_at timestamptz, opened_at timestamptz,
-                   merged_at timestamptz, is_first boolean, is_hotfix boolean, is_revert boolean)
+              SELECT 1 FROM r
               WHERE r.key = d.key AND r.change_key = c.change_key
                 AND (r.repository_id, r.pull_request_number, r.head_sha, r.title, r.commit_count, r.first_commit_at, r.opened_at,
                      r.merged_at, r.is_first, r.is_hotfix, r.is_revert)
