@@ -44,7 +44,8 @@ internal static class ProjectionStore
     // The deployments of the services with their links to one another (the one each replaced, the
     // one that rolled it back), in one statement: a new deployment takes its id from the sequence
     // here, in the order of the rows, so that a link can name a deployment inserted by the same
-    // statement (the foreign keys are checked at its end) and no row is written twice.
+    // statement (the foreign keys are checked at its end) and no row is written twice. True when
+    // one of them was stored before (else none of them has stored changes yet).
     private const string UpsertDeployments = """
         WITH r AS (
             SELECT * FROM jsonb_to_recordset(@rows::jsonb) AS r (ordinal int, service_id int, key text, environment text, repository_id int,
@@ -53,45 +54,45 @@ internal static class ProjectionStore
                  recovered_at timestamptz, changes_state text, changes_base text, failure_cluster text, application_revision text,
                  application_repository_id int, resolution text, previous text, rolled_back_by text)
         ),
-        ids AS (
-            SELECT k.key, COALESCE(k.id, nextval(pg_get_serial_sequence('deployments', 'id'))) AS id
-            FROM (SELECT r.key, d.id FROM r LEFT JOIN deployments d ON d.key = r.key ORDER BY r.ordinal) AS k
-        )
-        INSERT INTO deployments (id, key, service_id, environment, repository_id, revision, started_at, finished_at, outcome,
-                                 attempt_count, is_redeploy, is_rollback, is_failed, failure_reason, is_rework, rework_reason,
-                                 recovered_at, changes_state, changes_base, failure_cluster, application_revision,
-                                 application_repository_id, resolution, previous_deployment_id, rolled_back_by_id)
-        OVERRIDING SYSTEM VALUE
-        SELECT i.id, r.key, r.service_id, r.environment, r.repository_id, r.revision, r.started_at, r.finished_at, r.outcome,
-               r.attempt_count, r.is_redeploy, r.is_rollback, r.is_failed, r.failure_reason, r.is_rework, r.rework_reason,
-               r.recovered_at, r.changes_state, r.changes_base, r.failure_cluster, r.application_revision,
-               r.application_repository_id, r.resolution, p.id, b.id
-        FROM r JOIN ids i ON i.key = r.key
-        LEFT JOIN ids p ON p.key = r.previous
-        LEFT JOIN ids b ON b.key = r.rolled_back_by
-        ORDER BY r.ordinal
-        ON CONFLICT (key) DO UPDATE
-           SET service_id = EXCLUDED.service_id, environment = EXCLUDED.environment, repository_id = EXCLUDED.repository_id,
-               revision = EXCLUDED.revision, started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at,
-               outcome = EXCLUDED.outcome, attempt_count = EXCLUDED.attempt_count, is_redeploy = EXCLUDED.is_redeploy,
-               is_rollback = EXCLUDED.is_rollback, is_failed = EXCLUDED.is_failed, failure_reason = EXCLUDED.failure_reason,
-               is_rework = EXCLUDED.is_rework, rework_reason = EXCLUDED.rework_reason, recovered_at = EXCLUDED.recovered_at,
-               changes_state = EXCLUDED.changes_state, changes_base = EXCLUDED.changes_base, failure_cluster = EXCLUDED.failure_cluster,
-               application_revision = EXCLUDED.application_revision, application_repository_id = EXCLUDED.application_repository_id,
-               resolution = EXCLUDED.resolution, previous_deployment_id = EXCLUDED.previous_deployment_id,
-               rolled_back_by_id = EXCLUDED.rolled_back_by_id
-         WHERE (deployments.service_id, deployments.environment, deployments.repository_id, deployments.revision, deployments.started_at,
-                deployments.finished_at, deployments.outcome, deployments.attempt_count, deployments.is_redeploy, deployments.is_rollback,
-                deployments.is_failed, deployments.failure_reason, deployments.is_rework, deployments.rework_reason, deployments.recovered_at,
-                deployments.changes_state, deployments.changes_base, deployments.failure_cluster, deployments.application_revision,
-                deployments.application_repository_id, deployments.resolution, deployments.previous_deployment_id,
-                deployments.rolled_back_by_id)
-               IS DISTINCT FROM
-               (EXCLUDED.service_id, EXCLUDED.environment, EXCLUDED.repository_id, EXCLUDED.revision, EXCLUDED.started_at,
-                EXCLUDED.finished_at, EXCLUDED.outcome, EXCLUDED.attempt_count, EXCLUDED.is_redeploy, EXCLUDED.is_rollback,
-                EXCLUDED.is_failed, EXCLUDED.failure_reason, EXCLUDED.is_rework, EXCLUDED.rework_reason, EXCLUDED.recovered_at,
-                EXCLUDED.changes_state, EXCLUDED.changes_base, EXCLUDED.failure_cluster, EXCLUDED.application_revision,
-                EXCLUDED.application_repository_id, EXCLUDED.resolution, EXCLUDED.previous_deployment_id, EXCLUDED.rolled_back_by_id)
+        stored AS (SELECT r.key, d.id FROM r LEFT JOIN deployments d ON d.key = r.key ORDER BY r.ordinal),
+        ids AS (SELECT key, COALESCE(id, nextval(pg_get_serial_sequence('deployments', 'id'))) AS id FROM stored),
+        written AS (
+            INSERT INTO deployments (id, key, service_id, environment, repository_id, revision, started_at, finished_at, outcome,
+                                     attempt_count, is_redeploy, is_rollback, is_failed, failure_reason, is_rework, rework_reason,
+                                     recovered_at, changes_state, changes_base, failure_cluster, application_revision,
+                                     application_repository_id, resolution, previous_deployment_id, rolled_back_by_id)
+            OVERRIDING SYSTEM VALUE
+            SELECT i.id, r.key, r.service_id, r.environment, r.repository_id, r.revision, r.started_at, r.finished_at, r.outcome,
+                   r.attempt_count, r.is_redeploy, r.is_rollback, r.is_failed, r.failure_reason, r.is_rework, r.rework_reason,
+                   r.recovered_at, r.changes_state, r.changes_base, r.failure_cluster, r.application_revision,
+                   r.application_repository_id, r.resolution, p.id, b.id
+            FROM r JOIN ids i ON i.key = r.key
+            LEFT JOIN ids p ON p.key = r.previous
+            LEFT JOIN ids b ON b.key = r.rolled_back_by
+            ORDER BY r.ordinal
+            ON CONFLICT (key) DO UPDATE
+               SET service_id = EXCLUDED.service_id, environment = EXCLUDED.environment, repository_id = EXCLUDED.repository_id,
+                   revision = EXCLUDED.revision, started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at,
+                   outcome = EXCLUDED.outcome, attempt_count = EXCLUDED.attempt_count, is_redeploy = EXCLUDED.is_redeploy,
+                   is_rollback = EXCLUDED.is_rollback, is_failed = EXCLUDED.is_failed, failure_reason = EXCLUDED.failure_reason,
+                   is_rework = EXCLUDED.is_rework, rework_reason = EXCLUDED.rework_reason, recovered_at = EXCLUDED.recovered_at,
+                   changes_state = EXCLUDED.changes_state, changes_base = EXCLUDED.changes_base, failure_cluster = EXCLUDED.failure_cluster,
+                   application_revision = EXCLUDED.application_revision, application_repository_id = EXCLUDED.application_repository_id,
+                   resolution = EXCLUDED.resolution, previous_deployment_id = EXCLUDED.previous_deployment_id,
+                   rolled_back_by_id = EXCLUDED.rolled_back_by_id
+             WHERE (deployments.service_id, deployments.environment, deployments.repository_id, deployments.revision, deployments.started_at,
+                    deployments.finished_at, deployments.outcome, deployments.attempt_count, deployments.is_redeploy, deployments.is_rollback,
+                    deployments.is_failed, deployments.failure_reason, deployments.is_rework, deployments.rework_reason, deployments.recovered_at,
+                    deployments.changes_state, deployments.changes_base, deployments.failure_cluster, deployments.application_revision,
+                    deployments.application_repository_id, deployments.resolution, deployments.previous_deployment_id,
+                    deployments.rolled_back_by_id)
+                   IS DISTINCT FROM
+                   (EXCLUDED.service_id, EXCLUDED.environment, EXCLUDED.repository_id, EXCLUDED.revision, EXCLUDED.started_at,
+                    EXCLUDED.finished_at, EXCLUDED.outcome, EXCLUDED.attempt_count, EXCLUDED.is_redeploy, EXCLUDED.is_rollback,
+                    EXCLUDED.is_failed, EXCLUDED.failure_reason, EXCLUDED.is_rework, EXCLUDED.rework_reason, EXCLUDED.recovered_at,
+                    EXCLUDED.changes_state, EXCLUDED.changes_base, EXCLUDED.failure_cluster, EXCLUDED.application_revision,
+                    EXCLUDED.application_repository_id, EXCLUDED.resolution, EXCLUDED.previous_deployment_id, EXCLUDED.rolled_back_by_id))
+        SELECT EXISTS (SELECT 1 FROM stored WHERE id IS NOT NULL)
         """;
 
     private const string DeleteDeployments = "DELETE FROM deployments WHERE service_id = ANY (@serviceIds) AND NOT (key = ANY (@keys))";
@@ -201,7 +202,7 @@ internal static class ProjectionStore
     {
         var serviceIds = projections.Select(p => p.ServiceId).ToArray();
         var deployments = projections.SelectMany(p => p.Projection.Deployments.Select(d => (p.ServiceId, Deployment: d))).ToList();
-        await ExecuteAsync(conn, tx, UpsertDeployments, deployments.Select((x, ordinal) => new
+        var upsert = JsonSerializer.Serialize(deployments.Select((x, ordinal) => new
         {
             Ordinal = ordinal, x.ServiceId, x.Deployment.Key, x.Deployment.Environment, x.Deployment.RepositoryId, x.Deployment.Revision,
             x.Deployment.StartedAt, x.Deployment.FinishedAt, Outcome = x.Deployment.Succeeded ? "success" : "failure",
@@ -209,7 +210,9 @@ internal static class ProjectionStore
             x.Deployment.FailureReason, x.Deployment.IsRework, x.Deployment.ReworkReason, x.Deployment.RecoveredAt, x.Deployment.ChangesState,
             x.Deployment.ChangesBase, x.Deployment.FailureCluster, x.Deployment.ApplicationRevision, x.Deployment.ApplicationRepositoryId,
             x.Deployment.Resolution, Previous = x.Deployment.Previous?.Key, RolledBackBy = x.Deployment.RolledBackBy?.Key,
-        }), ct);
+        }), RowJson);
+        var anyStored = deployments.Count > 0
+            && await conn.ExecuteScalarAsync<bool>(new CommandDefinition(UpsertDeployments, new { rows = upsert }, tx, cancellationToken: ct));
         await conn.ExecuteAsync(new CommandDefinition(
             DeleteDeployments, new { serviceIds, keys = deployments.Select(x => x.Deployment.Key).ToArray() }, tx, cancellationToken: ct));
         await ExecuteAsync(conn, tx, LinkAttempts,
@@ -220,7 +223,13 @@ internal static class ProjectionStore
             x.Deployment.Key, ChangeKey = c.Change.Key, c.Change.RepositoryId, c.Change.PullRequestNumber, c.Change.HeadSha, c.Change.Title,
             c.Change.CommitCount, c.Change.FirstCommitAt, c.Change.OpenedAt, c.Change.MergedAt, c.IsFirst, c.IsHotfix, c.IsRevert,
         })), RowJson);
-        await conn.ExecuteAsync(new CommandDefinition(DeleteChangedChanges, new { serviceIds, rows = changes }, tx, cancellationToken: ct));
+        // Only deployments stored before have stored changes: the rest were inserted above (a
+        // stored deployment that is no longer projected was deleted with its changes).
+        if (anyStored)
+        {
+            await conn.ExecuteAsync(new CommandDefinition(DeleteChangedChanges, new { serviceIds, rows = changes }, tx, cancellationToken: ct));
+        }
+
         if (changes != "[]")
         {
             await conn.ExecuteAsync(new CommandDefinition(InsertChanges, new { rows = changes }, tx, cancellationToken: ct));
