@@ -11,7 +11,7 @@ using Npgsql;
 namespace DoraCollector.Pipeline;
 
 /// <summary>
-/// Projects the services in <c>projection_queue</c>, one transaction per service, on every
+/// Projects the services in <c>projection_queue</c>, several in one transaction, on every
 /// replica (<c>SKIP LOCKED</c> shares the queue), beside the mapping of any numbered inbox
 /// partition but never of the service it projects (<see cref="DomainWriteLock"/>). A service queued again while it is being
 /// projected is projected again afterwards; a failure leaves it queued and retries a minute later,
@@ -38,21 +38,43 @@ internal sealed partial class ProjectionRunner(
     private const int ClaimLimit = 8;
 
     private const string ServiceSavepoint = "projected_service";
+    private const string TogetherSavepoint = "projected_services";
+
+    // Services projected together by recompute: its transaction is all or nothing.
+    private const int RecomputeChunk = 64;
 
     private static readonly int Workers = Math.Max(1, Environment.ProcessorCount);
+
+    // While the inbox holds a backlog (at least this many pending raw events, on any replica), the
+    // background projection leaves a queued service until the backlog is mapped, or until it has
+    // been queued this long: mapping would name most of them again, and each projection before
+    // that is done again after it. A delivery or a trickle of them never makes a backlog, so its
+    // effect is projected at once.
+    private const int Backlog = 1000;
+    private static readonly TimeSpan LongestDeferral = TimeSpan.FromSeconds(30);
+
+    private const string HasBacklog = "SELECT count(*) = @backlog FROM (SELECT 1 FROM raw_events WHERE state = 'pending' LIMIT @backlog) AS p";
+
+    // The inbox is asked at most this often by the projectors of a process (the question costs a
+    // walk over the pending index, which a burst fills with entries of events already mapped).
+    private static readonly TimeSpan BacklogRecheck = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _backlogGate = new();
+    private long? _backlogCheckedAt;
+    private bool _inBacklog;
 
     // The services due, in the order they were queued: the first whose lock this projection gets
     // (no batch is writing its rows, no other projection has it) is claimed.
     private const string Due = """
         SELECT service_id FROM projection_queue
-        WHERE queued_at <= @now
+        WHERE queued_at <= @dueBy
         ORDER BY queued_at, service_id
         LIMIT 32
         """;
 
     private const string Claim = """
         SELECT service_id AS ServiceId, resolve_changes AS ResolveChanges FROM projection_queue
-        WHERE service_id = @serviceId AND queued_at <= @now
+        WHERE service_id = @serviceId AND queued_at <= @dueBy
         FOR UPDATE SKIP LOCKED
         """;
 
@@ -82,7 +104,7 @@ internal sealed partial class ProjectionRunner(
                 }
 
                 // One projector per core: each claims services no other holds.
-                await Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => DrainAsync(stoppingToken)));
+                await Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => DrainAsync(deferDuringBacklog: true, stoppingToken)));
                 retry.Succeeded();
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
@@ -91,15 +113,19 @@ internal sealed partial class ProjectionRunner(
                 continue;
             }
 
-            await signal.WaitAsync(SweepInterval, stoppingToken);
+            // During a backlog, deferred services are looked at again as soon as it may have been mapped.
+            await signal.WaitAsync(InBacklog ? BacklogRecheck : SweepInterval, stoppingToken);
         }
     }
 
     /// <summary>Projects queued services until the queue is empty (giving way to a burst of webhooks); returns how many.</summary>
-    public async Task<int> DrainAsync(CancellationToken ct)
+    public Task<int> DrainAsync(CancellationToken ct) => DrainAsync(deferDuringBacklog: false, ct);
+
+    // With deferDuringBacklog, until no service is due (see Backlog).
+    private async Task<int> DrainAsync(bool deferDuringBacklog, CancellationToken ct)
     {
         var projected = 0;
-        for (var started = Stopwatch.GetTimestamp(); await ProjectNextAsync(ct) is { } count; started = Stopwatch.GetTimestamp())
+        for (var started = Stopwatch.GetTimestamp(); await ProjectNextAsync(deferDuringBacklog, ct) is { } count; started = Stopwatch.GetTimestamp())
         {
             projected += count;
             await pressure.GiveWayAsync(Stopwatch.GetElapsedTime(started), ct);
@@ -119,9 +145,9 @@ internal sealed partial class ProjectionRunner(
         var rules = ProjectionRules.From(metrics.CurrentValue);
         await DomainWriteLock.ForProjectionAsync(conn, tx, ct);
         var services = (await conn.QueryAsync<int>(new CommandDefinition("SELECT id FROM services ORDER BY id", transaction: tx, cancellationToken: ct))).ToList();
-        foreach (var serviceId in services)
+        foreach (var chunk in services.Chunk(RecomputeChunk))
         {
-            await ProjectAsync(conn, tx, serviceId, rules, useCache: false, ct);
+            await ProjectAsync(conn, tx, chunk.Select(id => new QueuedService(id, ResolveChanges: true)).ToList(), rules, ct);
         }
 
         await conn.ExecuteAsync(new CommandDefinition("DELETE FROM projection_queue", transaction: tx, cancellationToken: ct));
@@ -131,21 +157,49 @@ internal sealed partial class ProjectionRunner(
         return services.Count;
     }
 
-    // Several services per transaction (one commit, one data version bump for all): each under a
-    // savepoint, so one that fails is retried without undoing the others.
-    // How many it projected; null when no service was due.
-    private async Task<int?> ProjectNextAsync(CancellationToken ct)
+    // Several services per transaction (one commit, one data version bump for all), projected
+    // together; when that fails, each under a savepoint, so one that fails is retried without
+    // undoing the others. How many it projected; null when no service was due.
+    private async Task<int?> ProjectNextAsync(bool deferDuringBacklog, CancellationToken ct)
     {
         var rules = ProjectionRules.From(metrics.CurrentValue);
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await DomainWriteLock.ForProjectionAsync(conn, tx, ct);
-        var claimed = await ClaimAsync(conn, tx, ct);
+        var dueBy = clock.GetUtcNow();
+        if (deferDuringBacklog && await HasBacklogAsync(conn, tx, ct))
+        {
+            dueBy -= LongestDeferral;
+        }
+
+        var claimed = await ClaimAsync(conn, tx, dueBy, ct);
         if (claimed.Count == 0)
         {
             return null;
         }
 
+        var projected = claimed.Count > 1 && await TryProjectTogetherAsync(conn, tx, claimed, rules, ct)
+            ? claimed.Select(c => c.ServiceId).ToList()
+            : await ProjectEachAsync(conn, tx, claimed, rules, ct);
+
+        if (projected.Count > 0)
+        {
+            await conn.ExecuteAsync(new CommandDefinition("DELETE FROM projection_queue WHERE service_id = ANY (@ids)", new { ids = projected.ToArray() }, tx, cancellationToken: ct));
+
+            // Every replica's incremental snapshot reloads these services' facts (and only these).
+            await SnapshotTouches.MarkAsync(conn, tx, projected, ct);
+            await conn.ExecuteAsync(new CommandDefinition(BumpDataVersion, new { now = clock.GetUtcNow() }, tx, cancellationToken: ct));
+        }
+
+        await tx.CommitAsync(ct);
+        return projected.Count;
+    }
+
+    // The claimed services one by one, each under a savepoint: one that fails is retried without
+    // undoing the others. Which it projected.
+    private async Task<List<int>> ProjectEachAsync(
+        NpgsqlConnection conn, NpgsqlTransaction tx, List<QueuedService> claimed, ProjectionRules rules, CancellationToken ct)
+    {
         var projected = new List<int>();
         foreach (var next in claimed)
         {
@@ -153,7 +207,7 @@ internal sealed partial class ProjectionRunner(
             await tx.SaveAsync(ServiceSavepoint, ct);
             try
             {
-                await ProjectAsync(conn, tx, next.ServiceId, rules, useCache: !next.ResolveChanges, ct);
+                await ProjectAsync(conn, tx, [next], rules, ct);
                 await tx.ReleaseAsync(ServiceSavepoint, ct);
                 projected.Add(next.ServiceId);
                 telemetry.JobFinished("projection", clock.GetElapsedTime(started), succeeded: true);
@@ -186,29 +240,85 @@ internal sealed partial class ProjectionRunner(
             }
         }
 
-        if (projected.Count > 0)
-        {
-            await conn.ExecuteAsync(new CommandDefinition("DELETE FROM projection_queue WHERE service_id = ANY (@ids)", new { ids = projected.ToArray() }, tx, cancellationToken: ct));
-
-            // Every replica's incremental snapshot reloads these services' facts (and only these).
-            await SnapshotTouches.MarkAsync(conn, tx, projected, ct);
-            await conn.ExecuteAsync(new CommandDefinition(BumpDataVersion, new { now = clock.GetUtcNow() }, tx, cancellationToken: ct));
-        }
-
-        await tx.CommitAsync(ct);
-        return projected.Count;
+        return projected;
     }
 
-    // Up to ClaimLimit due services, in the order they were queued, each whose lock this
-    // transaction gets (no batch is writing its rows, no other projection has it).
-    private async Task<List<QueuedService>> ClaimAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    // The claimed services together: their facts read and their projections written in one
+    // statement per table. False (and nothing written) when one of them fails: they are then
+    // projected one by one, so that only that one waits for its retry.
+    private async Task<bool> TryProjectTogetherAsync(
+        NpgsqlConnection conn, NpgsqlTransaction tx, List<QueuedService> claimed, ProjectionRules rules, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        var started = clock.GetTimestamp();
+        await tx.SaveAsync(TogetherSavepoint, ct);
+        try
+        {
+            await ProjectAsync(conn, tx, claimed, rules, ct);
+            await tx.ReleaseAsync(TogetherSavepoint, ct);
+        }
+        catch (Exception e) when (e is PostgresException or InvalidOperationException or FormatException && !ct.IsCancellationRequested)
+        {
+            if (conn.FullState != ConnectionState.Open)
+            {
+                throw;
+            }
+
+            await tx.RollbackAsync(TogetherSavepoint, ct);
+            LogProjectedOneByOne(claimed.Count, e.Message);
+            return false;
+        }
+
+        var each = clock.GetElapsedTime(started) / claimed.Count;
+        foreach (var _ in claimed)
+        {
+            telemetry.JobFinished("projection", each, succeeded: true);
+        }
+
+        return true;
+    }
+
+    private bool InBacklog
+    {
+        get
+        {
+            lock (_backlogGate)
+            {
+                return _inBacklog;
+            }
+        }
+    }
+
+    // Whether the inbox holds a backlog, as last seen by a projector of this process less than BacklogRecheck ago.
+    private async Task<bool> HasBacklogAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        var now = clock.GetTimestamp();
+        lock (_backlogGate)
+        {
+            if (_backlogCheckedAt is { } checkedAt && clock.GetElapsedTime(checkedAt, now) < BacklogRecheck)
+            {
+                return _inBacklog;
+            }
+        }
+
+        var backlog = await conn.ExecuteScalarAsync<bool>(new CommandDefinition(HasBacklog, new { backlog = Backlog }, tx, cancellationToken: ct));
+        lock (_backlogGate)
+        {
+            _backlogCheckedAt = now;
+            _inBacklog = backlog;
+        }
+
+        return backlog;
+    }
+
+    // Up to ClaimLimit services queued by dueBy, in the order they were queued, each whose lock this
+    // transaction gets (no batch is writing its rows, no other projection has it).
+    private static async Task<List<QueuedService>> ClaimAsync(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset dueBy, CancellationToken ct)
+    {
         var claimed = new List<QueuedService>();
-        foreach (var serviceId in await conn.QueryAsync<int>(new CommandDefinition(Due, new { now }, tx, cancellationToken: ct)))
+        foreach (var serviceId in await conn.QueryAsync<int>(new CommandDefinition(Due, new { dueBy }, tx, cancellationToken: ct)))
         {
             if (await DomainWriteLock.TryForServiceAsync(conn, tx, serviceId, ct)
-                && await conn.QueryFirstOrDefaultAsync<QueuedService>(new CommandDefinition(Claim, new { serviceId, now }, tx, cancellationToken: ct)) is { } next)
+                && await conn.QueryFirstOrDefaultAsync<QueuedService>(new CommandDefinition(Claim, new { serviceId, dueBy }, tx, cancellationToken: ct)) is { } next)
             {
                 claimed.Add(next);
                 if (claimed.Count == ClaimLimit)
@@ -222,12 +332,17 @@ internal sealed partial class ProjectionRunner(
     }
 
     private async Task ProjectAsync(
-        NpgsqlConnection conn, NpgsqlTransaction tx, int serviceId, ProjectionRules rules, bool useCache, CancellationToken ct)
+        NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<QueuedService> services, ProjectionRules rules, CancellationToken ct)
     {
-        var (facts, cache) = await ProjectionStore.LoadAsync(conn, tx, serviceId, useCache, ct);
-        var projector = new ServiceProjector(new SqlCommitGraph(conn, tx, rules.MaxBranchAge), rules, _resolvers, new ProjectionDb(conn, tx));
-        var projection = await projector.ProjectAsync(facts, cache, ct);
-        await ProjectionStore.SaveAsync(conn, tx, serviceId, projection, ct);
+        var loaded = await ProjectionStore.LoadAsync(conn, tx, services.Select(s => (s.ServiceId, UseCache: !s.ResolveChanges)).ToList(), ct);
+        var projections = new List<(int ServiceId, ServiceProjection Projection)>(loaded.Count);
+        foreach (var (facts, cache) in loaded)
+        {
+            var projector = new ServiceProjector(new SqlCommitGraph(conn, tx, rules.MaxBranchAge), rules, _resolvers, new ProjectionDb(conn, tx));
+            projections.Add((facts.ServiceId, await projector.ProjectAsync(facts, cache, ct)));
+        }
+
+        await ProjectionStore.SaveAsync(conn, tx, projections, ct);
     }
 
     // Results computed under other rules (attribution window, hotfix labels, ...) are recomputed.
@@ -269,6 +384,9 @@ internal sealed partial class ProjectionRunner(
 
     [LoggerMessage(EventId = 3104, Level = LogLevel.Information, Message = "Projecting service {ServiceId} gave way to a concurrent writer; retrying: {Reason}")]
     private partial void LogProjectionRetried(int serviceId, string reason);
+
+    [LoggerMessage(EventId = 3105, Level = LogLevel.Information, Message = "Projecting {Count} services together failed; projecting them one by one: {Reason}")]
+    private partial void LogProjectedOneByOne(int count, string reason);
 
     [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Metric rules changed: {Count} services are projected again")]
     private partial void LogRulesChanged(int count);

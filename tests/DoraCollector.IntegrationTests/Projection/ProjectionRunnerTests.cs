@@ -45,6 +45,39 @@ public sealed class ProjectionRunnerTests
         Assert.Equal(0, await host.ScalarAsync<long>("SELECT count(*) FROM projection_queue"));
     }
 
+    [Fact]
+    public async Task A_service_whose_projection_fails_leaves_the_services_claimed_with_it_projected_and_waits_for_its_retry_alone()
+    {
+        await using var host = await EngineHost.StartAsync(Now);
+        foreach (var (service, environment) in new[] { ("checkout", "production"), ("billing", "poisoned"), ("search", "production") })
+        {
+            await host.IngestAsync("/api/v1/deployments", new
+            {
+                id = $"{service}-1", service, environment, revision = new string('c', 40), status = "success",
+                finishedAt = Now.AddHours(-1), commits = Array.Empty<object>(),
+            });
+        }
+
+        while (await host.Service<RawEventProcessor>().ProcessBatchAsync(CancellationToken.None) > 0)
+        {
+        }
+
+        // One of the three services claimed together cannot be written.
+        await using (var conn = new NpgsqlConnection(host.ConnectionString))
+        {
+            await conn.ExecuteAsync("ALTER TABLE deployments ADD CONSTRAINT ck_test_poisoned CHECK (environment <> 'poisoned')");
+        }
+
+        Assert.Equal(2, await host.Service<ProjectionRunner>().DrainAsync(CancellationToken.None));
+
+        Assert.Equal(["checkout", "search"], await host.QueryAsync<string>(
+            "SELECT s.name FROM deployments d JOIN services s ON s.id = d.service_id ORDER BY s.name"));
+        Assert.Equal(["billing"], await host.QueryAsync<string>(
+            "SELECT s.name FROM projection_queue q JOIN services s ON s.id = q.service_id WHERE q.queued_at = @retryAt",
+            new { retryAt = Now.AddMinutes(1) }));
+        Assert.Equal(1, await host.ScalarAsync<long>("SELECT count(*) FROM projection_queue"));
+    }
+
     private static async Task WaitUntilSomeoneWaitsForALockAsync(EngineHost host)
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);
