@@ -1,20 +1,23 @@
 namespace DoraCollector.Ingestion;
 
 /// <summary>
-/// How fast webhooks arrive at this replica. While they pour in, mapping and projection give way:
-/// an acknowledgement is what a sender waits for (and times out on), while mapping is
-/// asynchronous by design. On a small machine a burst is then stored at once and mapped as it
-/// eases off, instead of every request queueing behind the background work for a core.
+/// How fast webhooks arrive at this replica. While they pour in, mapping and projection wait:
+/// an acknowledgement is what a sender waits for (and times out on; GitHub does not send a
+/// delivery again by itself), while mapping is asynchronous by design. A burst is then stored at
+/// once and mapped as soon as it eases off, instead of every request queueing behind the
+/// background work for a core; a flood that does not ease still gets a piece of background work
+/// done every <see cref="LongestPause"/> (docs/deploy.md, "Bursts of webhooks").
 /// </summary>
 internal sealed class WebhookPressure
 {
     /// <summary>Deliveries a second from which background work gives way.</summary>
     public const int HighRate = 250;
 
-    // Background work gets at most this share of the time while the rate is high.
-    private const double BackgroundShare = 0.5;
+    /// <summary>While the rate stays high, the longest background work waits before it does one more piece.</summary>
+    public static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(30);
 
-    private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(2);
+    // How often a waiting piece of work looks whether the burst has eased.
+    private static readonly TimeSpan Recheck = TimeSpan.FromMilliseconds(100);
 
     private readonly Lock _gate = new();
     private long _second;
@@ -44,11 +47,16 @@ internal sealed class WebhookPressure
         }
     }
 
-    /// <summary>After a piece of background work that took <paramref name="worked"/>: pauses, while the rate is high, so that such work takes at most half the time.</summary>
-    public Task GiveWayAsync(TimeSpan worked, CancellationToken ct)
+    /// <summary>
+    /// Before the next piece of background work: while the rate is high, waits until it eases, or
+    /// <see cref="LongestPause"/> at most. Completes at once when it is not high.
+    /// </summary>
+    public async Task GiveWayAsync(CancellationToken ct)
     {
-        var pause = worked * ((1 - BackgroundShare) / BackgroundShare);
-        return IsHigh && pause > TimeSpan.Zero ? Task.Delay(pause < LongestPause ? pause : LongestPause, ct) : Task.CompletedTask;
+        for (var since = Environment.TickCount64; IsHigh && Environment.TickCount64 - since < LongestPause.TotalMilliseconds;)
+        {
+            await Task.Delay(Recheck, ct);
+        }
     }
 
     // Seconds of the real clock (not the collector's TimeProvider, which tests stop): a rate is

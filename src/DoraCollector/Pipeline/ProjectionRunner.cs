@@ -1,6 +1,5 @@
 using DoraCollector.Projection;
 using System.Data;
-using System.Diagnostics;
 using Dapper;
 using DoraCollector.Hosting;
 using DoraCollector.Ingestion;
@@ -125,10 +124,10 @@ internal sealed partial class ProjectionRunner(
     private async Task<int> DrainAsync(bool deferDuringBacklog, CancellationToken ct)
     {
         var projected = 0;
-        for (var started = Stopwatch.GetTimestamp(); await ProjectNextAsync(deferDuringBacklog, ct) is { } count; started = Stopwatch.GetTimestamp())
+        while (await ProjectNextAsync(deferDuringBacklog, ct) is { } count)
         {
             projected += count;
-            await pressure.GiveWayAsync(Stopwatch.GetElapsedTime(started), ct);
+            await pressure.GiveWayAsync(ct);
         }
 
         if (projected > 0)

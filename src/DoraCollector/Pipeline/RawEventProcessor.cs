@@ -1,5 +1,4 @@
 using DoraCollector.Ingestion;
-using System.Diagnostics;
 using Dapper;
 using Microsoft.Extensions.Options;
 using DoraCollector.Hosting;
@@ -108,9 +107,9 @@ internal sealed partial class RawEventProcessor(
                 // partition waits for the others, as it would on another replica).
                 await Task.WhenAll(Enumerable.Range(0, Workers).Select(async _ =>
                 {
-                    for (var started = Stopwatch.GetTimestamp(); await ProcessBatchAsync(stoppingToken) > 0; started = Stopwatch.GetTimestamp())
+                    while (await ProcessBatchAsync(stoppingToken) > 0)
                     {
-                        await pressure.GiveWayAsync(Stopwatch.GetElapsedTime(started), stoppingToken);
+                        await pressure.GiveWayAsync(stoppingToken);
                     }
                 }));
 

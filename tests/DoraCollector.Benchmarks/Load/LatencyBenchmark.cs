@@ -120,6 +120,14 @@ internal static class LatencyBenchmark
 
         var breakdown = InboxBreakdown.Describe(exposedBefore, exposedAfter, atRate, rate, connections, cpuBefore, cpuAfter);
 
+        // Mapping and projection wait while webhooks pour in (docs/deploy.md, "Bursts of webhooks"):
+        // what that costs is how long after the run they have caught up.
+        var caughtUp = pipeline ? await IngestBenchmark.DrainAsync(db, TimeSpan.FromSeconds(300)) : null;
+        if (caughtUp is not null)
+        {
+            output.WriteLine($"latency: after the {rate:N0}/s run, {caughtUp}");
+        }
+
         var first = search.Judge(rate, atRate, lostAtRate);
         var collectorSearch = await search.RunAsync("collector", rate, first, async r =>
         {
@@ -153,6 +161,11 @@ internal static class LatencyBenchmark
         foreach (var line in breakdown)
         {
             output.WriteLine($"at {rate:N0}/s, {line}");
+        }
+
+        if (caughtUp is not null)
+        {
+            output.WriteLine($"after the {rate:N0}/s run, {caughtUp}");
         }
 
         output.WriteLine($"inbox, every delivery sent to the collector: {check.Describe()}");
