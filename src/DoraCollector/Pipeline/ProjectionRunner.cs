@@ -121,7 +121,7 @@ internal sealed partial class ProjectionRunner(
     public Task<int> DrainAsync(CancellationToken ct) => DrainAsync(deferDuringBacklog: false, ct);
 
     // With deferDuringBacklog, until no service is due (see Backlog).
-    private async Task<int> DrainAsync(bool deferDuringBacklog, CancellationToken ct)
+    internal async Task<int> DrainAsync(bool deferDuringBacklog, CancellationToken ct)
     {
         var projected = 0;
         while (await ProjectNextAsync(deferDuringBacklog, ct) is { } count)
@@ -287,13 +287,16 @@ internal sealed partial class ProjectionRunner(
         }
     }
 
-    // Whether the inbox holds a backlog, as last seen by a projector of this process less than BacklogRecheck ago.
+    // Whether the inbox holds a backlog, as last seen by a projector of this process less than
+    // BacklogRecheck ago. Measured on the real clock (as WebhookPressure's rate), not the
+    // collector's TimeProvider, which tests stop: how recently the inbox was looked at is about
+    // this machine now.
     private async Task<bool> HasBacklogAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {
-        var now = clock.GetTimestamp();
+        var now = Environment.TickCount64;
         lock (_backlogGate)
         {
-            if (_backlogCheckedAt is { } checkedAt && clock.GetElapsedTime(checkedAt, now) < BacklogRecheck)
+            if (_backlogCheckedAt is { } checkedAt && now - checkedAt < BacklogRecheck.TotalMilliseconds)
             {
                 return _inBacklog;
             }

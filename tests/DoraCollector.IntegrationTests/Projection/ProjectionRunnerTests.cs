@@ -78,6 +78,47 @@ public sealed class ProjectionRunnerTests
         Assert.Equal(1, await host.ScalarAsync<long>("SELECT count(*) FROM projection_queue"));
     }
 
+    [Fact]
+    public async Task While_the_inbox_holds_a_backlog_the_background_projection_waits_at_most_30_seconds_after_a_service_was_queued()
+    {
+        await using var host = await EngineHost.StartAsync(Now);
+        await host.IngestAsync("/api/v1/deployments", new
+        {
+            id = "d1", service = "checkout", environment = "production", revision = new string('c', 40), status = "success",
+            finishedAt = Now.AddHours(-1), commits = Array.Empty<object>(),
+        });
+        while (await host.Service<RawEventProcessor>().ProcessBatchAsync(CancellationToken.None) > 0)
+        {
+        }
+
+        // 999 pending events are no backlog: the service queued now is projected at once.
+        var runner = host.Service<ProjectionRunner>();
+        await using var conn = new NpgsqlConnection(host.ConnectionString);
+        await conn.ExecuteAsync(
+            """
+            INSERT INTO raw_events (source, kind, external_id, received_at, digest)
+            SELECT 'github', 'pull_request', 'backlog-' || n, @now, sha256('x') FROM generate_series(1, 999) AS n
+            """, new { now = Now });
+        Assert.Equal(1, await runner.DrainAsync(deferDuringBacklog: true, CancellationToken.None));
+
+        // With the thousandth, it is: a service queued 29 s ago waits, one queued 30 s ago is projected.
+        await conn.ExecuteAsync("INSERT INTO raw_events (source, kind, external_id, received_at, digest) VALUES ('github', 'pull_request', 'backlog-1000', @now, sha256('x'))", new { now = Now });
+        var serviceId = await host.ScalarAsync<int>("SELECT id FROM services WHERE name = 'checkout'");
+        await conn.ExecuteAsync("INSERT INTO projection_queue (service_id, queued_at, resolve_changes) VALUES (@serviceId, @queuedAt, false)",
+            new { serviceId, queuedAt = Now.AddSeconds(-29) });
+        await Task.Delay(TimeSpan.FromSeconds(1.1)); // the backlog is looked at again at most once a second
+        Assert.Equal(0, await runner.DrainAsync(deferDuringBacklog: true, CancellationToken.None));
+        Assert.Equal(1, await host.ScalarAsync<long>("SELECT count(*) FROM projection_queue"));
+
+        await conn.ExecuteAsync("UPDATE projection_queue SET queued_at = @queuedAt", new { queuedAt = Now.AddSeconds(-30) });
+        Assert.Equal(1, await runner.DrainAsync(deferDuringBacklog: true, CancellationToken.None));
+
+        // The verbs and tests' drain never wait for a backlog.
+        await conn.ExecuteAsync("INSERT INTO projection_queue (service_id, queued_at, resolve_changes) VALUES (@serviceId, @queuedAt, false)",
+            new { serviceId, queuedAt = Now });
+        Assert.Equal(1, await runner.DrainAsync(CancellationToken.None));
+    }
+
     private static async Task WaitUntilSomeoneWaitsForALockAsync(EngineHost host)
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);
