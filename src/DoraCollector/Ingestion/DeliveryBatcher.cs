@@ -89,9 +89,7 @@ internal sealed partial class DeliveryBatcher(NpgsqlDataSource db, TimeProvider 
 
         try
         {
-            var stored = await InsertAsync(batch.Select(p => p.Delivery), ct);
-            telemetry.InboxWritten(Stopwatch.GetElapsedTime(started));
-            Settle(batch, stored);
+            Settle(batch, await InsertAsync(batch.Select(p => p.Delivery), ct));
         }
         catch (PostgresException e) when (IsRefusedData(e))
         {
@@ -113,6 +111,11 @@ internal sealed partial class DeliveryBatcher(NpgsqlDataSource db, TimeProvider 
             {
                 pending.Done.TrySetException(e);
             }
+        }
+        finally
+        {
+            // Failed and refused batches too: the slowest writes are often those.
+            telemetry.InboxWritten(Stopwatch.GetElapsedTime(started));
         }
     }
 

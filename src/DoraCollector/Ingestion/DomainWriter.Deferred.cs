@@ -8,10 +8,11 @@ namespace DoraCollector.Ingestion;
 /// Set-based writing: a mapping batch of a few hundred events would otherwise write each event's
 /// commits, attempt and queue rows in statements of their own, one round trip each. With
 /// <see cref="DefersWrites"/> those writes are gathered and <see cref="FlushAsync"/> writes them
-/// in one statement per table. Nothing is read past a gathered write: every read of what a
-/// gathered write changes (a stream's neighbours, the commit graph) flushes first, so each event
-/// sees what the events before it wrote, as if written one by one. Without it, every write is
-/// flushed at once.
+/// in one statement per table (a key written twice, in rounds). Nothing is read past a gathered
+/// write: a Flux object's attempts are read once per batch and kept in memory with every write to
+/// them, and any other read of what a gathered write changes (an object not read yet, the commit
+/// graph) flushes first, so each event sees what the events before it wrote, as if written one by
+/// one. Without it, every write is flushed at once.
 /// </summary>
 internal sealed partial class DomainWriter
 {
@@ -57,7 +58,7 @@ internal sealed partial class DomainWriter
     private readonly Dictionary<(string Source, string ExternalId), AttemptRow> _lastGathered = [];
     private readonly List<AttemptImages> _deferredImages = [];
 
-    // The (source, details.object) of every gathered attempt: the streams a read of neighbours must flush for.
+    // The (source, details.object) of every gathered attempt: the first read of an object not in memory flushes for them.
     private readonly HashSet<(string Source, string? Object)> _deferredStreams = [];
 
     // Services to queue (true: with their changes resolved again), not written yet.
@@ -78,7 +79,7 @@ internal sealed partial class DomainWriter
     /// </summary>
     public bool MapsAlone { get; init; }
 
-    /// <summary>Writes everything gathered: commits, attempts, images, pull requests, signals, then the services they queue, one statement each.</summary>
+    /// <summary>Writes everything gathered: commits, attempts, images, pull requests, signals, then the services they queue, one statement per table (a key written twice, in rounds).</summary>
     public async Task FlushAsync(CancellationToken ct)
     {
         var changedRepositories = await FlushCommitsAsync(ct);

@@ -30,12 +30,15 @@ internal sealed partial class DomainWriter
     // Where a read attempt is: its key → the object it belongs to.
     private readonly Dictionary<(string Source, string ExternalId), (string Source, string Cluster, string Object)> _objectOf = [];
 
-    // The order of attempts not stored yet, after every stored one (PostgreSQL numbers them in the order they are written).
+    // The order of attempts not stored yet, after every stored one: PostgreSQL numbers them in the
+    // order they are written, which is the order they came in a batch that maps alone (the only
+    // ones that fold Flux events: Flux is in the shared partition).
     private long _unstoredOrder = long.MaxValue / 2;
 
     /// <summary>
     /// Reads the attempts of these objects (each on its cluster) in one statement, for the
-    /// neighbour lookups of a batch's events (<see cref="NeighbouringAttemptsAsync"/>). Changes nothing.
+    /// neighbour lookups of a batch's events (<see cref="NeighbouringAttemptsAsync"/>). When an
+    /// attempt of one of them is gathered, everything gathered is written first.
     /// </summary>
     public async Task PrepareObjectsAsync(string source, IEnumerable<(string Cluster, string Object)> objects, CancellationToken ct)
     {

@@ -14,7 +14,7 @@ internal sealed class WebhookPressure
     public const int HighRate = 250;
 
     /// <summary>While the rate stays high, the longest background work waits before it does one more piece.</summary>
-    public static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(30);
 
     // How often a waiting piece of work looks whether the burst has eased.
     private static readonly TimeSpan Recheck = TimeSpan.FromMilliseconds(100);

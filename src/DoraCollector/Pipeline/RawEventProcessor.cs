@@ -162,18 +162,21 @@ internal sealed partial class RawEventProcessor(
         // When an event cannot be mapped, the batch starts over with one per event, so that event
         // is marked failed with its reason and does not hold back the others.
         var writer = new DomainWriter(conn, tx, clock) { DefersWrites = true, MapsAlone = partition.Lane is null };
-        foreach (var group in batch.GroupBy(raw => raw.Source))
-        {
-            if (_mappers.TryGetValue(group.Key, out var mapper))
-            {
-                await mapper.PrepareAsync(group.ToList(), writer, ct);
-            }
-        }
-
         await tx.SaveAsync(BatchSavepoint, ct);
         List<Outcome> outcomes;
         try
         {
+            // Preparing reads what the batch will ask for (it only fills the writer's caches); an
+            // event it cannot read fails the batch's way like one that cannot be mapped, so it is
+            // marked failed below and never holds the partition back.
+            foreach (var group in batch.GroupBy(raw => raw.Source))
+            {
+                if (_mappers.TryGetValue(group.Key, out var mapper))
+                {
+                    await mapper.PrepareAsync(group.ToList(), writer, ct);
+                }
+            }
+
             outcomes = await MapAllAtOnceAsync(batch, writer, ct);
         }
         catch (Exception e) when (IsMappingFailure(e))
