@@ -123,7 +123,10 @@ internal sealed partial class ProjectionRunner(
     // With deferDuringBacklog, until no service is due (see Backlog).
     internal async Task<int> DrainAsync(bool deferDuringBacklog, CancellationToken ct)
     {
+        // Each transaction gives way to a burst of webhooks first, the first one too (a burst's
+        // mapping is what pokes the projectors).
         var projected = 0;
+        await pressure.GiveWayAsync(ct);
         while (await ProjectNextAsync(deferDuringBacklog, ct) is { } count)
         {
             projected += count;

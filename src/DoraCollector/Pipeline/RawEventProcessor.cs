@@ -32,6 +32,10 @@ internal sealed partial class RawEventProcessor(
     // pay its claim, lock, settling and gathered writes fewer times (a backfill is mostly its events).
     private const int SharedBatchSize = 1000;
 
+    // For a while after a burst of webhooks: a batch that is under way when the burst comes back
+    // holds a core for a tenth of the time (docs/deploy.md, "Bursts of webhooks").
+    private const int SmallSharedBatchSize = 100;
+
     // Mapping loops in this process: one per core it may use.
     private static readonly int Workers = Math.Max(1, Environment.ProcessorCount);
 
@@ -105,12 +109,17 @@ internal sealed partial class RawEventProcessor(
             {
                 // One loop per core: batches of different partitions map at once (one of the shared
                 // partition waits for the others, as it would on another replica).
+                // Every batch gives way to a burst of webhooks first, the one right after a wake-up
+                // too: the deliveries of a burst are what wakes this loop.
+                // In a flood (the longest pause ran out), the batch maps in full all the same.
                 await Task.WhenAll(Enumerable.Range(0, Workers).Select(async _ =>
                 {
-                    while (await ProcessBatchAsync(stoppingToken) > 0)
+                    bool flood;
+                    do
                     {
-                        await pressure.GiveWayAsync(stoppingToken);
+                        flood = await pressure.GiveWayAsync(stoppingToken);
                     }
+                    while (await ProcessBatchAsync(giveWay: !flood, stoppingToken) > 0);
                 }));
 
                 retry.Succeeded();
@@ -126,10 +135,14 @@ internal sealed partial class RawEventProcessor(
     }
 
     /// <summary>Maps one batch; returns how many events it settled. Used directly by tests and <c>recompute</c>.</summary>
-    public async Task<int> ProcessBatchAsync(CancellationToken ct)
+    public Task<int> ProcessBatchAsync(CancellationToken ct) => ProcessBatchAsync(giveWay: false, ct);
+
+    // With giveWay, a batch of the shared partition is small for a while after a burst of
+    // webhooks, and stops early when one begins (see WebhookPressure).
+    internal async Task<int> ProcessBatchAsync(bool giveWay, CancellationToken ct)
     {
         var started = clock.GetTimestamp();
-        var settled = await MapBatchAsync(ct);
+        var settled = await MapBatchAsync(giveWay, ct);
         if (settled > 0)
         {
             Interlocked.Add(ref _mappedEvents, settled);
@@ -139,7 +152,7 @@ internal sealed partial class RawEventProcessor(
         return settled;
     }
 
-    private async Task<int> MapBatchAsync(CancellationToken ct)
+    private async Task<int> MapBatchAsync(bool giveWay, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -149,7 +162,8 @@ internal sealed partial class RawEventProcessor(
         }
 
         var batch = (await conn.QueryAsync<StoredEvent>(new CommandDefinition(partition.Lane is null ? ClaimShared : Claim,
-                new { limit = partition.Lane is null ? SharedBatchSize : BatchSize, lane = partition.Lane }, tx, cancellationToken: ct)))
+                new { limit = partition.Lane is not null ? BatchSize : giveWay && pressure.WasHighRecently ? SmallSharedBatchSize : SharedBatchSize, lane = partition.Lane },
+                tx, cancellationToken: ct)))
             .Select(e => e.Decoded()).ToList();
         if (batch.Count == 0)
         {
@@ -177,7 +191,7 @@ internal sealed partial class RawEventProcessor(
                 }
             }
 
-            outcomes = await MapAllAtOnceAsync(batch, writer, ct);
+            outcomes = await MapAllAtOnceAsync(batch, writer, giveWay, ct);
         }
         catch (Exception e) when (IsMappingFailure(e))
         {
@@ -212,7 +226,7 @@ internal sealed partial class RawEventProcessor(
         }
 
         projection.Poke();
-        return batch.Count;
+        return outcomes.Count;
     }
 
     // The partition this batch maps, its lock taken: the first of the oldest pending events' partitions
@@ -272,11 +286,19 @@ internal sealed partial class RawEventProcessor(
         }
     }
 
-    private async Task<List<Outcome>> MapAllAtOnceAsync(List<RawEventRecord> batch, DomainWriter writer, CancellationToken ct)
+    private async Task<List<Outcome>> MapAllAtOnceAsync(List<RawEventRecord> batch, DomainWriter writer, bool giveWay, CancellationToken ct)
     {
         var outcomes = new List<Outcome>(batch.Count);
         foreach (var raw in batch)
         {
+            // A burst of webhooks began: the events mapped so far are written and settled, the
+            // rest stay pending (in order) for the next batch, so a batch of a thousand does not
+            // hold a core while the burst waits for its acknowledgements.
+            if (giveWay && outcomes.Count > 0 && pressure.IsHigh)
+            {
+                break;
+            }
+
             writer.Arrived = raw.ReceivedAt;
             outcomes.Add(_mappers.TryGetValue(raw.Source, out var mapper)
                 ? new Outcome(raw.Id, raw.Source, await mapper.MapAsync(raw, writer, ct) ? Processed : Ignored, null)

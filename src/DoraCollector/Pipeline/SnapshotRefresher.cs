@@ -2,6 +2,7 @@ using DoraCollector.Exposition;
 using DoraCollector.Metrics;
 using Dapper;
 using DoraCollector.Hosting;
+using DoraCollector.Ingestion;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -17,6 +18,7 @@ internal sealed partial class SnapshotRefresher(
     SnapshotBuilder builder,
     SnapshotHolder holder,
     SnapshotSignal signal,
+    WebhookPressure pressure,
     NpgsqlDataSource db,
     IOptionsMonitor<MetricsOptions> options,
     IOptions<SchedulingOptions> scheduling,
@@ -41,6 +43,9 @@ internal sealed partial class SnapshotRefresher(
         {
             try
             {
+                // Like mapping and projection, a snapshot waits out a burst of webhooks (at most
+                // 30 s): scrapes keep the previous one meanwhile.
+                await pressure.GiveWayAsync(stoppingToken);
                 await ComputeAsync(stoppingToken);
                 retry.Succeeded();
             }

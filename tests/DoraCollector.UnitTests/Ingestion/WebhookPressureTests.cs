@@ -6,7 +6,7 @@ namespace DoraCollector.UnitTests.Ingestion;
 public sealed class WebhookPressureTests
 {
     [Fact]
-    public void Below_the_high_rate_background_work_goes_on_at_once()
+    public async Task Below_the_high_rate_background_work_goes_on_at_once()
     {
         var pressure = new WebhookPressure();
         for (var i = 0; i < WebhookPressure.HighRate - 1; i++)
@@ -15,7 +15,10 @@ public sealed class WebhookPressureTests
         }
 
         Assert.False(pressure.IsHigh);
-        Assert.True(pressure.GiveWayAsync(CancellationToken.None).IsCompleted);
+        Assert.False(pressure.WasHighRecently);
+        var giveWay = pressure.GiveWayAsync(CancellationToken.None);
+        Assert.True(giveWay.IsCompleted);
+        Assert.False(await giveWay);
     }
 
     [Fact]
@@ -33,8 +36,39 @@ public sealed class WebhookPressureTests
         Assert.False(waiting.IsCompleted);
 
         // The burst counted in this second and the next; with nothing more, it has eased within two
-        // seconds (far sooner than the longest pause), and the work goes on.
-        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        // seconds (far sooner than the longest pause), and the work goes on: not a flood.
+        Assert.False(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.False(pressure.IsHigh);
+
+        // Background work still takes small pieces for a while.
+        Assert.True(pressure.WasHighRecently);
+    }
+
+    [Fact]
+    public async Task In_a_flood_background_work_goes_on_after_the_longest_pause_and_says_so()
+    {
+        var pressure = new WebhookPressure(longestPause: TimeSpan.FromMilliseconds(200), aftermath: TimeSpan.FromMilliseconds(100));
+        for (var i = 0; i < WebhookPressure.HighRate; i++)
+        {
+            pressure.Received();
+        }
+
+        // Still high (it is counted for this second and the next), but the pause has run out.
+        Assert.True(await pressure.GiveWayAsync(CancellationToken.None));
+        Assert.True(pressure.IsHigh);
+    }
+
+    [Fact]
+    public async Task Small_pieces_end_when_the_aftermath_has_passed()
+    {
+        var pressure = new WebhookPressure(longestPause: TimeSpan.FromSeconds(30), aftermath: TimeSpan.FromMilliseconds(200));
+        for (var i = 0; i < WebhookPressure.HighRate; i++)
+        {
+            pressure.Received();
+        }
+
+        Assert.True(pressure.WasHighRecently);
+        await Task.Delay(400);
+        Assert.False(pressure.WasHighRecently);
     }
 }
