@@ -138,7 +138,15 @@ internal static class LatencyBenchmark
                 return null;
             }
 
+            // What the pipeline still had to do from the steps before, and where the CPU went
+            // during this one: the step's own cost, told apart from the work it competes with.
+            var (pending, _, queued) = pipeline ? await db.BacklogAsync() : (0, 0, 0);
+            var before = cpu.Sample();
             var (results, lost) = await SendFreshAsync(slice, r);
+            var after = cpu.Sample();
+            output.WriteLine(Invariant($"latency:   at {r:N0}/s: {pending:N0} events pending and {queued:N0} services queued at the start; ") + CpuUsage.Describe(before, after));
+            output.WriteLine(Invariant($"latency:   at {r:N0}/s: p99 by half second {string.Join(", ", ByHalfSecond(results).Select(p => p.ToString("0", CultureInfo.InvariantCulture)))} ms; ") +
+                Invariant($"the sender's own lag p99 {new Percentiles(Enumerable.Range(0, results.Count).Select(results.Lag)).At(0.99):0.0} ms"));
             return search.Judge(r, results, lost);
         }, output);
 
@@ -172,6 +180,11 @@ internal static class LatencyBenchmark
         output.WriteLine($"verdict: {(latencyMet && rateMet && check.Passed ? "goal met" : "goal MISSED")}");
         return check.Passed ? 0 : 1;
     }
+
+    // A stall shows as one slow half second; a machine short of cores as every half second slow.
+    private static IEnumerable<double> ByHalfSecond(SendResults results) =>
+        Enumerable.Range(0, results.Count).GroupBy(i => (int)(results.DueAt(i) * 2)).OrderBy(g => g.Key)
+            .Select(g => new Percentiles(g.Select(results.Latency)).At(0.99));
 
     private static List<PreparedDelivery> Cycle(IReadOnlyList<PreparedDelivery> deliveries, ref int offset, int count)
     {
