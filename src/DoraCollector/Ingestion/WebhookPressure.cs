@@ -18,7 +18,6 @@ internal sealed class WebhookPressure
     private static readonly TimeSpan Recheck = TimeSpan.FromMilliseconds(100);
 
     private readonly Lock _gate = new();
-    // While the rate stays high, the longest background work waits before it does one more piece.
     private readonly long _longestPauseMs;
     private readonly long _aftermathMs;
     private long _second;
@@ -34,9 +33,13 @@ internal sealed class WebhookPressure
 
     internal WebhookPressure(TimeSpan longestPause, TimeSpan aftermath)
     {
+        LongestPause = longestPause;
         _longestPauseMs = (long)longestPause.TotalMilliseconds;
         _aftermathMs = (long)aftermath.TotalMilliseconds;
     }
+
+    /// <summary>While the rate stays high, the longest background work waits before it does one more piece, in full.</summary>
+    public TimeSpan LongestPause { get; }
 
     /// <summary>A delivery arrived.</summary>
     public void Received()

@@ -111,16 +111,7 @@ internal sealed partial class RawEventProcessor(
                 // partition waits for the others, as it would on another replica).
                 // Every batch gives way to a burst of webhooks first, the one right after a wake-up
                 // too: the deliveries of a burst are what wakes this loop.
-                // In a flood (the longest pause ran out), the batch maps in full all the same.
-                await Task.WhenAll(Enumerable.Range(0, Workers).Select(async _ =>
-                {
-                    bool flood;
-                    do
-                    {
-                        flood = await pressure.GiveWayAsync(stoppingToken);
-                    }
-                    while (await ProcessBatchAsync(giveWay: !flood, stoppingToken) > 0);
-                }));
+                await Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => MapUntilDoneAsync(stoppingToken)));
 
                 retry.Succeeded();
             }
@@ -134,11 +125,35 @@ internal sealed partial class RawEventProcessor(
         }
     }
 
+    // One mapping loop, until nothing is pending. A flood still gets a batch mapped in full once
+    // it has held the loop back for the longest pause in all, whether that wait ran out in one
+    // piece or in several broken by short dips (each of which maps only a little).
+    private async Task MapUntilDoneAsync(CancellationToken ct)
+    {
+        var heldBack = TimeSpan.Zero;
+        while (true)
+        {
+            var waitStarted = Environment.TickCount64;
+            var flood = await pressure.GiveWayAsync(ct);
+            heldBack += TimeSpan.FromMilliseconds(Environment.TickCount64 - waitStarted);
+            var full = flood || heldBack >= pressure.LongestPause;
+            if (await ProcessBatchAsync(giveWay: !full, ct) == 0)
+            {
+                return;
+            }
+
+            if (full || !pressure.WasHighRecently)
+            {
+                heldBack = TimeSpan.Zero;
+            }
+        }
+    }
+
     /// <summary>Maps one batch; returns how many events it settled. Used directly by tests and <c>recompute</c>.</summary>
     public Task<int> ProcessBatchAsync(CancellationToken ct) => ProcessBatchAsync(giveWay: false, ct);
 
-    // With giveWay, a batch of the shared partition is small for a while after a burst of
-    // webhooks, and stops early when one begins (see WebhookPressure).
+    // With giveWay, a batch stops early when a burst of webhooks begins, and one of the shared
+    // partition (the webhooks' own) is small for a while after one (see WebhookPressure).
     internal async Task<int> ProcessBatchAsync(bool giveWay, CancellationToken ct)
     {
         var started = clock.GetTimestamp();

@@ -39,14 +39,21 @@ internal sealed partial class SnapshotRefresher(
         // after a pause; whatever it throws, the loop goes on.
         var retry = new RetryPause("Computing the snapshot", logger, clock);
         var version = await DataVersionAsync(stoppingToken);
+        var published = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                // Like mapping and projection, a snapshot waits out a burst of webhooks (at most
-                // 30 s): scrapes keep the previous one meanwhile.
-                await pressure.GiveWayAsync(stoppingToken);
+                // Like mapping and projection, a snapshot after the first waits out a burst of
+                // webhooks (at most 30 s): scrapes keep the previous one meanwhile. The first is
+                // computed at once, so a replica started during a burst does not serve an empty /metrics.
+                if (published)
+                {
+                    await pressure.GiveWayAsync(stoppingToken);
+                }
+
                 await ComputeAsync(stoppingToken);
+                published = true;
                 retry.Succeeded();
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
