@@ -127,7 +127,9 @@ internal sealed partial class RawEventProcessor(
 
     // One mapping loop, until nothing is pending. A flood still gets a batch mapped in full once
     // it has held the loop back for the longest pause in all, whether that wait ran out in one
-    // piece or in several broken by short dips (each of which maps only a little).
+    // piece or in several broken by short dips (each of which maps only a little). A batch that
+    // ends with the rate eased starts the count again: bursts with calm between them (the calm
+    // maps the backlog) never get a full batch in the middle of one.
     private async Task MapUntilDoneAsync(CancellationToken ct)
     {
         var heldBack = TimeSpan.Zero;
@@ -142,7 +144,7 @@ internal sealed partial class RawEventProcessor(
                 return;
             }
 
-            if (full || !pressure.WasHighRecently)
+            if (full || !pressure.IsHigh)
             {
                 heldBack = TimeSpan.Zero;
             }
