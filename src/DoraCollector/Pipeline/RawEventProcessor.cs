@@ -125,29 +125,21 @@ internal sealed partial class RawEventProcessor(
         }
     }
 
-    // One mapping loop, until nothing is pending. A flood still gets a batch mapped in full once
-    // it has held the loop back for the longest pause in all, whether that wait ran out in one
-    // piece or in several broken by short dips (each of which maps only a little). A batch that
-    // ends with the rate eased starts the count again: bursts with calm between them (the calm
-    // maps the backlog) never get a full batch in the middle of one.
+    // One mapping loop, until nothing is pending; a flood's full batches are HeldBackTime's.
     private async Task MapUntilDoneAsync(CancellationToken ct)
     {
-        var heldBack = TimeSpan.Zero;
+        var heldBack = new HeldBackTime(pressure.LongestPause);
         while (true)
         {
             var waitStarted = Environment.TickCount64;
             var flood = await pressure.GiveWayAsync(ct);
-            heldBack += TimeSpan.FromMilliseconds(Environment.TickCount64 - waitStarted);
-            var full = flood || heldBack >= pressure.LongestPause;
+            var full = heldBack.Waited(TimeSpan.FromMilliseconds(Environment.TickCount64 - waitStarted), flood);
             if (await ProcessBatchAsync(giveWay: !full, ct) == 0)
             {
                 return;
             }
 
-            if (full || !pressure.IsHigh)
-            {
-                heldBack = TimeSpan.Zero;
-            }
+            heldBack.Mapped(full, pressure.IsHigh);
         }
     }
 
