@@ -28,10 +28,12 @@ internal sealed partial class DomainWriter
         RETURNING repository_id
         """;
 
-    // The services stored attempts belong to before they are written again (one may move).
+    // The services stored attempts belong to before they are written again (one may move), each
+    // found by a probe of the key's index (see UpsertAttempts).
     private const string AttemptServices = """
-        SELECT a.service_id FROM deployment_attempts a
-        JOIN unnest(@sources::text[], @externalIds::text[]) AS k (source, external_id) ON a.source = k.source AND a.external_id = k.external_id
+        SELECT a.service_id FROM unnest(@sources::text[], @externalIds::text[]) AS k (source, external_id)
+        JOIN LATERAL (SELECT a.service_id FROM deployment_attempts a
+                      WHERE a.source = k.source AND a.external_id = k.external_id LIMIT 1) a ON true
         """;
 
     private const string ServicesOfRepositories = """

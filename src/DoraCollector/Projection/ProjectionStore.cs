@@ -7,7 +7,11 @@ namespace DoraCollector.Projection;
 /// <summary>
 /// Reads services' facts and writes their projections, inside the caller's transaction: the
 /// services a projection transaction claimed together in one statement per table, so that eight
-/// services cost the round trips of one.
+/// services cost the round trips of one. A written row finds the stored row it names by key through
+/// a <c>LATERAL</c> subquery with <c>LIMIT 1</c>, a probe of the key's index for each row: joined
+/// plainly, a plan made while the tables were small (statements are prepared, and PostgreSQL keeps
+/// a plan until the table's statistics change) hashed every stored deployment for every
+/// transaction (docs/benchmarks.md, "Plans that stay right while the tables grow").
 /// </summary>
 internal static class ProjectionStore
 {
@@ -54,7 +58,9 @@ internal static class ProjectionStore
                  recovered_at timestamptz, changes_state text, changes_base text, failure_cluster text, application_revision text,
                  application_repository_id int, resolution text, previous text, rolled_back_by text)
         ),
-        stored AS (SELECT r.key, d.id FROM r LEFT JOIN deployments d ON d.key = r.key ORDER BY r.ordinal),
+        stored AS (
+            SELECT r.key, d.id FROM r LEFT JOIN LATERAL (SELECT d.id FROM deployments d WHERE d.key = r.key LIMIT 1) d ON true
+            ORDER BY r.ordinal),
         ids AS (SELECT key, COALESCE(id, nextval(pg_get_serial_sequence('deployments', 'id'))) AS id FROM stored),
         written AS (
             INSERT INTO deployments (id, key, service_id, environment, repository_id, revision, started_at, finished_at, outcome,
@@ -100,7 +106,7 @@ internal static class ProjectionStore
     private const string LinkAttempts = """
         UPDATE deployment_attempts a SET deployment_id = d.id
         FROM jsonb_to_recordset(@rows::jsonb) AS r (attempt_id bigint, key text)
-        JOIN deployments d ON d.key = r.key
+        JOIN LATERAL (SELECT d.id FROM deployments d WHERE d.key = r.key LIMIT 1) d ON true
         WHERE a.id = r.attempt_id AND a.deployment_id IS DISTINCT FROM d.id
         """;
 
@@ -112,7 +118,7 @@ internal static class ProjectionStore
         FROM jsonb_to_recordset(@rows::jsonb) AS r (key text, change_key text, repository_id int, pull_request_number int,
              head_sha text, title text, commit_count int, first_commit_at timestamptz, opened_at timestamptz,
              merged_at timestamptz, is_first boolean, is_hotfix boolean, is_revert boolean)
-        JOIN deployments d ON d.key = r.key
+        JOIN LATERAL (SELECT d.id FROM deployments d WHERE d.key = r.key LIMIT 1) d ON true
         ON CONFLICT (deployment_id, change_key) DO NOTHING
         """;
 
@@ -144,7 +150,7 @@ internal static class ProjectionStore
                r.cluster
         FROM jsonb_to_recordset(@rows::jsonb) AS r (service_id int, key text, environment text, title text, severity text, started_at timestamptz,
              resolved_at timestamptz, signal_count int, deployment text, attribution text, cluster text)
-        LEFT JOIN deployments d ON d.key = r.deployment
+        LEFT JOIN LATERAL (SELECT d.id FROM deployments d WHERE d.key = r.deployment LIMIT 1) d ON true
         ON CONFLICT (key) DO UPDATE
            SET service_id = EXCLUDED.service_id, environment = EXCLUDED.environment, title = EXCLUDED.title,
                severity = EXCLUDED.severity, started_at = EXCLUDED.started_at, resolved_at = EXCLUDED.resolved_at,
@@ -157,7 +163,7 @@ internal static class ProjectionStore
     private const string LinkSignals = """
         UPDATE incident_signals s SET incident_id = i.id
         FROM jsonb_to_recordset(@rows::jsonb) AS r (signal_id bigint, key text)
-        JOIN incidents i ON i.key = r.key
+        JOIN LATERAL (SELECT i.id FROM incidents i WHERE i.key = r.key LIMIT 1) i ON true
         WHERE s.id = r.signal_id AND s.incident_id IS DISTINCT FROM i.id
         """;
 
