@@ -41,7 +41,7 @@ internal sealed class AlertmanagerMapper(AlertRules rules) : IRawEventMapper
                 IReadOnlyList<AlertmanagerAlert> alerts = raw.Kind switch
                 {
                     NotificationKind => writer.Prepared(raw, r => AlertmanagerPayloadReader.ParseNotification(r.Payload)).Alerts,
-                    AlertKind => [AlertmanagerPayloadReader.ParseObservation(raw.Payload).Alert],
+                    AlertKind => [writer.Prepared(raw, r => AlertmanagerPayloadReader.ParseObservation(r.Payload)).Alert],
                     _ => [],
                 };
                 names.AddRange(alerts.Where(rules.Qualifies).SelectMany(rules.ServiceNames));
@@ -69,7 +69,7 @@ internal sealed class AlertmanagerMapper(AlertRules rules) : IRawEventMapper
 
                 return mapped;
             case AlertKind:
-                var observation = AlertmanagerPayloadReader.ParseObservation(raw.Payload);
+                var observation = writer.Payload(raw, r => AlertmanagerPayloadReader.ParseObservation(r.Payload));
                 if (!rules.Qualifies(observation.Alert))
                 {
                     return false;
