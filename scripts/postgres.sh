@@ -42,7 +42,19 @@ start() {
     as_owner "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C >/dev/null
   fi
 
-  if ! as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+  if as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    # Running already: on this port, or every command below would reach another server.
+    local running; running=$(sed -n 4p "$data/postmaster.pid" 2>/dev/null || true)
+    if [ -n "$running" ] && [ "$running" != "$port" ]; then
+      echo "error: the PostgreSQL of $data runs on port $running, not $port (DORA_PG_PORT); stop it with '$0 stop' or set DORA_PG_PORT=$running" >&2
+      exit 1
+    fi
+  else
+    # Another server on the port (another checkout's, say) would refuse this one with a log line only.
+    if "$bin/pg_isready" -h 127.0.0.1 -p "$port" -q 2>/dev/null || [ $? -eq 1 ]; then
+      echo "error: another server already listens on 127.0.0.1:$port; set DORA_PG_PORT to a free port for $data" >&2
+      exit 1
+    fi
     as_owner "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 \
       -o "-p $port -k $data -c listen_addresses=127.0.0.1" start >/dev/null
   fi
