@@ -44,7 +44,7 @@ start() {
 
   if as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
     # Running already: on this port, or every command below would reach another server.
-    local running; running=$(sed -n 4p "$data/postmaster.pid" 2>/dev/null || true)
+    local running; running=$(as_owner sed -n 4p "$data/postmaster.pid" 2>/dev/null || true)
     if [ -n "$running" ] && [ "$running" != "$port" ]; then
       echo "error: the PostgreSQL of $data runs on port $running, not $port (DORA_PG_PORT); stop it with '$0 stop' or set DORA_PG_PORT=$running" >&2
       exit 1

@@ -38,9 +38,10 @@ internal sealed partial class DomainWriter(NpgsqlConnection conn, NpgsqlTransact
     // batches do not wait on each other's rows in opposite orders. A row that would not change (a snapshot repeating
     // the history it reported before) is not written again, nor locked: it is left out before the
     // insert (the conflict clause's own check stays for a row changed since); RETURNING gives the rows written, each
-    // with the service it had before (the subquery reads the statement's snapshot). OFFSET 0 keeps the check a probe
-    // of the key's index for each row: turned into an anti-join, a plan made while the table was small hashed every
-    // stored attempt for every batch (docs/benchmarks.md, "Plans that stay right while the tables grow").
+    // with the service it had before (the subquery reads the statement's snapshot). OFFSET 0 keeps the check a
+    // subquery for each row, a probe of the key's index: turned into an anti-join, a plan made while the table held
+    // thousands of rows hashed every stored attempt for every batch (docs/benchmarks.md, "Plans that stay right while
+    // the tables grow").
     private const string UpsertAttempts = """
         INSERT INTO deployment_attempts AS a (source, external_id, service_id, environment, cluster, repository_id, revision, outcome,
                                               started_at, finished_at, rollback_hint, explicit_commits, details, raw_event_id, updated_at,

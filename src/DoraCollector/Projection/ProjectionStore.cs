@@ -8,10 +8,11 @@ namespace DoraCollector.Projection;
 /// Reads services' facts and writes their projections, inside the caller's transaction: the
 /// services a projection transaction claimed together in one statement per table, so that eight
 /// services cost the round trips of one. A written row finds the stored row it names by key through
-/// a <c>LATERAL</c> subquery with <c>LIMIT 1</c>, a probe of the key's index for each row: joined
-/// plainly, a plan made while the tables were small (statements are prepared, and PostgreSQL keeps
-/// a plan until the table's statistics change) hashed every stored deployment for every
-/// transaction (docs/benchmarks.md, "Plans that stay right while the tables grow").
+/// a <c>LATERAL</c> subquery with <c>LIMIT 1</c>, which PostgreSQL answers by a probe of the key's
+/// index for each row beyond the smallest tables: joined plainly, a plan made while the tables held
+/// thousands of rows (statements are prepared, and PostgreSQL keeps a plan until the table's
+/// statistics change) hashed every stored deployment for every transaction (docs/benchmarks.md,
+/// "Plans that stay right while the tables grow").
 /// </summary>
 internal static class ProjectionStore
 {
