@@ -3,13 +3,18 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/DoraCollector/DoraCollector.csproj src/DoraCollector/
-RUN dotnet restore src/DoraCollector/DoraCollector.csproj
+# Compiled ahead of time (ReadyToRun) for the platform the image is built for, as scripts/publish.sh
+# does for the benchmarks: a collector or a backfill starting JIT-compiles less while it works
+# (docs/benchmarks.md, "The collector as the image ships it").
+RUN case "$(uname -m)" in x86_64) echo linux-x64 ;; aarch64) echo linux-arm64 ;; *) exit 1 ;; esac > /tmp/rid \
+ && dotnet restore src/DoraCollector/DoraCollector.csproj -r "$(cat /tmp/rid)"
 # Embedded in the binary: the schema. Only the service is built: the simulator and the demo
 # executable stay out of the image, and .dockerignore keeps them out of the build context.
 COPY migrations/ migrations/
 COPY src/Shared/ src/Shared/
 COPY src/DoraCollector/ src/DoraCollector/
-RUN dotnet publish src/DoraCollector/DoraCollector.csproj -c Release -o /app --no-restore -p:UseAppHost=false
+RUN dotnet publish src/DoraCollector/DoraCollector.csproj -c Release -o /app --no-restore -p:UseAppHost=false \
+      -r "$(cat /tmp/rid)" --self-contained false -p:PublishReadyToRun=true
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app

@@ -22,7 +22,7 @@ esac
 "$root/scripts/deps.sh" postgresql wrk
 dotnet build tests/DoraCollector.Benchmarks -c Release -warnaserror -nologo -v quiet
 bench=(dotnet tests/DoraCollector.Benchmarks/bin/Release/net10.0/DoraCollector.Benchmarks.dll)
-collector="$root/src/DoraCollector/bin/Release/net10.0/DoraCollector.dll"
+collector=$("$root/scripts/publish.sh")
 for size in "${sizes[@]}"; do
   case "$size" in
     500) database=dora_bench; options=(--http) ;;

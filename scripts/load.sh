@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The load benchmarks of docs/benchmarks.md, with a simulated organisation (200 services in 20
-# teams, 90 days) against the collector's Release build run as a process of its own:
+# teams, 90 days) against the collector as the image ships it (scripts/publish.sh) run as a
+# process of its own:
 #   ingest    every webhook delivery of its past, posted at 2,000 a second
 #   backfill  a first install: the past no API keeps posted, then the backfill verb
 #   scale     (not part of all) generic ingest of 60,000 deployments to metrics against PostgreSQL's
@@ -26,8 +27,9 @@ esac
 "$root/scripts/postgres.sh" start
 server=$("$root/scripts/postgres.sh" url)
 dotnet build DoraCollector.sln -c Release -warnaserror -nologo -v quiet
+collector=$("$root/scripts/publish.sh")
 for verb in "${verbs[@]}"; do
   echo
   dotnet tests/DoraCollector.Benchmarks/bin/Release/net10.0/DoraCollector.Benchmarks.dll "$verb" \
-    --server "$server" --collector "$root/src/DoraCollector/bin/Release/net10.0/DoraCollector.dll" --out "$root/.local/load" "$@"
+    --server "$server" --collector "$collector" --out "$root/.local/load" "$@"
 done

@@ -28,6 +28,25 @@ public sealed partial class DockerfileTests
     }
 
     [Fact]
+    public void The_benchmarks_measure_the_build_the_image_ships()
+    {
+        // Framework-dependent and ReadyToRun for the platform restored, in the image and in scripts/publish.sh.
+        var publish = RepositoryFiles.Read("scripts/publish.sh");
+        foreach (var (name, text) in new[] { ("Dockerfile", Dockerfile), ("scripts/publish.sh", publish) })
+        {
+            Assert.True(text.Contains("--self-contained false", StringComparison.Ordinal), $"{name} publishes self-contained");
+            Assert.True(text.Contains("-p:PublishReadyToRun=true", StringComparison.Ordinal), $"{name} does not publish ReadyToRun");
+        }
+
+        Assert.Contains("dotnet restore src/DoraCollector/DoraCollector.csproj -r \"$(cat /tmp/rid)\"", Dockerfile);
+        Assert.Contains("-r \"$(cat /tmp/rid)\" --self-contained false", Dockerfile);
+        foreach (var script in new[] { "scripts/load.sh", "scripts/bench.sh" })
+        {
+            Assert.Contains("collector=$(\"$root/scripts/publish.sh\")", RepositoryFiles.Read(script));
+        }
+    }
+
+    [Fact]
     public void The_image_listens_on_every_interface_while_the_service_alone_keeps_to_loopback()
     {
         Assert.Equal("http://127.0.0.1:8080", DoraCollector.Hosting.CollectorApp.DefaultUrls);
