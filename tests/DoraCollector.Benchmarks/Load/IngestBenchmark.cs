@@ -140,7 +140,7 @@ internal static class IngestBenchmark
         var started = DateTime.UtcNow;
         while (true)
         {
-            var (pending, failed, queued) = await db.BacklogAsync();
+            var (pending, failed, queued) = await db.BacklogAsync(countFailed: true);
             var elapsed = DateTime.UtcNow - started;
             if (pending == 0 && queued == 0)
             {
