@@ -3,11 +3,17 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/DoraCollector/DoraCollector.csproj src/DoraCollector/
-# Compiled ahead of time (ReadyToRun) for the platform the image is built for, as scripts/publish.sh
-# does for the benchmarks: a collector or a backfill starting JIT-compiles less while it works
-# (docs/benchmarks.md, "The collector as the image ships it").
-RUN case "$(uname -m)" in x86_64) echo linux-x64 ;; aarch64) echo linux-arm64 ;; *) exit 1 ;; esac > /tmp/rid \
- && dotnet restore src/DoraCollector/DoraCollector.csproj -r "$(cat /tmp/rid)"
+# Compiled ahead of time (ReadyToRun) for the platform the image is built for (buildx's TARGETARCH,
+# else this machine's), as scripts/publish.sh does for the benchmarks: a collector or a backfill
+# starting JIT-compiles less while it works (docs/benchmarks.md, "The collector as the image ships
+# it"). The restore fetches the compiler and the runtime pack that the publish uses.
+ARG TARGETARCH
+RUN case "${TARGETARCH:-$(uname -m)}" in \
+      amd64|x86_64) echo linux-x64 ;; \
+      arm64|aarch64) echo linux-arm64 ;; \
+      *) echo "no ReadyToRun build for ${TARGETARCH:-$(uname -m)}: build for amd64 or arm64" >&2; exit 1 ;; \
+    esac > /tmp/rid \
+ && dotnet restore src/DoraCollector/DoraCollector.csproj -r "$(cat /tmp/rid)" -p:PublishReadyToRun=true
 # Embedded in the binary: the schema. Only the service is built: the simulator and the demo
 # executable stay out of the image, and .dockerignore keeps them out of the build context.
 COPY migrations/ migrations/

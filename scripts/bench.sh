@@ -22,11 +22,13 @@ esac
 "$root/scripts/deps.sh" postgresql wrk
 dotnet build tests/DoraCollector.Benchmarks -c Release -warnaserror -nologo -v quiet
 bench=(dotnet tests/DoraCollector.Benchmarks/bin/Release/net10.0/DoraCollector.Benchmarks.dll)
-collector=$("$root/scripts/publish.sh")
 for size in "${sizes[@]}"; do
   case "$size" in
     500) database=dora_bench; options=(--http) ;;
-    5000) database=dora_bench_5000; options=(--services 5000 --teams 200 --collector "$collector") ;;
+    5000)
+      # The collector as a process of its own, as the image ships it.
+      collector=$("$root/scripts/publish.sh")
+      database=dora_bench_5000; options=(--services 5000 --teams 200 --collector "$collector") ;;
     custom) database=dora_bench; options=(--http) ;;
   esac
   DORA_PG_DATABASE=$database "$root/scripts/postgres.sh" start
