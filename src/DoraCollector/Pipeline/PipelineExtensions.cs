@@ -17,6 +17,7 @@ internal static class PipelineExtensions
         services.AddSingleton<InboxSignal>();
         services.AddSingleton<ProjectionSignal>();
         services.AddSingleton<SnapshotSignal>();
+        services.AddSingleton<GrownTables>();
         services.AddSingleton<MetricsEngine>();
         services.AddSingleton<SnapshotBuilder>();
         services.AddHostedSingleton<RawEventProcessor>();

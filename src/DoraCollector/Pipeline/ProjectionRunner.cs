@@ -26,7 +26,8 @@ internal sealed partial class ProjectionRunner(
     CollectorTelemetry telemetry,
     TimeProvider clock,
     ILogger<ProjectionRunner> logger,
-    IEnumerable<IApplicationRevisionResolver> resolvers) : BackgroundService
+    IEnumerable<IApplicationRevisionResolver> resolvers,
+    GrownTables grownTables) : BackgroundService
 {
     private readonly IReadOnlyList<IApplicationRevisionResolver> _resolvers = resolvers.ToList();
 
@@ -127,6 +128,7 @@ internal sealed partial class ProjectionRunner(
         // mapping is what pokes the projectors).
         var projected = 0;
         await pressure.GiveWayAsync(ct);
+        await grownTables.RefreshAsync(ct);
         while (await ProjectNextAsync(deferDuringBacklog, ct) is { } count)
         {
             projected += count;

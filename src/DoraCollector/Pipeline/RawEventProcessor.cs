@@ -24,7 +24,8 @@ internal sealed partial class RawEventProcessor(
     IOptions<SchedulingOptions> scheduling,
     CollectorTelemetry telemetry,
     TimeProvider clock,
-    ILogger<RawEventProcessor> logger) : BackgroundService
+    ILogger<RawEventProcessor> logger,
+    GrownTables grownTables) : BackgroundService
 {
     // Larger batches pay a partition's claim, lock, settling and gathered writes fewer times: the
     // shared partition's map alone, each after the batches before it (a backfill is mostly its
@@ -151,6 +152,7 @@ internal sealed partial class RawEventProcessor(
     internal async Task<int> ProcessBatchAsync(bool giveWay, CancellationToken ct)
     {
         var started = clock.GetTimestamp();
+        await grownTables.RefreshAsync(ct);
         var settled = await MapBatchAsync(giveWay, ct);
         if (settled > 0)
         {
