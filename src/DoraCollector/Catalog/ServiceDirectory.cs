@@ -16,9 +16,12 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
     // Every alias of a kind: the catalog's names for a source's objects, a few per service.
     private const string AliasesOfKind = "SELECT value AS Value, service_id AS ServiceId FROM service_aliases WHERE kind = @kind";
 
+    // A new service is stored with the team the source names, and its id returned, in one round trip;
+    // a name another transaction stored first returns no row, and the service is read by name.
     private const string Discover = """
-        INSERT INTO services (name, repository_id, origin) VALUES (@name, @repositoryId, 'discovered')
+        INSERT INTO services (name, repository_id, origin, team_id) VALUES (@name, @repositoryId, 'discovered', @teamId)
         ON CONFLICT (name) DO NOTHING
+        RETURNING id
         """;
 
     // A discovered service takes the team a source names; a catalog service keeps its owner.
@@ -49,6 +52,8 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
 
     private const string PreloadRepositories = "SELECT full_name AS FullName, id AS Id FROM repositories WHERE full_name = ANY (@fullNames)";
 
+    private const string PreloadTeams = "SELECT name AS Name, id AS Id FROM teams WHERE name = ANY (@names)";
+
     private const string Describe = """
         SELECT s.origin AS Origin, s.path AS Path, s.repository_id AS RepositoryId, r.full_name AS Repository
         FROM services s LEFT JOIN repositories r ON r.id = s.repository_id WHERE s.id = @serviceId
@@ -73,6 +78,10 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
     // (in its own transaction) removes a service or changes an alias.
     private readonly Dictionary<string, int?> _names = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _repositories = new(StringComparer.Ordinal);
+
+    // Names a preload found no row for: the first use stores them without reading again.
+    private readonly HashSet<string> _unstoredRepositories = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _unstoredTeams = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Kind, string Value), int> _aliases = [];
     private readonly HashSet<string> _aliasKinds = new(StringComparer.Ordinal);
     private readonly Dictionary<int, ServiceScope> _scopes = [];
@@ -141,9 +150,22 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
         Plausible.Name(team?.Trim(), "team name");
         if (await FindAsync(name, ct) is not { } id)
         {
-            await conn.ExecuteAsync(new CommandDefinition(Discover, new { name, repositoryId }, tx, cancellationToken: ct));
+            int? teamId = string.IsNullOrWhiteSpace(team) ? null : await TeamAsync(team.Trim(), ct);
             _names.Remove(name);
             Discovered++;
+            if (await conn.ExecuteScalarAsync<int?>(new CommandDefinition(Discover, new { name, repositoryId, teamId }, tx, cancellationToken: ct)) is { } stored)
+            {
+                // Stored as written: the events after it in the batch know its repository and team.
+                _names[name] = stored;
+                _known[stored] = new KnownService(repositoryId, teamId, "discovered");
+                if (teamId is not null)
+                {
+                    _adopted.Add(stored);
+                }
+
+                return stored;
+            }
+
             id = (await FindAsync(name, ct))!.Value;
         }
 
@@ -169,7 +191,7 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
     /// Reads the services and repositories of these names at once, so the events of a batch that
     /// name them find them without a round trip each.
     /// </summary>
-    public async Task PreloadAsync(IEnumerable<string> serviceNames, IEnumerable<string> repositories, CancellationToken ct)
+    public async Task PreloadAsync(IEnumerable<string> serviceNames, IEnumerable<string> repositories, CancellationToken ct, IEnumerable<string>? teams = null)
     {
         var names = serviceNames.Select(n => n.Trim()).Where(n => !_names.ContainsKey(n)).Distinct(StringComparer.Ordinal).ToArray();
         if (names.Length > 0)
@@ -194,6 +216,21 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
             {
                 _repositories[fullName] = id;
             }
+
+            _unstoredRepositories.UnionWith(fullNames.Where(n => !_repositories.ContainsKey(n)));
+        }
+
+        var teamNames = (teams ?? []).Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim())
+            .Where(t => !_teams.ContainsKey(t)).Distinct(StringComparer.Ordinal).ToArray();
+        if (teamNames.Length > 0)
+        {
+            foreach (var (team, id) in await conn.QueryAsync<(string, int)>(new CommandDefinition(
+                         PreloadTeams, new { names = teamNames }, tx, cancellationToken: ct)))
+            {
+                _teams[team] = id;
+            }
+
+            _unstoredTeams.UnionWith(teamNames.Where(t => !_teams.ContainsKey(t)));
         }
     }
 
@@ -223,7 +260,7 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
     {
         if (!_teams.TryGetValue(name, out var id))
         {
-            id = await conn.ExecuteScalarAsync<int?>(new CommandDefinition(FindTeam, new { name }, tx, cancellationToken: ct))
+            id = (_unstoredTeams.Remove(name) ? null : await conn.ExecuteScalarAsync<int?>(new CommandDefinition(FindTeam, new { name }, tx, cancellationToken: ct)))
                  ?? await conn.ExecuteScalarAsync<int>(new CommandDefinition(UpsertTeam, new { name }, tx, cancellationToken: ct));
             _teams[name] = id;
         }
@@ -249,7 +286,7 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
         Plausible.Key(fullName, "repository name");
         if (!_repositories.TryGetValue(fullName, out var id))
         {
-            id = await conn.ExecuteScalarAsync<int?>(new CommandDefinition(FindRepository, new { fullName }, tx, cancellationToken: ct))
+            id = (_unstoredRepositories.Remove(fullName) ? null : await conn.ExecuteScalarAsync<int?>(new CommandDefinition(FindRepository, new { fullName }, tx, cancellationToken: ct)))
                  ?? await UpsertRepositoryAsync(conn, tx, fullName, ct);
             _repositories[fullName] = id;
         }
@@ -262,6 +299,8 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
     {
         _names.Clear();
         _repositories.Clear();
+        _unstoredRepositories.Clear();
+        _unstoredTeams.Clear();
         _aliases.Clear();
         _aliasKinds.Clear();
         _scopes.Clear();

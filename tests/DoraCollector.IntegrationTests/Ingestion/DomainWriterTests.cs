@@ -107,6 +107,61 @@ public sealed class DomainWriterTests
         Assert.NotEqual(shop, cart);
     }
 
+    [Fact]
+    public async Task A_discovered_service_takes_the_first_team_a_batch_names_and_the_catalogs_services_keep_theirs()
+    {
+        await using var host = await EngineHost.StartAsync(Now);
+        await host.ScalarAsync<int>("INSERT INTO teams (name) VALUES ('platform')");
+        await host.ScalarAsync<int>(
+            "INSERT INTO services (name, origin, team_id) SELECT 'billing', 'catalog', id FROM teams WHERE name = 'platform'");
+        int repository = 0;
+        await WriteAsync(host, async w =>
+        {
+            await w.Services.PreloadAsync(["shop", "cart", "search", "billing"], ["acme/shop"], CancellationToken.None, ["payments", "platform"]);
+            repository = await w.Services.RepositoryAsync("acme/shop", CancellationToken.None);
+
+            // Stored with its team and repository at once; the next event's team changes nothing.
+            var shop = await w.Services.EnsureAsync("shop", "payments", repository, CancellationToken.None);
+            Assert.Equal(shop, await w.Services.EnsureAsync("shop", "checkout", null, CancellationToken.None));
+            Assert.Equal(repository, await w.RepositoryOfServiceAsync(shop, CancellationToken.None));
+
+            // Discovered without a team, it takes the first one an event after it names.
+            var cart = await w.Services.EnsureAsync("cart", null, null, CancellationToken.None);
+            Assert.Equal(cart, await w.Services.EnsureAsync("cart", "platform", null, CancellationToken.None));
+            Assert.Equal(cart, await w.Services.EnsureAsync("cart", "payments", null, CancellationToken.None));
+            Assert.Null(await w.RepositoryOfServiceAsync(cart, CancellationToken.None));
+
+            await w.Services.EnsureAsync("search", null, null, CancellationToken.None);
+            await w.Services.EnsureAsync("billing", "payments", null, CancellationToken.None);
+        });
+
+        Assert.Equal(
+            ["billing platform catalog -", "cart platform discovered -", "search - discovered -", $"shop payments discovered {repository}"],
+            await host.QueryAsync<string>("""
+                SELECT s.name || ' ' || COALESCE(t.name, '-') || ' ' || s.origin || ' ' || COALESCE(s.repository_id::text, '-')
+                FROM services s LEFT JOIN teams t ON t.id = s.team_id ORDER BY s.name
+                """));
+        Assert.Equal(["payments", "platform"], await host.QueryAsync<string>("SELECT name FROM teams ORDER BY name"));
+        Assert.Equal(["acme/shop"], await host.QueryAsync<string>("SELECT full_name FROM repositories"));
+    }
+
+    [Fact]
+    public async Task A_service_another_transaction_stored_first_is_found_and_adopts_the_team()
+    {
+        await using var host = await EngineHost.StartAsync(Now);
+        int found = 0;
+        await WriteAsync(host, async w =>
+        {
+            // The batch read no service of this name; another partition's batch stores it before this one does.
+            await w.Services.PreloadAsync(["shop"], [], CancellationToken.None);
+            await host.ScalarAsync<int>("INSERT INTO services (name, origin) VALUES ('shop', 'discovered')");
+            found = await w.Services.EnsureAsync("shop", "payments", null, CancellationToken.None);
+        });
+
+        Assert.Equal("payments", await host.ScalarAsync<string>(
+            "SELECT t.name FROM services s JOIN teams t ON t.id = s.team_id WHERE s.id = @found", new { found }));
+    }
+
     private static AttemptRow Attempt(string id, int serviceId, string revision, int hours) =>
         new("test", id, serviceId, "production", null, revision, true, Now.AddHours(-hours - 1), Now.AddHours(-hours),
             DetailsJson: $$"""{"object":"{{id}}"}""");
