@@ -18,7 +18,7 @@ namespace DoraCollector.Pipeline;
 /// its deployments and incidents: run concurrently on one service, each would wait for what the
 /// other holds. So a batch takes the lock of every service whose rows it writes, in id order,
 /// before writing them (<see cref="ForServicesAsync"/>), and a projection takes its service's lock
-/// before it claims the service (<see cref="TryForServiceAsync"/>): a service is mapped or
+/// as it claims the service (<see cref="ClaimServicesAsync"/>): a service is mapped or
 /// projected, never both at once, and different services are mapped and projected side by side.</item>
 /// </list>
 /// </summary>
@@ -42,7 +42,20 @@ internal static class DomainWriteLock
         SELECT count(pg_advisory_xact_lock(@space, s.id)) FROM (SELECT id FROM unnest(@ids::int[]) AS u (id) ORDER BY id) AS s
         """;
 
-    private const string TryService = "SELECT pg_try_advisory_xact_lock(@space, @serviceId)";
+    // A projection's claim: the due services in the order they were queued, each taken only if its
+    // lock is free and its queue row is not another projection's, until the limit. The loop is
+    // PostgreSQL's: the nested loop asks for the next due service only while the limit is not
+    // reached, so a lock is tried (and, when free, held to the end of the transaction) for exactly
+    // the services tried one by one before, in the same order, in one round trip.
+    private const string ClaimServices = """
+        SELECT q.service_id AS ServiceId, q.resolve_changes AS ResolveChanges
+        FROM (SELECT service_id FROM projection_queue WHERE queued_at <= @dueBy ORDER BY queued_at, service_id LIMIT @candidates) AS due
+        CROSS JOIN LATERAL (
+            SELECT service_id, resolve_changes FROM projection_queue
+            WHERE service_id = due.service_id AND queued_at <= @dueBy AND pg_try_advisory_xact_lock(@space, due.service_id)
+            FOR UPDATE SKIP LOCKED) AS q
+        LIMIT @limit
+        """;
 
     /// <summary>Taken first by a transaction that maps the shared partition (or everything, as <c>recompute</c>): alone.</summary>
     public static Task ForMappingAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct) =>
@@ -84,9 +97,15 @@ internal static class DomainWriteLock
     public static Task ForServicesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, int[] serviceIds, CancellationToken ct) =>
         conn.ExecuteAsync(new CommandDefinition(Services, new { space = ServiceSpace, ids = serviceIds }, tx, cancellationToken: ct));
 
-    /// <summary>Taken by a projection before it claims a service; false while a batch writes the service's rows.</summary>
-    public static Task<bool> TryForServiceAsync(NpgsqlConnection conn, NpgsqlTransaction tx, int serviceId, CancellationToken ct) =>
-        conn.ExecuteScalarAsync<bool>(new CommandDefinition(TryService, new { space = ServiceSpace, serviceId }, tx, cancellationToken: ct));
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> of the first <paramref name="candidates"/> services queued
+    /// by <paramref name="dueBy"/>, in the order they were queued: each with its lock taken (no batch
+    /// writes its rows) and its queue row locked (no other projection has it).
+    /// </summary>
+    public static async Task<List<(int ServiceId, bool ResolveChanges)>> ClaimServicesAsync(
+        NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset dueBy, int candidates, int limit, CancellationToken ct) =>
+        (await conn.QueryAsync<(int, bool)>(new CommandDefinition(
+            ClaimServices, new { dueBy, candidates, limit, space = ServiceSpace }, tx, cancellationToken: ct))).ToList();
 
     /// <summary>The numbered partition of a stream key (for the generic API: the service's name).</summary>
     public static int LaneOf(string streamKey)

@@ -63,20 +63,8 @@ internal sealed partial class ProjectionRunner(
     private long? _backlogCheckedAt;
     private bool _inBacklog;
 
-    // The services due, in the order they were queued: the first whose lock this projection gets
-    // (no batch is writing its rows, no other projection has it) is claimed.
-    private const string Due = """
-        SELECT service_id FROM projection_queue
-        WHERE queued_at <= @dueBy
-        ORDER BY queued_at, service_id
-        LIMIT 32
-        """;
-
-    private const string Claim = """
-        SELECT service_id AS ServiceId, resolve_changes AS ResolveChanges FROM projection_queue
-        WHERE service_id = @serviceId AND queued_at <= @dueBy
-        FOR UPDATE SKIP LOCKED
-        """;
+    // How many of the services due, in the order they were queued, a projection tries to claim.
+    private const int Candidates = 32;
 
     private const string BumpDataVersion = """
         INSERT INTO collector_state (key, value, updated_at) VALUES ('data_version', '1', @now)
@@ -319,24 +307,9 @@ internal sealed partial class ProjectionRunner(
 
     // Up to ClaimLimit services queued by dueBy, in the order they were queued, each whose lock this
     // transaction gets (no batch is writing its rows, no other projection has it).
-    private static async Task<List<QueuedService>> ClaimAsync(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset dueBy, CancellationToken ct)
-    {
-        var claimed = new List<QueuedService>();
-        foreach (var serviceId in await conn.QueryAsync<int>(new CommandDefinition(Due, new { dueBy }, tx, cancellationToken: ct)))
-        {
-            if (await DomainWriteLock.TryForServiceAsync(conn, tx, serviceId, ct)
-                && await conn.QueryFirstOrDefaultAsync<QueuedService>(new CommandDefinition(Claim, new { serviceId, dueBy }, tx, cancellationToken: ct)) is { } next)
-            {
-                claimed.Add(next);
-                if (claimed.Count == ClaimLimit)
-                {
-                    break;
-                }
-            }
-        }
-
-        return claimed;
-    }
+    private static async Task<List<QueuedService>> ClaimAsync(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset dueBy, CancellationToken ct) =>
+        (await DomainWriteLock.ClaimServicesAsync(conn, tx, dueBy, Candidates, ClaimLimit, ct))
+        .Select(c => new QueuedService(c.ServiceId, c.ResolveChanges)).ToList();
 
     private async Task ProjectAsync(
         NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<QueuedService> services, ProjectionRules rules, CancellationToken ct)
