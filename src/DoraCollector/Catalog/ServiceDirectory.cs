@@ -41,6 +41,12 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
     // other partitions name the same teams.
     private const string FindTeam = "SELECT id FROM teams WHERE name = @name";
 
+    // For a name the batch's preload found missing: stored without being read again, and one
+    // another transaction stored since is read afterwards rather than rewritten (and locked).
+    private const string StoreTeam = "INSERT INTO teams (name) VALUES (@name) ON CONFLICT (name) DO NOTHING RETURNING id";
+
+    private const string StoreRepository = "INSERT INTO repositories (full_name) VALUES (@fullName) ON CONFLICT (full_name) DO NOTHING RETURNING id";
+
     private const string UpsertTeam = """
         INSERT INTO teams (name) VALUES (@name) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id
         """;
@@ -188,8 +194,9 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
     }
 
     /// <summary>
-    /// Reads the services and repositories of these names at once, so the events of a batch that
-    /// name them find them without a round trip each.
+    /// Reads the services, repositories and teams of these names at once, so the events of a batch
+    /// that name them find them without a round trip each; a repository or team found missing is
+    /// stored at its first use without being looked up again.
     /// </summary>
     public async Task PreloadAsync(IEnumerable<string> serviceNames, IEnumerable<string> repositories, CancellationToken ct, IEnumerable<string>? teams = null)
     {
@@ -253,14 +260,15 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
         }
     }
 
-    /// <summary>A service as <see cref="PreloadAsync"/> read it in this transaction; null when not read.</summary>
+    /// <summary>A service as <see cref="PreloadAsync"/> read it, or <see cref="EnsureAsync"/> stored it, in this transaction; null when neither.</summary>
     public KnownService? Known(int serviceId) => _known.GetValueOrDefault(serviceId);
 
     private async Task<int> TeamAsync(string name, CancellationToken ct)
     {
         if (!_teams.TryGetValue(name, out var id))
         {
-            id = (_unstoredTeams.Remove(name) ? null : await conn.ExecuteScalarAsync<int?>(new CommandDefinition(FindTeam, new { name }, tx, cancellationToken: ct)))
+            id = (_unstoredTeams.Remove(name) ? await ScalarAsync(StoreTeam, new { name }, ct) : null)
+                 ?? await ScalarAsync(FindTeam, new { name }, ct)
                  ?? await conn.ExecuteScalarAsync<int>(new CommandDefinition(UpsertTeam, new { name }, tx, cancellationToken: ct));
             _teams[name] = id;
         }
@@ -286,13 +294,17 @@ internal sealed class ServiceDirectory(NpgsqlConnection conn, NpgsqlTransaction 
         Plausible.Key(fullName, "repository name");
         if (!_repositories.TryGetValue(fullName, out var id))
         {
-            id = (_unstoredRepositories.Remove(fullName) ? null : await conn.ExecuteScalarAsync<int?>(new CommandDefinition(FindRepository, new { fullName }, tx, cancellationToken: ct)))
+            id = (_unstoredRepositories.Remove(fullName) ? await ScalarAsync(StoreRepository, new { fullName }, ct) : null)
+                 ?? await ScalarAsync(FindRepository, new { fullName }, ct)
                  ?? await UpsertRepositoryAsync(conn, tx, fullName, ct);
             _repositories[fullName] = id;
         }
 
         return id;
     }
+
+    private Task<int?> ScalarAsync(string sql, object parameters, CancellationToken ct) =>
+        conn.ExecuteScalarAsync<int?>(new CommandDefinition(sql, parameters, tx, cancellationToken: ct));
 
     /// <summary>Forgets what this transaction found, after a rollback to a savepoint may have undone it.</summary>
     public void Forget()

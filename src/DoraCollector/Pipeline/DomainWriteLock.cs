@@ -46,7 +46,8 @@ internal static class DomainWriteLock
     // lock is free and its queue row is not another projection's, until the limit. The loop is
     // PostgreSQL's: the nested loop asks for the next due service only while the limit is not
     // reached, so a lock is tried (and, when free, held to the end of the transaction) for exactly
-    // the services tried one by one before, in the same order, in one round trip.
+    // the services tried one by one before, in the same order, in one round trip. An ORDER BY on
+    // the outer query would put a sort above the loop, which would try every candidate's lock.
     private const string ClaimServices = """
         SELECT q.service_id AS ServiceId, q.resolve_changes AS ResolveChanges
         FROM (SELECT service_id FROM projection_queue WHERE queued_at <= @dueBy ORDER BY queued_at, service_id LIMIT @candidates) AS due

@@ -146,20 +146,31 @@ public sealed class DomainWriterTests
     }
 
     [Fact]
-    public async Task A_service_another_transaction_stored_first_is_found_and_adopts_the_team()
+    public async Task A_service_team_or_repository_another_transaction_stored_first_is_found_not_rewritten()
     {
         await using var host = await EngineHost.StartAsync(Now);
         int found = 0;
+        string? teamVersion = null, repositoryVersion = null;
         await WriteAsync(host, async w =>
         {
-            // The batch read no service of this name; another partition's batch stores it before this one does.
-            await w.Services.PreloadAsync(["shop"], [], CancellationToken.None);
+            // The batch read none of these names; another partition's batch stores them before this one does.
+            await w.Services.PreloadAsync(["shop"], ["acme/shop"], CancellationToken.None, ["payments"]);
             await host.ScalarAsync<int>("INSERT INTO services (name, origin) VALUES ('shop', 'discovered')");
+            await host.ScalarAsync<int>("INSERT INTO teams (name) VALUES ('payments')");
+            await host.ScalarAsync<int>("INSERT INTO repositories (full_name) VALUES ('acme/shop')");
+            teamVersion = await host.ScalarAsync<string>("SELECT xmin::text FROM teams");
+            repositoryVersion = await host.ScalarAsync<string>("SELECT xmin::text FROM repositories");
+
+            Assert.Equal(
+                await host.ScalarAsync<int>("SELECT id FROM repositories"),
+                await w.Services.RepositoryAsync("acme/shop", CancellationToken.None));
             found = await w.Services.EnsureAsync("shop", "payments", null, CancellationToken.None);
         });
 
         Assert.Equal("payments", await host.ScalarAsync<string>(
             "SELECT t.name FROM services s JOIN teams t ON t.id = s.team_id WHERE s.id = @found", new { found }));
+        Assert.Equal(teamVersion, await host.ScalarAsync<string>("SELECT xmin::text FROM teams"));
+        Assert.Equal(repositoryVersion, await host.ScalarAsync<string>("SELECT xmin::text FROM repositories"));
     }
 
     private static AttemptRow Attempt(string id, int serviceId, string revision, int hours) =>
