@@ -71,7 +71,7 @@ internal static class CollectorApp
         builder.AddGitHubSource();
         builder.Services.AddSingleton<ConfiguredSources>();
         builder.AddScheduling();
-        builder.QuietTransientQuartzFailures();
+        builder.QuietTransientLibraryFailures();
         builder.AddHealth();
         builder.AddReadApi();
         builder.AddMetricsExposition();

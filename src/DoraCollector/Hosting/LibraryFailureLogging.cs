@@ -3,29 +3,45 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace DoraCollector.Hosting;
 
 /// <summary>
-/// Quartz's clustered job store logs its own failed check-ins with the exception. While PostgreSQL
-/// is away that is expected and Quartz retries by itself, so, like the collector's own loops
-/// (<see cref="RetryPause"/>), it gets one line naming the cause instead of a stack trace. Any
-/// other exception, and every other category, is logged as it comes.
+/// Two libraries log a transient failure with its exception: Quartz's clustered job store its own
+/// failed check-ins, and Npgsql a transaction it could not roll back while disposing it because
+/// the server had ended its connection (a restart). While PostgreSQL is away both are expected:
+/// Quartz retries by itself, and the transaction is gone with its connection, whose loss the work
+/// that held it logs too. So, like the collector's own loops (<see cref="RetryPause"/>), each gets
+/// one line naming the cause instead of a stack trace. Any other exception, and every other
+/// category, is logged as it comes.
 /// </summary>
-internal static class QuartzLogging
+internal static class LibraryFailureLogging
 {
-    private const string Category = "Quartz.";
+    // The categories quieted, and what follows their transient failures.
+    private static readonly (string Prefix, string Then)[] Categories =
+    [
+        ("Quartz.", "retried by Quartz"),
+        ("Npgsql.Transaction", "the transaction ended with its connection"),
+    ];
 
-    public static IHostApplicationBuilder QuietTransientQuartzFailures(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder QuietTransientLibraryFailures(this IHostApplicationBuilder builder)
     {
         builder.Services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(sp =>
             new QuietFactory(ActivatorUtilities.CreateInstance<LoggerFactory>(sp))));
         return builder;
     }
 
-    /// <summary>The logger factory every category is created from; Quartz's categories get <see cref="QuietLogger"/>.</summary>
+    /// <summary>The logger factory every category is created from; the quieted categories get <see cref="QuietLogger"/>.</summary>
     internal sealed class QuietFactory(ILoggerFactory inner) : ILoggerFactory
     {
         public ILogger CreateLogger(string categoryName)
         {
             var logger = inner.CreateLogger(categoryName);
-            return categoryName.StartsWith(Category, StringComparison.Ordinal) ? new QuietLogger(logger) : logger;
+            foreach (var (prefix, then) in Categories)
+            {
+                if (categoryName.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    return new QuietLogger(logger, then);
+                }
+            }
+
+            return logger;
         }
 
         public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
@@ -34,7 +50,7 @@ internal static class QuartzLogging
     }
 
     /// <summary>Logs a transient failure's message with its cause, without the exception.</summary>
-    internal sealed class QuietLogger(ILogger inner) : ILogger
+    internal sealed class QuietLogger(ILogger inner, string then) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => inner.BeginScope(state);
@@ -51,7 +67,7 @@ internal static class QuartzLogging
 
             var cause = exception.GetBaseException();
             inner.Log(logLevel, eventId, state, null,
-                (s, _) => $"{FirstLine(formatter(s, exception))} (the database is unavailable, retried by Quartz: {cause.GetType().Name}: {cause.Message.ReplaceLineEndings(" ")})");
+                (s, _) => $"{FirstLine(formatter(s, exception))} (the database is unavailable, {then}: {cause.GetType().Name}: {cause.Message.ReplaceLineEndings(" ")})");
         }
 
         /// <summary>

@@ -4,13 +4,13 @@ using Npgsql;
 
 namespace DoraCollector.UnitTests.Hosting;
 
-public sealed class QuartzLoggingTests
+public sealed class LibraryFailureLoggingTests
 {
     [Fact]
     public void A_transient_failure_is_one_line_naming_its_cause_and_any_other_keeps_its_exception()
     {
         var inner = new Capture();
-        var logger = new QuartzLogging.QuietFactory(new SingleLoggerFactory(inner)).CreateLogger("Quartz.Impl.AdoJobStore.JobStoreTX");
+        var logger = new LibraryFailureLogging.QuietFactory(new SingleLoggerFactory(inner)).CreateLogger("Quartz.Impl.AdoJobStore.JobStoreTX");
         var lost = new NpgsqlException("Failed to connect to 127.0.0.1:5432", new System.Net.Sockets.SocketException(111));
         var bug = new ArgumentException("a bug");
 
@@ -29,17 +29,33 @@ public sealed class QuartzLoggingTests
         var embedded = "Failed to obtain DB connection from data source 'DoraCollector': Npgsql.NpgsqlException (0x80004005): Failed to connect"
             + " ---> System.Net.Sockets.SocketException (111): Connection refused\n   at System.Net.Sockets.Socket.ThrowException()";
         Assert.Equal("Failed to obtain DB connection from data source 'DoraCollector': Npgsql.NpgsqlException (0x80004005): Failed to connect",
-            QuartzLogging.QuietLogger.FirstLine(embedded));
-        Assert.Equal("Error managing cluster", QuartzLogging.QuietLogger.FirstLine("Error managing cluster"));
+            LibraryFailureLogging.QuietLogger.FirstLine(embedded));
+        Assert.Equal("Error managing cluster", LibraryFailureLogging.QuietLogger.FirstLine("Error managing cluster"));
     }
 
     [Fact]
-    public void Only_quartz_categories_are_quieted()
+    public void A_transaction_npgsql_could_not_roll_back_on_a_connection_the_server_ended_is_one_line()
     {
         var inner = new Capture();
-        var factory = new QuartzLogging.QuietFactory(new SingleLoggerFactory(inner));
+        var logger = new LibraryFailureLogging.QuietFactory(new SingleLoggerFactory(inner)).CreateLogger("Npgsql.Transaction");
+        var ended = new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown);
 
-        Assert.IsType<QuartzLogging.QuietLogger>(factory.CreateLogger("Quartz.Core.QuartzSchedulerThread"));
+        logger.LogError(ended, "Exception while disposing transaction");
+
+        Assert.Null(inner.Entries[0].Exception);
+        Assert.Equal("Exception while disposing transaction (the database is unavailable, the transaction ended with its connection: "
+            + "PostgresException: 57P01: terminating connection due to administrator command)", inner.Entries[0].Message);
+    }
+
+    [Fact]
+    public void Only_quartz_categories_and_npgsql_transactions_are_quieted()
+    {
+        var inner = new Capture();
+        var factory = new LibraryFailureLogging.QuietFactory(new SingleLoggerFactory(inner));
+
+        Assert.IsType<LibraryFailureLogging.QuietLogger>(factory.CreateLogger("Quartz.Core.QuartzSchedulerThread"));
+        Assert.IsType<LibraryFailureLogging.QuietLogger>(factory.CreateLogger("Npgsql.Transaction"));
+        Assert.Same(inner, factory.CreateLogger("Npgsql.Connection"));
         Assert.Same(inner, factory.CreateLogger("DoraCollector.Pipeline.RawEventProcessor"));
     }
 
