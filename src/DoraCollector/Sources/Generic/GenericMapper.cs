@@ -52,7 +52,7 @@ internal sealed class GenericMapper : IRawEventMapper
         }
 
         await writer.Services.PreloadAsync(names,
-            deployments.Select(d => d.Repository ?? $"generic/{d.Service}"), ct, deployments.Select(d => d.Team ?? ""));
+            deployments.Select(d => d.Repository ?? $"generic/{d.Service}"), ct, deployments.Select(d => d.Team).OfType<string>());
     }
 
     private static async Task MapDeploymentAsync(RawEventRecord raw, GenericDeployment d, DomainWriter writer, CancellationToken ct)
