@@ -18,6 +18,7 @@ internal static class PipelineExtensions
         services.AddSingleton<ProjectionSignal>();
         services.AddSingleton<SnapshotSignal>();
         services.AddSingleton<GrownTables>();
+        services.AddSingleton<InboxBacklog>();
         services.AddSingleton<MetricsEngine>();
         services.AddSingleton<SnapshotBuilder>();
         services.AddHostedSingleton<RawEventProcessor>();

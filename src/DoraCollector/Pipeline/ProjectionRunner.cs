@@ -27,7 +27,8 @@ internal sealed partial class ProjectionRunner(
     TimeProvider clock,
     ILogger<ProjectionRunner> logger,
     IEnumerable<IApplicationRevisionResolver> resolvers,
-    GrownTables grownTables) : BackgroundService
+    GrownTables grownTables,
+    InboxBacklog backlog) : BackgroundService
 {
     private readonly IReadOnlyList<IApplicationRevisionResolver> _resolvers = resolvers.ToList();
 
@@ -45,23 +46,11 @@ internal sealed partial class ProjectionRunner(
 
     private static readonly int Workers = Math.Max(1, Environment.ProcessorCount);
 
-    // While the inbox holds a backlog (at least this many pending raw events, on any replica), the
-    // background projection leaves a queued service until the backlog is mapped, or until it has
-    // been queued this long: mapping would name most of them again, and each projection before
-    // that is done again after it. A delivery or a trickle of them never makes a backlog, so its
-    // effect is projected at once.
-    private const int Backlog = 1000;
+    // While the inbox holds a backlog (InboxBacklog), the background projection leaves a queued
+    // service until the backlog is mapped, or until it has been queued this long: mapping would name
+    // most of them again, and each projection before that is done again after it. A delivery or a
+    // trickle of them never makes a backlog, so its effect is projected at once.
     private static readonly TimeSpan LongestDeferral = TimeSpan.FromSeconds(30);
-
-    private const string HasBacklog = "SELECT count(*) = @backlog FROM (SELECT 1 FROM raw_events WHERE state = 'pending' LIMIT @backlog) AS p";
-
-    // The inbox is asked at most this often by the projectors of a process (the question costs a
-    // walk over the pending index, which a burst fills with entries of events already mapped).
-    private static readonly TimeSpan BacklogRecheck = TimeSpan.FromSeconds(1);
-
-    private readonly Lock _backlogGate = new();
-    private long? _backlogCheckedAt;
-    private bool _inBacklog;
 
     // How many of the services due, in the order they were queued, a projection tries to claim.
     private const int Candidates = 32;
@@ -102,14 +91,14 @@ internal sealed partial class ProjectionRunner(
             }
 
             // During a backlog, deferred services are looked at again as soon as it may have been mapped.
-            await signal.WaitAsync(InBacklog ? BacklogRecheck : SweepInterval, stoppingToken);
+            await signal.WaitAsync(backlog.LastSeen ? InboxBacklog.Recheck : SweepInterval, stoppingToken);
         }
     }
 
     /// <summary>Projects queued services until the queue is empty (giving way to a burst of webhooks); returns how many.</summary>
     public Task<int> DrainAsync(CancellationToken ct) => DrainAsync(deferDuringBacklog: false, ct);
 
-    // With deferDuringBacklog, until no service is due (see Backlog).
+    // With deferDuringBacklog, until no service is due (see LongestDeferral).
     internal async Task<int> DrainAsync(bool deferDuringBacklog, CancellationToken ct)
     {
         // Each transaction gives way to a burst of webhooks first, the first one too (a burst's
@@ -159,7 +148,7 @@ internal sealed partial class ProjectionRunner(
         await using var tx = await conn.BeginTransactionAsync(ct);
         await DomainWriteLock.ForProjectionAsync(conn, tx, ct);
         var dueBy = clock.GetUtcNow();
-        if (deferDuringBacklog && await HasBacklogAsync(conn, tx, ct))
+        if (deferDuringBacklog && await backlog.IsBacklogAsync(conn, tx, ct))
         {
             dueBy -= LongestDeferral;
         }
@@ -267,42 +256,6 @@ internal sealed partial class ProjectionRunner(
         }
 
         return true;
-    }
-
-    private bool InBacklog
-    {
-        get
-        {
-            lock (_backlogGate)
-            {
-                return _inBacklog;
-            }
-        }
-    }
-
-    // Whether the inbox holds a backlog, as last seen by a projector of this process less than
-    // BacklogRecheck ago. Measured on the real clock (as WebhookPressure's rate), not the
-    // collector's TimeProvider, which tests stop: how recently the inbox was looked at is about
-    // this machine now.
-    private async Task<bool> HasBacklogAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
-    {
-        var now = Environment.TickCount64;
-        lock (_backlogGate)
-        {
-            if (_backlogCheckedAt is { } checkedAt && now - checkedAt < BacklogRecheck.TotalMilliseconds)
-            {
-                return _inBacklog;
-            }
-        }
-
-        var backlog = await conn.ExecuteScalarAsync<bool>(new CommandDefinition(HasBacklog, new { backlog = Backlog }, tx, cancellationToken: ct));
-        lock (_backlogGate)
-        {
-            _backlogCheckedAt = now;
-            _inBacklog = backlog;
-        }
-
-        return backlog;
     }
 
     // Up to ClaimLimit services queued by dueBy, in the order they were queued, each whose lock this

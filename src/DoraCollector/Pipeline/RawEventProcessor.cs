@@ -25,7 +25,8 @@ internal sealed partial class RawEventProcessor(
     CollectorTelemetry telemetry,
     TimeProvider clock,
     ILogger<RawEventProcessor> logger,
-    GrownTables grownTables) : BackgroundService
+    GrownTables grownTables,
+    InboxBacklog backlog) : BackgroundService
 {
     // Larger batches pay a partition's claim, lock, settling and gathered writes fewer times: the
     // shared partition's map alone, each after the batches before it (a backfill is mostly its
@@ -61,9 +62,12 @@ internal sealed partial class RawEventProcessor(
         FOR UPDATE OF r SKIP LOCKED
         """;
 
-    // The partitions of the oldest pending events, oldest first.
+    // The partitions of the oldest pending events, oldest first, and how many of them there are: as
+    // many as make a backlog at most, so the walk over the pending index is the one InboxBacklog's
+    // own question takes.
     private const string PendingLanes = """
-        SELECT lane FROM (SELECT lane, id FROM raw_events WHERE state = 'pending' ORDER BY id LIMIT 1000) AS p
+        SELECT lane, sum(count(*)) OVER ()::bigint AS pending
+        FROM (SELECT lane, id FROM raw_events WHERE state = 'pending' ORDER BY id LIMIT @threshold) AS p
         GROUP BY lane ORDER BY min(id)
         """;
 
@@ -243,9 +247,13 @@ internal sealed partial class RawEventProcessor(
     // The partition this batch maps, its lock taken: the first of the oldest pending events' partitions
     // that no other batch holds, else the oldest's, waited for. The shared partition is waited for
     // as soon as its event is the oldest, so numbered ones cannot keep it waiting. Null when nothing is pending.
-    private static async Task<Partition?> LockPartitionAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    // What the lanes' question counts is what the projection needs to know of the backlog.
+    private async Task<Partition?> LockPartitionAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {
-        var lanes = (await conn.QueryAsync<int?>(new CommandDefinition(PendingLanes, transaction: tx, cancellationToken: ct))).ToList();
+        var pending = (await conn.QueryAsync<(int? Lane, long Pending)>(new CommandDefinition(PendingLanes,
+            new { threshold = InboxBacklog.Threshold }, tx, cancellationToken: ct))).ToList();
+        backlog.Seen(pending.Count == 0 ? 0 : pending[0].Pending);
+        var lanes = pending.Select(p => p.Lane).ToList();
         if (lanes.Count == 0)
         {
             return null;

@@ -119,6 +119,38 @@ public sealed class ProjectionRunnerTests
         Assert.Equal(1, await runner.DrainAsync(CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_mapping_batch_that_finds_the_backlog_mapped_lets_the_deferred_projection_start_at_once()
+    {
+        await using var host = await EngineHost.StartAsync(Now);
+        await host.IngestAsync("/api/v1/deployments", new
+        {
+            id = "d1", service = "checkout", environment = "production", revision = new string('c', 40), status = "success",
+            finishedAt = Now.AddHours(-1), commits = Array.Empty<object>(),
+        });
+        var mapping = host.Service<RawEventProcessor>();
+        while (await mapping.ProcessBatchAsync(CancellationToken.None) > 0)
+        {
+        }
+
+        // A backlog of 1,000 pending events: the service queued now waits.
+        await using var conn = new NpgsqlConnection(host.ConnectionString);
+        await conn.ExecuteAsync(
+            """
+            INSERT INTO raw_events (source, kind, external_id, received_at, digest)
+            SELECT 'github', 'pull_request', 'backlog-' || n, @now, sha256('x') FROM generate_series(1, 1000) AS n
+            """, new { now = Now });
+        await Task.Delay(TimeSpan.FromSeconds(1.1)); // no answer of the first drain stands any more
+        var runner = host.Service<ProjectionRunner>();
+        Assert.Equal(0, await runner.DrainAsync(deferDuringBacklog: true, CancellationToken.None));
+
+        // The backlog is mapped (settled here by hand), and a mapping batch then finds the inbox
+        // empty: the projection does not wait for its own next look at the inbox, a second later.
+        await conn.ExecuteAsync("UPDATE raw_events SET state = 'processed' WHERE external_id LIKE 'backlog-%'");
+        Assert.Equal(0, await mapping.ProcessBatchAsync(CancellationToken.None));
+        Assert.Equal(1, await runner.DrainAsync(deferDuringBacklog: true, CancellationToken.None));
+    }
+
     private static async Task WaitUntilSomeoneWaitsForALockAsync(EngineHost host)
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);
