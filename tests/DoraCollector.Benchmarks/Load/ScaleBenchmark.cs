@@ -13,7 +13,8 @@ namespace DoraCollector.Benchmarks.Load;
 /// <item>generic ingest to metrics: the 2,000-service, 30-day workload (60,000 deployments, one commit
 /// each) posted in batches of 1,000 to a collector process (<c>serve</c>, the pipeline on), timed
 /// until <c>/api/v1/metrics</c> counts every deployment; against PostgreSQL's own <c>COPY</c> of
-/// the same 60,000 JSON rows into a table on the same server (goal: at most 20 times it);</item>
+/// the same 60,000 JSON rows into a table on the same server (goal: at most 20 times it), and beside
+/// it the <see cref="StorageFloor"/>: the rows the run stored, COPY'd into the collector's schema;</item>
 /// <item>the backfill of the simulated 200-service, 90-day organisation (<see cref="BackfillBenchmark"/>):
 /// its mapping rate (goal: 20,000 raw events a second) and its total (goal: under 15 s).</item>
 /// </list>
@@ -38,9 +39,11 @@ internal static class ScaleBenchmark
         output.WriteLine($"scale: load average {File.ReadAllText("/proc/loadavg").Trim()} on {Environment.ProcessorCount} cores");
         var copy = await CopyAsync(server, workload, output);
         GenericFigures? generic = null, genericBaseline = null;
+        StorageFloor.Figures? floor = null, backfillFloor = null;
         if (only is null or "generic")
         {
             generic = await IngestAsync(server, collector, workload, batch, replicas, args, output, "scale_generic");
+            floor = await FloorAsync(server, collector, generic.Database, "generic", args, output);
             if (baseline is not null)
             {
                 genericBaseline = await IngestAsync(server, baseline, workload, batch, 1, args, output, "scale_generic_baseline");
@@ -52,6 +55,11 @@ internal static class ScaleBenchmark
         {
             var backfillArgs = new Arguments(["--server", server, "--out", args.Value("--out") ?? ".local/load"]);
             backfill = await BackfillBenchmark.MeasureAsync(backfillArgs, output, collector, "scale_backfill");
+            if (backfill is not null)
+            {
+                var database = new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = "dora_load_scale_backfill" }.ConnectionString;
+                backfillFloor = await FloorAsync(server, collector, database, "backfill", args, output);
+            }
             if (baseline is not null)
             {
                 backfillBaseline = await BackfillBenchmark.MeasureAsync(backfillArgs, output, baseline, "scale_backfill_baseline");
@@ -69,6 +77,11 @@ internal static class ScaleBenchmark
             var ratio = generic.ToMetrics.TotalSeconds / copy.TotalSeconds;
             met &= generic.Complete && ratio <= 20;
             output.WriteLine(Invariant($"| generic ingest to metrics, {workload.Deployments:N0} deployments ({replicas} {(replicas == 1 ? "replica" : "replicas")}) | {generic.ToMetrics.TotalSeconds:0.0} s = {ratio:0.0}× COPY | ≤ 20× COPY | COPY {copy.TotalSeconds:0.00} s{Beside(genericBaseline, g => Invariant($"; baseline build {g.ToMetrics.TotalSeconds:0.0} s = {g.ToMetrics.TotalSeconds / copy.TotalSeconds:0}× COPY"))} | {Yes(generic.Complete && ratio <= 20)} |"));
+            if (floor is not null)
+            {
+                output.WriteLine(Invariant($"| &nbsp;&nbsp;storage floor: the rows it stored, COPY'd into its schema in one transaction | {floor.Took.TotalSeconds:0.0} s = {floor.Took.TotalSeconds / copy.TotalSeconds:0.0}× COPY; the collector took {generic.ToMetrics.TotalSeconds / floor.Took.TotalSeconds:0.0}× it | | {floor.Rows:N0} rows in {floor.Tables} tables | |"));
+            }
+
             output.WriteLine(Invariant($"| &nbsp;&nbsp;of which posting ({workload.Deployments / batch:N0} requests) | {generic.Posted.TotalSeconds:0.0} s | | {Beside(genericBaseline, g => Invariant($"baseline build {g.Posted.TotalSeconds:0.0} s"))} | |"));
             output.WriteLine(Invariant($"| &nbsp;&nbsp;collector peak RSS | {generic.PeakRssMiB:N0} MiB | | {Beside(genericBaseline, g => Invariant($"baseline build {g.PeakRssMiB:N0} MiB"))} | |"));
         }
@@ -78,6 +91,11 @@ internal static class ScaleBenchmark
             met &= backfill.Exact && backfill.MappingRate >= 20_000 && backfill.Total.TotalSeconds < 15;
             output.WriteLine(Invariant($"| backfill mix mapping rate ({backfill.MappedEvents:N0} raw events) | {backfill.MappingRate:N0} /s | ≥ 20,000 /s | {Beside(backfillBaseline, f => Invariant($"baseline build {f.MappingRate:N0} /s"))} | {Yes(backfill.MappingRate >= 20_000)} |"));
             output.WriteLine(Invariant($"| backfill 200 services × 90 days, total | {backfill.Total.TotalSeconds:0.0} s | < 15 s | {Beside(backfillBaseline, f => Invariant($"baseline build {f.Total.TotalSeconds:0.0} s"))} | {Yes(backfill.Total.TotalSeconds < 15)} |"));
+            if (backfillFloor is not null)
+            {
+                output.WriteLine(Invariant($"| &nbsp;&nbsp;storage floor: the rows it stored, COPY'd into its schema in one transaction | {backfillFloor.Took.TotalSeconds:0.0} s; the backfill took {backfill.Total.TotalSeconds / backfillFloor.Took.TotalSeconds:0.0}× it | | {backfillFloor.Rows:N0} rows in {backfillFloor.Tables} tables | |"));
+            }
+
             output.WriteLine($"backfill: every series equal to the simulator's expected values: {(backfill.Exact ? "yes" : "NO")}");
         }
 
@@ -110,6 +128,15 @@ internal static class ScaleBenchmark
         var took = clock.Elapsed;
         output.WriteLine(Invariant($"copy: {rows.Count:N0} JSON rows ({rows.Sum(r => (long)r.Length) / 1048576.0:0.0} MiB) COPY'd into a jsonb table in {took.TotalSeconds:0.00} s"));
         return took;
+    }
+
+    // The storage floor (StorageFloor) of the run whose database is given, in a database of its own.
+    private static async Task<StorageFloor.Figures> FloorAsync(string server, string collector, string database, string run, Arguments args, TextWriter output)
+    {
+        var work = Path.GetFullPath(args.Value("--out") ?? ".local/load");
+        var floor = await StorageFloor.MeasureAsync(server, Path.GetFullPath(collector), database, $"scale_{run}_floor", work);
+        output.WriteLine(Invariant($"floor: the {run} run's {floor.Rows:N0} rows in {floor.Tables} tables ({floor.Bytes / 1048576.0:0.0} MiB) COPY'd into an empty database with the collector's schema, in one transaction, in {floor.Took.TotalSeconds:0.00} s"));
+        return floor;
     }
 
     // The collector(s) on an empty database: post every batch, then wait until the metrics count every deployment.
@@ -190,7 +217,7 @@ internal static class ScaleBenchmark
                 client.Dispose();
             }
 
-            return new GenericFigures(posted, toMetrics, counted >= workload.Deployments, peak.MiB);
+            return new GenericFigures(posted, toMetrics, counted >= workload.Deployments, peak.MiB, db.ConnectionString);
         }
         finally
         {
@@ -215,7 +242,7 @@ internal static class ScaleBenchmark
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private sealed record GenericFigures(TimeSpan Posted, TimeSpan ToMetrics, bool Complete, long PeakRssMiB);
+    private sealed record GenericFigures(TimeSpan Posted, TimeSpan ToMetrics, bool Complete, long PeakRssMiB, string Database);
 
     /// <summary>The highest resident set of the collector processes, summed, as sampled.</summary>
     private sealed class PeakRss(List<int> pids)
