@@ -27,7 +27,7 @@ load:
 	scripts/load.sh
 
 # Mapping and projection at scale: 60,000 generic deployments to metrics against PostgreSQL's COPY,
-# and the backfill's mapping rate and total, each beside its goal (docs/benchmarks.md).
+# and the backfill's mapping rate and total, each beside its goal and its storage floor (docs/benchmarks.md).
 # ARGS="--baseline path/to/DoraCollector.dll" runs another build beside it; "--replicas 2" two collectors.
 scale:
 	scripts/load.sh scale $(ARGS)

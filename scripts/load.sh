@@ -6,6 +6,7 @@
 #   backfill  a first install: the past no API keeps posted, then the backfill verb
 #   scale     (not part of all) generic ingest of 60,000 deployments to metrics against PostgreSQL's
 #             COPY of the same rows, and the backfill's mapping rate and total, each beside its goal
+#             and beside its storage floor (the rows the run stored, COPY'd into the collector's schema)
 #   latency   (not part of all) ingest p99 at 2,000/s against a commit probe's, and the highest rate
 #             sustained against a bare Kestrel endpoint's, each beside its goal
 # Uses the project's own PostgreSQL; the databases dora_load_ingest and dora_load_backfill are
