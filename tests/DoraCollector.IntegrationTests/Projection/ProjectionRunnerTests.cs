@@ -12,15 +12,7 @@ public sealed class ProjectionRunnerTests
     [Fact]
     public async Task A_projection_that_loses_a_deadlock_to_a_mapping_batch_is_retried_at_once_not_a_minute_later()
     {
-        await using var host = await EngineHost.StartAsync(Now);
-        await host.IngestAsync("/api/v1/deployments", new
-        {
-            id = "d1", service = "checkout", environment = "production", revision = new string('c', 40), status = "success",
-            finishedAt = Now.AddHours(-1), commits = Array.Empty<object>(),
-        });
-        while (await host.Service<RawEventProcessor>().ProcessBatchAsync(CancellationToken.None) > 0)
-        {
-        }
+        await using var host = await StartWithCheckoutMappedAsync();
 
         var serviceId = await host.ScalarAsync<int>("SELECT id FROM services WHERE name = 'checkout'");
 
@@ -81,28 +73,16 @@ public sealed class ProjectionRunnerTests
     [Fact]
     public async Task While_the_inbox_holds_a_backlog_the_background_projection_waits_at_most_30_seconds_after_a_service_was_queued()
     {
-        await using var host = await EngineHost.StartAsync(Now);
-        await host.IngestAsync("/api/v1/deployments", new
-        {
-            id = "d1", service = "checkout", environment = "production", revision = new string('c', 40), status = "success",
-            finishedAt = Now.AddHours(-1), commits = Array.Empty<object>(),
-        });
-        while (await host.Service<RawEventProcessor>().ProcessBatchAsync(CancellationToken.None) > 0)
-        {
-        }
+        await using var host = await StartWithCheckoutMappedAsync();
 
         // 999 pending events are no backlog: the service queued now is projected at once.
         var runner = host.Service<ProjectionRunner>();
         await using var conn = new NpgsqlConnection(host.ConnectionString);
-        await conn.ExecuteAsync(
-            """
-            INSERT INTO raw_events (source, kind, external_id, received_at, digest)
-            SELECT 'github', 'pull_request', 'backlog-' || n, @now, sha256('x') FROM generate_series(1, 999) AS n
-            """, new { now = Now });
+        await AddPendingEventsAsync(conn, 1, 999);
         Assert.Equal(1, await runner.DrainAsync(deferDuringBacklog: true, CancellationToken.None));
 
         // With the thousandth, it is: a service queued 29 s ago waits, one queued 30 s ago is projected.
-        await conn.ExecuteAsync("INSERT INTO raw_events (source, kind, external_id, received_at, digest) VALUES ('github', 'pull_request', 'backlog-1000', @now, sha256('x'))", new { now = Now });
+        await AddPendingEventsAsync(conn, 1000, 1000);
         var serviceId = await host.ScalarAsync<int>("SELECT id FROM services WHERE name = 'checkout'");
         await conn.ExecuteAsync("INSERT INTO projection_queue (service_id, queued_at, resolve_changes) VALUES (@serviceId, @queuedAt, false)",
             new { serviceId, queuedAt = Now.AddSeconds(-29) });
@@ -122,24 +102,12 @@ public sealed class ProjectionRunnerTests
     [Fact]
     public async Task A_mapping_batch_that_finds_the_backlog_mapped_lets_the_deferred_projection_start_at_once()
     {
-        await using var host = await EngineHost.StartAsync(Now);
-        await host.IngestAsync("/api/v1/deployments", new
-        {
-            id = "d1", service = "checkout", environment = "production", revision = new string('c', 40), status = "success",
-            finishedAt = Now.AddHours(-1), commits = Array.Empty<object>(),
-        });
+        await using var host = await StartWithCheckoutMappedAsync();
         var mapping = host.Service<RawEventProcessor>();
-        while (await mapping.ProcessBatchAsync(CancellationToken.None) > 0)
-        {
-        }
 
         // A backlog of 1,000 pending events: the service queued now waits.
         await using var conn = new NpgsqlConnection(host.ConnectionString);
-        await conn.ExecuteAsync(
-            """
-            INSERT INTO raw_events (source, kind, external_id, received_at, digest)
-            SELECT 'github', 'pull_request', 'backlog-' || n, @now, sha256('x') FROM generate_series(1, 1000) AS n
-            """, new { now = Now });
+        await AddPendingEventsAsync(conn, 1, 1000);
         await Task.Delay(TimeSpan.FromSeconds(1.1)); // no answer of the first drain stands any more
         var runner = host.Service<ProjectionRunner>();
         Assert.Equal(0, await runner.DrainAsync(deferDuringBacklog: true, CancellationToken.None));
@@ -149,6 +117,37 @@ public sealed class ProjectionRunnerTests
         await conn.ExecuteAsync("UPDATE raw_events SET state = 'processed' WHERE external_id LIKE 'backlog-%'");
         Assert.Equal(0, await mapping.ProcessBatchAsync(CancellationToken.None));
         Assert.Equal(1, await runner.DrainAsync(deferDuringBacklog: true, CancellationToken.None));
+    }
+
+    // Pending raw events backlog-first..backlog-last (no body: nothing maps them in these tests).
+    private static Task AddPendingEventsAsync(NpgsqlConnection conn, int first, int last) => conn.ExecuteAsync(
+        """
+        INSERT INTO raw_events (source, kind, external_id, received_at, digest)
+        SELECT 'github', 'pull_request', 'backlog-' || n, @now, sha256('x') FROM generate_series(@first, @last) AS n
+        """, new { now = Now, first, last });
+
+    // One deployment of checkout, mapped: the service is queued for its projection.
+    private static async Task<EngineHost> StartWithCheckoutMappedAsync()
+    {
+        var host = await EngineHost.StartAsync(Now);
+        try
+        {
+            await host.IngestAsync("/api/v1/deployments", new
+            {
+                id = "d1", service = "checkout", environment = "production", revision = new string('c', 40), status = "success",
+                finishedAt = Now.AddHours(-1), commits = Array.Empty<object>(),
+            });
+            while (await host.Service<RawEventProcessor>().ProcessBatchAsync(CancellationToken.None) > 0)
+            {
+            }
+
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
     }
 
     private static async Task WaitUntilSomeoneWaitsForALockAsync(EngineHost host)
