@@ -7,13 +7,18 @@ namespace DoraCollector.Pipeline;
 /// Whether the inbox holds a backlog: at least <see cref="Threshold"/> pending raw events, counted
 /// across replicas. The background projection leaves queued services alone during one
 /// (<see cref="ProjectionRunner"/>); the mapping loops see the count with every partition they
-/// look for (<see cref="RawEventProcessor"/>) and tell it here, so the projection starts as soon as
-/// a batch finds the backlog mapped instead of up to a second later, and asks the inbox itself
-/// only while no batch has looked lately.
+/// look for (<see cref="RawEventProcessor"/>) and tell it here, so the projectors of their process
+/// start as soon as a batch finds the backlog mapped instead of up to a second later, and ask the
+/// inbox themselves only while no batch has looked lately (a projector of another replica finds
+/// out at its own next look, within a second).
 /// </summary>
 internal sealed class InboxBacklog
 {
-    /// <summary>Pending events that make a backlog: a single delivery or a trickle that mapping keeps up with never does.</summary>
+    /// <summary>
+    /// Pending events that make a backlog: a single delivery or a trickle that mapping keeps up
+    /// with never does. The mapping loops choose their partition among this many of the oldest
+    /// pending events, which is how they count up to it.
+    /// </summary>
     public const int Threshold = 1000;
 
     /// <summary>How long an answer stands: the inbox is asked at most this often by a process's projectors.</summary>
@@ -21,11 +26,14 @@ internal sealed class InboxBacklog
 
     // The walk over the pending index stops at the threshold (a burst fills the index with entries of
     // events already mapped, which every walk passes over).
-    private const string Query = "SELECT count(*) FROM (SELECT 1 FROM raw_events WHERE state = 'pending' LIMIT @threshold) AS p";
+    private static readonly string Query = $"SELECT count(*) FROM (SELECT 1 FROM raw_events WHERE state = 'pending' LIMIT {Threshold}) AS p";
 
     private readonly Lock _gate = new();
-    private long? _seenAt;
+    private long? _askedAt;
     private bool _backlog;
+
+    /// <summary>The time to pass to <see cref="Seen"/>: taken before the question is sent.</summary>
+    public static long Now => Environment.TickCount64;
 
     /// <summary>The last answer, however old (false before any).</summary>
     public bool LastSeen
@@ -39,13 +47,25 @@ internal sealed class InboxBacklog
         }
     }
 
-    /// <summary>A count of pending events, up to <see cref="Threshold"/>, that a mapping loop or the inbox just gave.</summary>
-    public void Seen(long pending)
+    /// <summary>
+    /// A count of pending events, up to <see cref="Threshold"/>, from a question sent at
+    /// <paramref name="askedAt"/> (<see cref="Now"/>); an answer to an older question than the one
+    /// that stands is ignored. True when it ends a backlog: the projectors waiting it out should
+    /// be woken.
+    /// </summary>
+    public bool Seen(long pending, long askedAt)
     {
         lock (_gate)
         {
-            _seenAt = Environment.TickCount64;
+            if (_askedAt is { } standing && askedAt < standing)
+            {
+                return false;
+            }
+
+            var ended = _backlog && pending < Threshold;
+            _askedAt = askedAt;
             _backlog = pending >= Threshold;
+            return ended;
         }
     }
 
@@ -56,16 +76,17 @@ internal sealed class InboxBacklog
     /// </summary>
     public async Task<bool> IsBacklogAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {
+        var now = Now;
         lock (_gate)
         {
-            if (_seenAt is { } seenAt && Environment.TickCount64 - seenAt < Recheck.TotalMilliseconds)
+            if (_askedAt is { } askedAt && now - askedAt < Recheck.TotalMilliseconds)
             {
                 return _backlog;
             }
         }
 
-        var pending = await conn.ExecuteScalarAsync<long>(new CommandDefinition(Query, new { threshold = Threshold }, tx, cancellationToken: ct));
-        Seen(pending);
-        return pending >= Threshold;
+        var pending = await conn.ExecuteScalarAsync<long>(new CommandDefinition(Query, transaction: tx, cancellationToken: ct));
+        Seen(pending, now);
+        return LastSeen;
     }
 }

@@ -62,12 +62,13 @@ internal sealed partial class RawEventProcessor(
         FOR UPDATE OF r SKIP LOCKED
         """;
 
-    // The partitions of the oldest pending events, oldest first, and how many of them there are: as
-    // many as make a backlog at most, so the walk over the pending index is the one InboxBacklog's
-    // own question takes.
-    private const string PendingLanes = """
+    // The partitions of the oldest pending events, oldest first, and how many of those there are:
+    // InboxBacklog's threshold of them at most, so the count says whether the inbox holds a backlog.
+    // The limit is written in the statement (a parameter would let PostgreSQL plan the prepared
+    // statement for any limit).
+    private static readonly string PendingLanes = $"""
         SELECT lane, sum(count(*)) OVER ()::bigint AS pending
-        FROM (SELECT lane, id FROM raw_events WHERE state = 'pending' ORDER BY id LIMIT @threshold) AS p
+        FROM (SELECT lane, id FROM raw_events WHERE state = 'pending' ORDER BY id LIMIT {InboxBacklog.Threshold}) AS p
         GROUP BY lane ORDER BY min(id)
         """;
 
@@ -250,9 +251,14 @@ internal sealed partial class RawEventProcessor(
     // What the lanes' question counts is what the projection needs to know of the backlog.
     private async Task<Partition?> LockPartitionAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {
-        var pending = (await conn.QueryAsync<(int? Lane, long Pending)>(new CommandDefinition(PendingLanes,
-            new { threshold = InboxBacklog.Threshold }, tx, cancellationToken: ct))).ToList();
-        backlog.Seen(pending.Count == 0 ? 0 : pending[0].Pending);
+        var askedAt = InboxBacklog.Now;
+        var pending = (await conn.QueryAsync<(int? Lane, long Pending)>(new CommandDefinition(PendingLanes, transaction: tx, cancellationToken: ct))).ToList();
+        if (backlog.Seen(pending.Count == 0 ? 0 : pending[0].Pending, askedAt))
+        {
+            // The projectors waiting out the backlog wake now, not at their next look a second later.
+            projection.Poke();
+        }
+
         var lanes = pending.Select(p => p.Lane).ToList();
         if (lanes.Count == 0)
         {

@@ -111,7 +111,7 @@ internal static partial class BackfillBenchmark
         var passed = webhooks.Failed == 0 && differences.Count == 0 && total < TimeSpan.FromSeconds(60);
         output.WriteLine($"verdict: {(passed ? "goal met" : "goal MISSED")} (the whole history ingested and its metrics computed, right, in under 60 s)");
         var (mappedEvents, mappingSeconds) = Mapping(lines);
-        return new BackfillFigures(total, mappedEvents, mappingSeconds, webhooks.Failed == 0 && differences.Count == 0);
+        return new BackfillFigures(total, mappedEvents, mappingSeconds, webhooks.Failed == 0 && differences.Count == 0, db.ConnectionString);
     }
 
     // Every raw event the verb mapped and the time its batches took: while polling ("of which
@@ -203,8 +203,8 @@ internal static partial class BackfillBenchmark
     private static partial Regex MappingLine();
 }
 
-/// <summary>What one backfill run took: in all, and mapping its raw events; whether every series was exact.</summary>
-internal sealed record BackfillFigures(TimeSpan Total, long MappedEvents, double MappingSeconds, bool Exact)
+/// <summary>What one backfill run took: in all, and mapping its raw events; whether every series was exact; its database.</summary>
+internal sealed record BackfillFigures(TimeSpan Total, long MappedEvents, double MappingSeconds, bool Exact, string Database)
 {
     public double MappingRate => MappingSeconds > 0 ? MappedEvents / MappingSeconds : 0;
 }

@@ -57,8 +57,7 @@ internal static class ScaleBenchmark
             backfill = await BackfillBenchmark.MeasureAsync(backfillArgs, output, collector, "scale_backfill");
             if (backfill is not null)
             {
-                var database = new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = "dora_load_scale_backfill" }.ConnectionString;
-                backfillFloor = await FloorAsync(server, collector, database, "backfill", args, output);
+                backfillFloor = await FloorAsync(server, collector, backfill.Database, "backfill", args, output);
             }
             if (baseline is not null)
             {

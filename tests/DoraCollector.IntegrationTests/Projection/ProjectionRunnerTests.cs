@@ -79,6 +79,7 @@ public sealed class ProjectionRunnerTests
         var runner = host.Service<ProjectionRunner>();
         await using var conn = new NpgsqlConnection(host.ConnectionString);
         await AddPendingEventsAsync(conn, 1, 999);
+        await Task.Delay(TimeSpan.FromSeconds(1.1)); // the inbox is asked, not the setup's mapping answer
         Assert.Equal(1, await runner.DrainAsync(deferDuringBacklog: true, CancellationToken.None));
 
         // With the thousandth, it is: a service queued 29 s ago waits, one queued 30 s ago is projected.
@@ -108,14 +109,19 @@ public sealed class ProjectionRunnerTests
         // A backlog of 1,000 pending events: the service queued now waits.
         await using var conn = new NpgsqlConnection(host.ConnectionString);
         await AddPendingEventsAsync(conn, 1, 1000);
-        await Task.Delay(TimeSpan.FromSeconds(1.1)); // no answer of the first drain stands any more
+        await Task.Delay(TimeSpan.FromSeconds(1.1)); // the setup's mapping answer (no backlog) stands no more
         var runner = host.Service<ProjectionRunner>();
         Assert.Equal(0, await runner.DrainAsync(deferDuringBacklog: true, CancellationToken.None));
+        var wakeUp = host.Service<ProjectionSignal>();
+        while (await wakeUp.WaitAsync(TimeSpan.FromMilliseconds(10), CancellationToken.None))
+        {
+        }
 
         // The backlog is mapped (settled here by hand), and a mapping batch then finds the inbox
         // empty: the projection does not wait for its own next look at the inbox, a second later.
         await conn.ExecuteAsync("UPDATE raw_events SET state = 'processed' WHERE external_id LIKE 'backlog-%'");
         Assert.Equal(0, await mapping.ProcessBatchAsync(CancellationToken.None));
+        Assert.True(await wakeUp.WaitAsync(TimeSpan.FromSeconds(1), CancellationToken.None)); // the background projectors wake
         Assert.Equal(1, await runner.DrainAsync(deferDuringBacklog: true, CancellationToken.None));
     }
 
