@@ -68,8 +68,8 @@ internal sealed partial class DeliveryBatcher(NpgsqlDataSource db, TimeProvider 
                 // Every idle writer wakes for a delivery, and the first to run takes it with whatever
                 // queued meanwhile: the others find nothing to write. ReadAsync would wake only one,
                 // but hands each delivery to a writer of its own, so batches stay at one delivery and
-                // PostgreSQL commits each (measured twice: docs/benchmarks.md, "Ingest latency
-                // against the machine's limits").
+                // PostgreSQL commits each (docs/benchmarks.md, "Ingest latency against the machine's
+                // limits").
                 if (batch.Count > 0)
                 {
                     await WriteAsync(batch, CancellationToken.None);
