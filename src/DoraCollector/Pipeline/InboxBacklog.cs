@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Dapper;
 using Npgsql;
 
@@ -7,12 +8,12 @@ namespace DoraCollector.Pipeline;
 /// Whether the inbox holds a backlog: at least <see cref="Threshold"/> pending raw events, counted
 /// across replicas. The background projection leaves queued services alone during one
 /// (<see cref="ProjectionRunner"/>); the mapping loops see the count with every partition they
-/// look for (<see cref="RawEventProcessor"/>) and tell it here, so the projectors of their process
-/// start as soon as a batch finds the backlog mapped instead of up to a second later, and ask the
-/// inbox themselves only while no batch has looked lately (a projector of another replica finds
-/// out at its own next look, within a second).
+/// look for (<see cref="RawEventProcessor"/>) and tell it here. The answer that ends a backlog,
+/// whoever asked, wakes the projectors of this process at once instead of at their next look a
+/// second later; they ask the inbox themselves only while nobody has looked lately (a projector
+/// of another replica finds out at its own next look, within a second).
 /// </summary>
-internal sealed class InboxBacklog
+internal sealed class InboxBacklog(ProjectionSignal projectors)
 {
     /// <summary>
     /// Pending events that make a backlog: a single delivery or a trickle that mapping keeps up
@@ -32,8 +33,11 @@ internal sealed class InboxBacklog
     private long? _askedAt;
     private bool _backlog;
 
-    /// <summary>The time to pass to <see cref="Seen"/>: taken before the question is sent.</summary>
-    public static long Now => Environment.TickCount64;
+    /// <summary>
+    /// The time to pass to <see cref="Seen"/>, taken before the question is sent: the stopwatch's,
+    /// fine enough that two questions asked a moment apart are told apart.
+    /// </summary>
+    public static long Now => Stopwatch.GetTimestamp();
 
     /// <summary>The last answer, however old (false before any).</summary>
     public bool LastSeen
@@ -50,11 +54,12 @@ internal sealed class InboxBacklog
     /// <summary>
     /// A count of pending events, up to <see cref="Threshold"/>, from a question sent at
     /// <paramref name="askedAt"/> (<see cref="Now"/>); an answer to an older question than the one
-    /// that stands is ignored. True when it ends a backlog: the projectors waiting it out should
-    /// be woken.
+    /// that stands is ignored. True when it ends a backlog, and then the projectors waiting it out
+    /// are woken.
     /// </summary>
     public bool Seen(long pending, long askedAt)
     {
+        bool ended;
         lock (_gate)
         {
             if (_askedAt is { } standing && askedAt < standing)
@@ -62,11 +67,17 @@ internal sealed class InboxBacklog
                 return false;
             }
 
-            var ended = _backlog && pending < Threshold;
+            ended = _backlog && pending < Threshold;
             _askedAt = askedAt;
             _backlog = pending >= Threshold;
-            return ended;
         }
+
+        if (ended)
+        {
+            projectors.Poke();
+        }
+
+        return ended;
     }
 
     /// <summary>
@@ -79,7 +90,7 @@ internal sealed class InboxBacklog
         var now = Now;
         lock (_gate)
         {
-            if (_askedAt is { } askedAt && now - askedAt < Recheck.TotalMilliseconds)
+            if (_askedAt is { } askedAt && Stopwatch.GetElapsedTime(askedAt, now) < Recheck)
             {
                 return _backlog;
             }

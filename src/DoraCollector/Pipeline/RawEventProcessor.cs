@@ -253,11 +253,7 @@ internal sealed partial class RawEventProcessor(
     {
         var askedAt = InboxBacklog.Now;
         var pending = (await conn.QueryAsync<(int? Lane, long Pending)>(new CommandDefinition(PendingLanes, transaction: tx, cancellationToken: ct))).ToList();
-        if (backlog.Seen(pending.Count == 0 ? 0 : pending[0].Pending, askedAt))
-        {
-            // The projectors waiting out the backlog wake now, not at their next look a second later.
-            projection.Poke();
-        }
+        backlog.Seen(pending.Count == 0 ? 0 : pending[0].Pending, askedAt);
 
         var lanes = pending.Select(p => p.Lane).ToList();
         if (lanes.Count == 0)

@@ -134,7 +134,7 @@ internal static class ScaleBenchmark
     {
         var work = Path.GetFullPath(args.Value("--out") ?? ".local/load");
         var floor = await StorageFloor.MeasureAsync(server, Path.GetFullPath(collector), database, $"scale_{run}_floor", work);
-        output.WriteLine(Invariant($"floor: the {run} run's {floor.Rows:N0} rows in {floor.Tables} tables ({floor.Bytes / 1048576.0:0.0} MiB) COPY'd into an empty database with the collector's schema, in one transaction, in {floor.Took.TotalSeconds:0.00} s"));
+        output.WriteLine(Invariant($"floor: the {run} run's {floor.Rows:N0} rows in {floor.Tables} tables ({floor.Bytes / 1048576.0:0.0} MiB) COPY'd into an empty database with the collector's schema, in one transaction, in {floor.Took.TotalSeconds:0.00} s{(floor.Unquiet is { } why ? $" (not on a quiet server: {why})" : "")}"));
         return floor;
     }
 

@@ -24,16 +24,18 @@ internal static class StorageFloor
         "projection_queue", "ingest_cursors", "collector_state", "digest_deliveries",
     ];
 
-    public sealed record Figures(TimeSpan Took, long Rows, int Tables, long Bytes);
+    /// <summary>What the copy took; <paramref name="Unquiet"/> says why the server may not have been quiet (null when it was).</summary>
+    public sealed record Figures(TimeSpan Took, long Rows, int Tables, long Bytes, string? Unquiet);
 
     private sealed record TableCopy(string Table, string Columns, string File, long Rows);
 
     public static async Task<Figures> MeasureAsync(string server, string collector, string runConnectionString, string name, string work)
     {
         Directory.CreateDirectory(work);
-        var copies = await ReadAsync(runConnectionString, Path.Combine(work, name));
+        var copies = new List<TableCopy>();
         try
         {
+            await ReadAsync(runConnectionString, Path.Combine(work, name), copies);
             await using var floor = await LoadDatabase.RecreateAsync(server, name);
             var (exit, _) = await CollectorProcess.RunAsync(collector, ["migrate"],
                 new Dictionary<string, string?> { ["ConnectionStrings__Dora"] = floor.ConnectionString },
@@ -45,13 +47,13 @@ internal static class StorageFloor
 
             await using var conn = new NpgsqlConnection(floor.ConnectionString);
             await conn.OpenAsync();
-            await QuietAsync(conn);
+            var unquiet = await QuietAsync(conn);
             var clock = Stopwatch.StartNew();
             await using (var tx = await conn.BeginTransactionAsync())
             {
                 foreach (var copy in copies)
                 {
-                    await using var into = await conn.BeginRawBinaryCopyAsync($"COPY {copy.Table} ({copy.Columns}) FROM STDIN (FORMAT BINARY)");
+                    await using var into = await conn.BeginRawBinaryCopyAsync($"COPY \"{copy.Table}\" ({copy.Columns}) FROM STDIN (FORMAT BINARY)");
                     await using var file = File.OpenRead(copy.File);
                     await file.CopyToAsync(into);
                 }
@@ -59,7 +61,7 @@ internal static class StorageFloor
                 await tx.CommitAsync();
             }
 
-            return new Figures(clock.Elapsed, copies.Sum(c => c.Rows), copies.Count, copies.Sum(c => new FileInfo(c.File).Length));
+            return new Figures(clock.Elapsed, copies.Sum(c => c.Rows), copies.Count, copies.Sum(c => new FileInfo(c.File).Length), unquiet);
         }
         finally
         {
@@ -74,7 +76,7 @@ internal static class StorageFloor
     // columns named (the two databases' column order is not assumed). A table that holds rows and is
     // neither kept nor the migrations' ledger or the scheduler's state fails the measurement
     // rather than being left out of it.
-    private static async Task<List<TableCopy>> ReadAsync(string connectionString, string spool)
+    private static async Task ReadAsync(string connectionString, string spool, List<TableCopy> copies)
     {
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync();
@@ -87,7 +89,6 @@ internal static class StorageFloor
             }
         }
 
-        var copies = new List<TableCopy>();
         foreach (var table in Kept)
         {
             var rows = await CountAsync(conn, table);
@@ -98,32 +99,45 @@ internal static class StorageFloor
 
             var columns = string.Join(", ", await ColumnsAsync(conn, table));
             var file = $"{spool}-{table}.copy";
-            await using (var from = await conn.BeginRawBinaryCopyAsync($"COPY {table} ({columns}) TO STDOUT (FORMAT BINARY)"))
-            await using (var to = File.Create(file))
-            {
-                await from.CopyToAsync(to);
-            }
-
             copies.Add(new TableCopy(table, columns, file, rows));
+            await using var from = await conn.BeginRawBinaryCopyAsync($"COPY \"{table}\" ({columns}) TO STDOUT (FORMAT BINARY)");
+            await using var to = File.Create(file);
+            await from.CopyToAsync(to);
+            to.Flush(flushToDisk: true);
         }
-
-        return copies;
     }
 
-    // A checkpoint now, and no autovacuum worker left from the run, so that neither shares the clock.
-    private static async Task QuietAsync(NpgsqlConnection conn)
+    // No autovacuum worker left from the run, then a checkpoint, so that neither shares the clock.
+    // Why the server may not be quiet after all, or null.
+    private static async Task<string?> QuietAsync(NpgsqlConnection conn)
     {
-        await using (var checkpoint = new NpgsqlCommand("CHECKPOINT", conn))
+        string? unquiet = null;
+        var waited = Stopwatch.StartNew();
+        await using (var workers = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'", conn))
         {
-            await checkpoint.ExecuteNonQueryAsync();
+            while ((long)(await workers.ExecuteScalarAsync())! > 0)
+            {
+                if (waited.Elapsed > TimeSpan.FromMinutes(1))
+                {
+                    unquiet = "an autovacuum worker still ran after a minute's wait";
+                    break;
+                }
+
+                await Task.Delay(200);
+            }
         }
 
-        var deadline = Stopwatch.StartNew();
-        await using var workers = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'", conn);
-        while ((long)(await workers.ExecuteScalarAsync())! > 0 && deadline.Elapsed < TimeSpan.FromMinutes(1))
+        try
         {
-            await Task.Delay(200);
+            await using var checkpoint = new NpgsqlCommand("CHECKPOINT", conn);
+            await checkpoint.ExecuteNonQueryAsync();
         }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            unquiet = $"no checkpoint first: {e.MessageText}";
+        }
+
+        return unquiet;
     }
 
     private static async Task<List<string>> TablesAsync(NpgsqlConnection conn)
@@ -156,7 +170,7 @@ internal static class StorageFloor
 
     private static async Task<long> CountAsync(NpgsqlConnection conn, string table)
     {
-        await using var count = new NpgsqlCommand($"SELECT count(*) FROM {table}", conn);
+        await using var count = new NpgsqlCommand($"SELECT count(*) FROM \"{table}\"", conn);
         return (long)(await count.ExecuteScalarAsync())!;
     }
 }
